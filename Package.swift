@@ -1,0 +1,54 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Chorus",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "chorus", targets: ["chorus"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    ],
+    targets: [
+        // libsndfile, from Debian's libsndfile1-dev. Only ChorusAudio imports it.
+        .systemLibrary(
+            name: "CSndFile",
+            pkgConfig: "sndfile",
+            providers: [.apt(["libsndfile1-dev"])]
+        ),
+        // Reading and writing audio; the only module that touches C.
+        .target(name: "ChorusAudio", dependencies: ["CSndFile"]),
+        // Silence segmentation on plain sample buffers; pure, no I/O.
+        .target(
+            name: "ChorusSegmentation",
+            dependencies: [.product(name: "RealModule", package: "swift-numerics")]
+        ),
+        // Audio files in, segments out: walks folders, decodes, segments, batches over cores.
+        .target(name: "ChorusIngest", dependencies: ["ChorusAudio", "ChorusSegmentation"]),
+        // The subcommands. Each run() parses, calls library modules, prints.
+        .target(
+            name: "ChorusCLI",
+            dependencies: [
+                "ChorusAudio",
+                "ChorusSegmentation",
+                "ChorusIngest",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "chorus", dependencies: ["ChorusCLI"]),
+        // Benchmarks: `make bench` builds and runs this in release mode.
+        .executableTarget(
+            name: "chorus-bench",
+            dependencies: ["ChorusAudio", "ChorusSegmentation", "ChorusIngest"],
+            path: "benchmarks/Sources/chorus-bench"
+        ),
+        .target(name: "TestSupport", dependencies: ["ChorusAudio"], path: "Tests/TestSupport"),
+        .testTarget(name: "ChorusAudioTests", dependencies: ["ChorusAudio", "TestSupport"]),
+        .testTarget(name: "ChorusSegmentationTests", dependencies: ["ChorusSegmentation", "ChorusAudio", "TestSupport"]),
+        .testTarget(name: "ChorusIngestTests", dependencies: ["ChorusIngest", "TestSupport"]),
+        .testTarget(name: "ChorusCLITests", dependencies: ["ChorusCLI", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,110 @@
+import Foundation
+
+/// Where the CLI writes for people and for scripts. Decides once whether standard error is a
+/// terminal that can show a progress bar (not when `TERM=dumb`, not when it is a pipe or file).
+struct Console {
+    let stderrIsTerminal: Bool
+
+    init() {
+        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        stderrIsTerminal = isatty(STDERR_FILENO) == 1 && term != "dumb" && !term.isEmpty
+    }
+
+    /// Writes a line to standard error.
+    func note(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// `chorus: error: ...` on standard error.
+    func error(_ line: String) { note("chorus: error: \(line)") }
+
+    /// `chorus: warning: ...` on standard error.
+    func warning(_ line: String) { note("chorus: warning: \(line)") }
+}
+
+/// A one-line progress bar on standard error, redrawn in place; silent when not on a terminal.
+final class ProgressBar {
+    private let enabled: Bool
+    private let total: Int
+    private let label: String
+    private var lastDraw: Double = 0
+    private let started = Date()
+
+    init(console: Console, total: Int, label: String, enabled: Bool = true) {
+        self.enabled = enabled && console.stderrIsTerminal && total > 1
+        self.total = total
+        self.label = label
+    }
+
+    func update(done: Int, detail: String = "") {
+        guard enabled else { return }
+        let now = Date().timeIntervalSince(started)
+        guard done == total || now - lastDraw >= 0.1 else { return }
+        lastDraw = now
+        let width = 30
+        let filled = total > 0 ? width * done / total : width
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        var eta = ""
+        if done > 0 && done < total {
+            let remaining = now / Double(done) * Double(total - done)
+            eta = " ETA \(Int(remaining.rounded()))s"
+        }
+        FileHandle.standardError.write(Data("\r\u{1B}[2K\(label) \(bar) \(done)/\(total)\(detail)\(eta)".utf8))
+    }
+
+    func clear() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+    }
+}
+
+/// Text written to a temporary name beside `path` and renamed into place by ``commit()``;
+/// removed if never committed, so a failed run never leaves half a file.
+final class AtomicTextFile {
+    let path: String
+    private let temporary: String
+    private var file: UnsafeMutablePointer<FILE>?
+
+    init(path: String) throws {
+        self.path = path
+        let url = URL(fileURLWithPath: path)
+        temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())").path
+        guard let f = fopen(temporary, "w") else {
+            throw CLIError("\(path): cannot create: \(String(cString: strerror(errno)))")
+        }
+        file = f
+    }
+
+    deinit {
+        if let file {
+            fclose(file)
+            unlink(temporary)
+        }
+    }
+
+    func write(_ text: String) throws {
+        guard let file else { return }
+        if fputs(text, file) < 0 { throw CLIError("\(path): write failed: \(String(cString: strerror(errno)))") }
+    }
+
+    func commit() throws {
+        guard let f = file else { return }
+        file = nil
+        let flushed = fflush(f) == 0 && fsync(fileno(f)) == 0
+        let closed = fclose(f) == 0
+        guard flushed && closed else {
+            unlink(temporary)
+            throw CLIError("\(path): write failed: \(String(cString: strerror(errno)))")
+        }
+        guard rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw CLIError("\(path): cannot move into place: \(String(cString: strerror(errno)))")
+        }
+    }
+}
+
+/// An error the CLI reports as one line.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

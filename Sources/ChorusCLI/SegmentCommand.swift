@@ -1,0 +1,137 @@
+import ArgumentParser
+import ChorusIngest
+import ChorusSegmentation
+import Foundation
+
+struct SegmentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "segment",
+        abstract: "Split recordings into utterance-sized segments on silence.",
+        discussion: """
+            Reads WAV, FLAC, Ogg Vorbis, Opus, MP3 and every other format libsndfile reads, at any
+            rate and channel count. Folders are walked recursively for audio files. With several
+            files, all cores are used; a file that cannot be read is reported and the others go on,
+            and the exit status is then 1.
+
+            The manifest is JSON Lines, one segment per line:
+              {"file":"talk.wav","index":0,"start":0.480,"end":3.210,"duration":2.730,"speech_start":0.530,"speech_end":3.160}
+
+            Examples:
+              chorus segment interview.flac --dry-run
+              chorus segment recordings/ --dry-run --out segments.jsonl
+              chorus segment field.wav --dry-run --channel 1 --min-silence 0.5 --max-segment 15
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Audio files or folders to segment.", valueName: "audio"))
+    var paths: [String]
+
+    @Flag(help: "Print the segment manifest instead of storing segments in a project.")
+    var dryRun = false
+
+    @Option(help: ArgumentHelp("Write the manifest to this file (atomically) instead of standard output.", valueName: "file.jsonl"))
+    var out: String?
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Files to segment at once (default: all cores).", valueName: "n"))
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(help: "Print the summary as one JSON object instead of text.")
+    var json = false
+
+    @Flag(name: [.short, .long], help: "No progress bar and no summary; errors are still printed.")
+    var quiet = false
+
+    @OptionGroup(title: "Segmentation")
+    var segmenter: SegmenterOptions
+
+    func validate() throws {
+        if !dryRun && out == nil {
+            throw ValidationError("storing segments in a project is not available yet; use --dry-run (and --out FILE.jsonl) to write a manifest")
+        }
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    func run() throws {
+        let console = Console()
+        let (files, problems) = AudioPaths.expand(paths)
+        var report = SegmentReport()
+        for problem in problems {
+            console.error("\(problem.path): \(problem.reason)")
+            report.failures.append(problem.path)
+        }
+        let sink = try out.map { try AtomicTextFile(path: $0) }
+        let progress = ProgressBar(console: console, total: files.count, label: "segmenting", enabled: !quiet)
+        var writeError: Error?
+        BatchSegmenter.run(
+            files: files, configuration: segmenter.configuration, jobs: jobs,
+            progress: { progress.update(done: $0) }
+        ) { _, outcome in
+            switch outcome {
+            case .failed(let path, let reason):
+                progress.clear()
+                console.error("\(path): \(reason)")
+                report.failures.append(path)
+            case .segmented(let result):
+                for warning in result.warnings {
+                    progress.clear()
+                    console.warning("\(result.path): \(warning)")
+                }
+                report.add(result)
+                var text = ""
+                for (index, segment) in result.segments.enumerated() {
+                    text += SegmentManifest.line(file: result.path, index: index, segment: segment) + "\n"
+                }
+                do {
+                    if let sink { try sink.write(text) } else { FileHandle.standardOutput.write(Data(text.utf8)) }
+                } catch { writeError = writeError ?? error }
+            }
+        }
+        progress.clear()
+        if let writeError { throw writeError }
+        try sink?.commit()
+        if !quiet {
+            console.note(json ? report.json : report.text)
+        }
+        if !report.failures.isEmpty { throw ExitCode.failure }
+    }
+}
+
+/// Totals over a batch, for the closing summary.
+struct SegmentReport {
+    var files = 0
+    var seconds = 0.0
+    var speechSeconds = 0.0
+    var segments = 0
+    var noPause: [String] = []
+    var failures: [String] = []
+
+    mutating func add(_ result: FileSegmentation) {
+        files += 1
+        seconds += result.summary.duration
+        speechSeconds += result.summary.speechDuration
+        segments += result.summary.segments
+        if result.summary.noPauseFound { noPause.append(result.path) }
+    }
+
+    var speechShare: Double { seconds > 0 ? speechSeconds / seconds : 0 }
+
+    var text: String {
+        var lines = [
+            "segmented \(files) file\(files == 1 ? "" : "s"), \(String(format: "%.2f", seconds / 3600)) h of audio, into \(segments) segment\(segments == 1 ? "" : "s"); speech \(String(format: "%.1f", speechShare * 100))% of the audio"
+        ]
+        if !noPause.isEmpty {
+            lines.append("no pause found in \(noPause.count) file\(noPause.count == 1 ? "" : "s"): \(noPause.joined(separator: ", "))")
+        }
+        if !failures.isEmpty {
+            lines.append("failed: \(failures.count) file\(failures.count == 1 ? "" : "s"): \(failures.joined(separator: ", "))")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    var json: String {
+        func list(_ xs: [String]) -> String { "[" + xs.map(SegmentManifest.jsonString).joined(separator: ",") + "]" }
+        return "{\"files\":\(files),\"audio_hours\":\(String(format: "%.4f", seconds / 3600)),\"segments\":\(segments)"
+            + ",\"speech_share\":\(String(format: "%.4f", speechShare)),\"no_pause_found\":\(list(noPause))"
+            + ",\"failed\":\(list(failures))}"
+    }
+}

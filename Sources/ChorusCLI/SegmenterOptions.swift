@@ -1,0 +1,92 @@
+import ArgumentParser
+import ChorusSegmentation
+
+/// The segmenter's parameters as flags; defaults come from ``SegmenterConfiguration``.
+struct SegmenterOptions: ParsableArguments {
+    private static let defaults = SegmenterConfiguration()
+
+    @Option(help: ArgumentHelp("A pause at least this long (seconds) separates segments.", valueName: "seconds"))
+    var minSilence: Double = defaults.minSilence
+
+    @Option(help: ArgumentHelp("Speech shorter than this (seconds) is dropped as a click or cough.", valueName: "seconds"))
+    var minSegment: Double = defaults.minSegment
+
+    @Option(help: ArgumentHelp("Longer speech (seconds) is split at its quietest point.", valueName: "seconds"))
+    var maxSegment: Double = defaults.maxSegment
+
+    @Option(help: ArgumentHelp("Context (seconds) kept each side of speech, at most half the pause to a neighbour.", valueName: "seconds"))
+    var padding: Double = defaults.padding
+
+    @Option(help: ArgumentHelp("Channel to analyse: 'mix' (mean of all) or a number from 0.", valueName: "mix|N"))
+    var channel: ChannelChoice = .mix
+
+    @Option(help: ArgumentHelp("Lower edge (Hz) of the band whose energy is measured; removes hum and rumble.", valueName: "Hz"))
+    var bandLow: Double = defaults.bandLow
+
+    @Option(help: ArgumentHelp("Upper edge (Hz) of the band whose energy is measured; removes hiss.", valueName: "Hz"))
+    var bandHigh: Double = defaults.bandHigh
+
+    @Option(help: ArgumentHelp("Speech starts at least this far (dB) above the noise floor.", valueName: "dB"))
+    var startMargin: Double = defaults.startMargin
+
+    @Option(help: ArgumentHelp("Speech ends below this margin (dB) above the noise floor, at least.", valueName: "dB"))
+    var stopMargin: Double = defaults.stopMargin
+
+    @Option(help: ArgumentHelp("Start threshold as a fraction of the way from noise floor to speech level.", valueName: "0-1"))
+    var startFraction: Double = defaults.startFraction
+
+    @Option(help: ArgumentHelp("Stop threshold as a fraction of the way from noise floor to speech level.", valueName: "0-1"))
+    var stopFraction: Double = defaults.stopFraction
+
+    @Option(help: ArgumentHelp("Seconds each side of a frame used to estimate noise floor and speech level.", valueName: "seconds"))
+    var noiseWindow: Double = defaults.noiseWindow
+
+    @Option(help: ArgumentHelp("Analysis frame length (seconds); boundaries fall on this grid.", valueName: "seconds"))
+    var frameLength: Double = defaults.frameDuration
+
+    var configuration: SegmenterConfiguration {
+        var c = SegmenterConfiguration()
+        c.minSilence = minSilence
+        c.minSegment = minSegment
+        c.maxSegment = maxSegment
+        c.padding = padding
+        c.channel = channel.value
+        c.bandLow = bandLow
+        c.bandHigh = bandHigh
+        c.startMargin = startMargin
+        c.stopMargin = stopMargin
+        c.startFraction = startFraction
+        c.stopFraction = stopFraction
+        c.noiseWindow = noiseWindow
+        c.frameDuration = frameLength
+        return c
+    }
+
+    func validate() throws {
+        if let problem = configuration.problem() { throw ValidationError(problem) }
+    }
+}
+
+/// `--channel mix` or `--channel N`.
+struct ChannelChoice: ExpressibleByArgument {
+    var value: SegmenterConfiguration.Channel
+
+    static let mix = ChannelChoice(value: .mix)
+
+    init(value: SegmenterConfiguration.Channel) { self.value = value }
+
+    init?(argument: String) {
+        if argument == "mix" {
+            value = .mix
+        } else if let n = Int(argument), n >= 0 {
+            value = .index(n)
+        } else {
+            return nil
+        }
+    }
+
+    var defaultValueDescription: String {
+        if case .index(let i) = value { return String(i) }
+        return "mix"
+    }
+}

@@ -1,0 +1,46 @@
+import ChorusSegmentation
+
+/// The JSON Lines manifest `chorus segment --dry-run` writes: one object per segment.
+///
+/// Keys, in this order: `file` (the path as given), `index` (0-based within the file),
+/// `start`, `end`, `duration` (seconds, millisecond precision; `duration` is exactly
+/// `end - start` as printed), `speech_start`, `speech_end` (before padding).
+public enum SegmentManifest {
+    /// One manifest line, without the newline.
+    public static func line(file: String, index: Int, segment: Segment) -> String {
+        let start = milliseconds(segment.start), end = milliseconds(segment.end)
+        return "{\"file\":\(jsonString(file)),\"index\":\(index),\"start\":\(decimal(start)),\"end\":\(decimal(end))"
+            + ",\"duration\":\(decimal(end - start)),\"speech_start\":\(decimal(milliseconds(segment.speechStart)))"
+            + ",\"speech_end\":\(decimal(milliseconds(segment.speechEnd)))}"
+    }
+
+    static func milliseconds(_ seconds: Double) -> Int { Int((seconds * 1000).rounded()) }
+
+    /// Milliseconds as seconds with three decimals, independent of locale.
+    static func decimal(_ ms: Int) -> String {
+        let sign = ms < 0 ? "-" : ""
+        let m = abs(ms)
+        let fraction = String(m % 1000)
+        return "\(sign)\(m / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
+    }
+
+    /// A JSON string literal (RFC 8259): quotes, backslashes and control characters escaped.
+    public static func jsonString(_ s: String) -> String {
+        var out = "\""
+        out.reserveCapacity(s.utf8.count + 2)
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

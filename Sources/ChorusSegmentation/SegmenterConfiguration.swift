@@ -1,0 +1,66 @@
+/// Every parameter of the silence segmenter, with the defaults `chorus segment` uses.
+///
+/// Thresholds are not fixed levels: they are placed between a rolling noise floor (a low
+/// percentile of frame energies around the frame) and a rolling speech level (a high
+/// percentile), so the same settings hold for a quiet studio file and a noisy field recording.
+public struct SegmenterConfiguration: Sendable, Hashable, Codable {
+    /// Which channel the segmenter listens to.
+    public enum Channel: Sendable, Hashable, Codable {
+        /// The mean of all channels.
+        case mix
+        /// One channel, counted from 0.
+        case index(Int)
+    }
+
+    /// Analysis frame length and hop, in seconds. Boundaries fall on this grid.
+    public var frameDuration: Double = 0.010
+    /// A pause at least this long (seconds) ends a segment; shorter pauses stay inside one.
+    public var minSilence: Double = 0.30
+    /// Speech shorter than this (seconds, before padding) is dropped as a click or cough.
+    public var minSegment: Double = 0.20
+    /// Speech longer than this (seconds, before padding) is split at its quietest point.
+    public var maxSegment: Double = 20.0
+    /// Seconds of context kept on each side of speech, never more than half the pause to a
+    /// neighbour and never past the file's ends.
+    public var padding: Double = 0.05
+    /// Lower edge of the band whose energy is measured, in Hz: removes hum and rumble.
+    public var bandLow: Double = 200
+    /// Upper edge of the band whose energy is measured, in Hz: removes hiss above the speech band.
+    /// Ignored when it is above 0.45 of the sample rate.
+    public var bandHigh: Double = 4000
+    /// Speech starts when the energy rises this far (dB) above the noise floor, at least.
+    public var startMargin: Double = 6.0
+    /// Speech ends when the energy falls below this margin (dB) above the noise floor, at least.
+    public var stopMargin: Double = 3.0
+    /// Where the start threshold sits between noise floor (0) and speech level (1), when that is above ``startMargin``.
+    public var startFraction: Double = 0.40
+    /// Where the stop threshold sits between noise floor (0) and speech level (1), when that is above ``stopMargin``.
+    public var stopFraction: Double = 0.25
+    /// Seconds of audio on each side of a frame used to estimate the noise floor and speech level.
+    public var noiseWindow: Double = 5.0
+    /// Frames quieter than this (dBFS) count as digital silence.
+    public var silenceFloor: Double = -100
+    /// Which channel to analyse.
+    public var channel: Channel = .mix
+
+    public init() {}
+
+    /// Describes the first parameter that cannot work, or nil when all can.
+    public func problem(sampleRate: Int? = nil, channels: Int? = nil) -> String? {
+        if !(frameDuration > 0.001 && frameDuration <= 0.1) { return "frame duration must be between 0.001 and 0.1 s" }
+        if !(minSilence >= frameDuration) { return "min silence must be at least one frame (\(frameDuration) s)" }
+        if !(minSegment >= 0) { return "min segment must not be negative" }
+        if !(maxSegment > minSegment * 2) { return "max segment must be more than twice the min segment" }
+        if !(padding >= 0) { return "padding must not be negative" }
+        if !(bandLow >= 0 && bandHigh > bandLow) { return "the band must satisfy 0 <= low < high" }
+        if !(startMargin >= stopMargin && stopMargin >= 0) { return "start margin must be at least the stop margin, both >= 0 dB" }
+        if !(startFraction >= stopFraction && stopFraction >= 0 && startFraction < 1) { return "fractions must satisfy 0 <= stop <= start < 1" }
+        if !(noiseWindow >= 0.5) { return "noise window must be at least 0.5 s" }
+        if case .index(let i) = channel {
+            if i < 0 { return "channel must not be negative" }
+            if let channels, i >= channels { return "channel \(i) does not exist (the file has \(channels), counted from 0)" }
+        }
+        if let sampleRate, Int((Double(sampleRate) * frameDuration).rounded()) < 1 { return "sample rate \(sampleRate) Hz is too low" }
+        return nil
+    }
+}

@@ -1,0 +1,155 @@
+import RealModule
+
+/// A stretch of speech in frame indices, `[start, end)`, before padding.
+struct SpeechRegion: Equatable {
+    var start: Int
+    var end: Int
+    /// True when the region was cut because speech ran past the maximum length.
+    var forcedEnd: Bool
+}
+
+/// Decides, frame by frame, where speech is, from band energies in dB.
+///
+/// Each frame is judged against thresholds placed between a noise floor (the 10th percentile
+/// of the energies within ``SegmenterConfiguration/noiseWindow`` on both sides) and a speech
+/// level (the 95th percentile). Speech starts above the start threshold and is traced back to
+/// where it rose above the stop threshold; it ends after ``SegmenterConfiguration/minSilence``
+/// below the stop threshold (hysteresis). Decisions lag input by the look-ahead half of the
+/// window, so memory is bounded by the window and the maximum segment length, never by the file.
+struct SpeechDetector {
+    private let past: Int
+    private let future: Int
+    private let minSilence: Int
+    private let minSegment: Int
+    private let maxSegment: Int
+    private let splitWindow: Int
+    private let startMargin, stopMargin, startFraction, stopFraction, silenceFloor: Float
+
+    private var raw: FrameRing
+    private var smooth: FrameRing
+    private var levels = RollingPercentiles(quantiles: [0.10, 0.95])
+    /// Frames received so far.
+    private(set) var received = 0
+    /// The next frame to decide.
+    private var next = 0
+
+    private var inSpeech = false
+    private var regionStart = 0
+    private var silenceRun = 0
+    private var lastEnd = 0
+    /// Smoothed energies of the open region, for choosing where to split an overlong one.
+    private var regionEnergies = ContiguousArray<Float>()
+
+    init(configuration c: SegmenterConfiguration, framesPerSecond: Double) {
+        func frames(_ seconds: Double) -> Int { max(1, Int((seconds * framesPerSecond).rounded())) }
+        let half = frames(c.noiseWindow)
+        past = half
+        future = half
+        minSilence = frames(c.minSilence)
+        minSegment = c.minSegment > 0 ? frames(c.minSegment) : 0
+        maxSegment = frames(c.maxSegment)
+        splitWindow = frames(0.1)
+        startMargin = Float(c.startMargin)
+        stopMargin = Float(c.stopMargin)
+        startFraction = Float(c.startFraction)
+        stopFraction = Float(c.stopFraction)
+        silenceFloor = Float(c.silenceFloor)
+        raw = FrameRing(capacity: past + future + 3)
+        smooth = FrameRing(capacity: past + 2)
+        regionEnergies.reserveCapacity(maxSegment + 1)
+    }
+
+    /// Adds the energy (dBFS) of the next frame; emits regions that are now decided.
+    mutating func push(_ energy: Float, emit: (SpeechRegion) -> Void) {
+        raw[received] = energy
+        levels.insert(energy)
+        received += 1
+        let leaving = received - 1 - future - past - 1
+        if leaving >= 0 { levels.remove(raw[leaving]) }
+        if received - 1 - future >= 0 { decide(emit: emit) }
+    }
+
+    /// Decides the frames still waiting for look-ahead and closes any open region.
+    mutating func finish(emit: (SpeechRegion) -> Void) {
+        while next < received {
+            let leaving = next - past - 1
+            if leaving >= 0 && next + future >= received { levels.remove(raw[leaving]) }
+            decide(emit: emit)
+        }
+        if inSpeech { close(at: received - silenceRun, forced: false, emit: emit) }
+    }
+
+    private mutating func decide(emit: (SpeechRegion) -> Void) {
+        let t = next
+        next += 1
+        let s = smoothed(t)
+        smooth[t] = s
+        let floor = max(levels.value(at: 0), silenceFloor)
+        let range = max(0, levels.value(at: 1) - floor)
+        let start = floor + max(startMargin, startFraction * range)
+        let stop = floor + max(stopMargin, stopFraction * range)
+
+        if !inSpeech {
+            guard s > start else { return }
+            var b = t
+            let limit = max(lastEnd, t - past, 0)
+            while b > limit && smooth[b - 1] > stop { b -= 1 }
+            inSpeech = true
+            regionStart = b
+            silenceRun = 0
+            regionEnergies.removeAll(keepingCapacity: true)
+            for f in b...t { regionEnergies.append(smooth[f]) }
+        } else {
+            regionEnergies.append(s)
+            silenceRun = s < stop ? silenceRun + 1 : 0
+            if silenceRun >= minSilence {
+                close(at: t + 1 - silenceRun, forced: false, emit: emit)
+            } else if t + 1 - regionStart >= maxSegment {
+                splitAtQuietest(emit: emit)
+            }
+        }
+    }
+
+    /// Mean power of frames t-1...t+1, in dB: steadies the decision without blurring edges much.
+    private func smoothed(_ t: Int) -> Float {
+        var power: Float = 0
+        var n: Float = 0
+        for f in max(0, t - 1)...min(received - 1, t + 1) {
+            power += Float.exp10(raw[f] / 10)
+            n += 1
+        }
+        return 10 * Float.log10(power / n)
+    }
+
+    private mutating func close(at end: Int, forced: Bool, emit: (SpeechRegion) -> Void) {
+        inSpeech = false
+        silenceRun = 0
+        if end - regionStart >= max(minSegment, 1) {
+            emit(SpeechRegion(start: regionStart, end: end, forcedEnd: forced))
+            lastEnd = end
+        }
+    }
+
+    /// Cuts an overlong region where a 0.1 s stretch is quietest, keeping both parts at least
+    /// the minimum segment long, and keeps the remainder open.
+    private mutating func splitAtQuietest(emit: (SpeechRegion) -> Void) {
+        let n = regionEnergies.count
+        let lower = max(minSegment, 1), upper = n - max(minSegment, 1)
+        var best = n / 2, bestPower = Float.infinity
+        let w = splitWindow
+        var power = ContiguousArray<Float>(repeating: 0, count: n + 1)
+        for i in 0..<n { power[i + 1] = power[i] + Float.exp10(regionEnergies[i] / 10) }
+        if lower < upper {
+            for cut in lower...upper {
+                let a = max(0, cut - w / 2), b = min(n, cut + (w + 1) / 2)
+                let mean = (power[b] - power[a]) / Float(b - a)
+                if mean < bestPower { bestPower = mean; best = cut }
+            }
+        }
+        let cut = regionStart + best
+        emit(SpeechRegion(start: regionStart, end: cut, forcedEnd: true))
+        lastEnd = cut
+        regionStart = cut
+        regionEnergies.removeFirst(best)
+    }
+}

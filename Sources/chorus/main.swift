@@ -1,0 +1,3 @@
+import ChorusCLI
+
+ChorusCommand.main()
