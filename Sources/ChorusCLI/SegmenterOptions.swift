@@ -32,6 +32,12 @@ struct SegmenterOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Speech ends below this margin (dB) above the noise floor, at least.", valueName: "dB"))
     var stopMargin: Double = defaults.stopMargin
 
+    @Option(help: ArgumentHelp("Speech starts at least this many noise spreads (dB, 5th to 25th percentile) above the floor.", valueName: "x"))
+    var startSpread: Double = defaults.startSpread
+
+    @Option(help: ArgumentHelp("Speech ends below this many noise spreads above the floor, at least.", valueName: "x"))
+    var stopSpread: Double = defaults.stopSpread
+
     @Option(help: ArgumentHelp("Start threshold as a fraction of the way from noise floor to speech level.", valueName: "0-1"))
     var startFraction: Double = defaults.startFraction
 
@@ -55,6 +61,8 @@ struct SegmenterOptions: ParsableArguments {
         c.bandHigh = bandHigh
         c.startMargin = startMargin
         c.stopMargin = stopMargin
+        c.startSpread = startSpread
+        c.stopSpread = stopSpread
         c.startFraction = startFraction
         c.stopFraction = stopFraction
         c.noiseWindow = noiseWindow

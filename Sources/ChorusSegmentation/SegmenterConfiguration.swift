@@ -22,22 +22,27 @@ public struct SegmenterConfiguration: Sendable, Hashable, Codable {
     public var maxSegment: Double = 20.0
     /// Seconds of context kept on each side of speech, never more than half the pause to a
     /// neighbour and never past the file's ends.
-    public var padding: Double = 0.05
+    public var padding: Double = 0.03
     /// Lower edge of the band whose energy is measured, in Hz: removes hum and rumble.
     public var bandLow: Double = 200
     /// Upper edge of the band whose energy is measured, in Hz: removes hiss above the speech band.
     /// Ignored when it is above 0.45 of the sample rate.
     public var bandHigh: Double = 4000
     /// Speech starts when the energy rises this far (dB) above the noise floor, at least.
-    public var startMargin: Double = 6.0
+    public var startMargin: Double = 3.0
     /// Speech ends when the energy falls below this margin (dB) above the noise floor, at least.
-    public var stopMargin: Double = 3.0
+    public var stopMargin: Double = 1.5
+    /// Speech starts at least this many times the noise's own spread (dB from its 5th to 25th
+    /// percentile) above the noise floor: wide for fluctuating noise such as babble.
+    public var startSpread: Double = 4.0
+    /// Speech ends below this many times the noise's spread above the noise floor, at least.
+    public var stopSpread: Double = 2.0
     /// Where the start threshold sits between noise floor (0) and speech level (1), when that is above ``startMargin``.
     public var startFraction: Double = 0.40
     /// Where the stop threshold sits between noise floor (0) and speech level (1), when that is above ``stopMargin``.
     public var stopFraction: Double = 0.25
     /// Seconds of audio on each side of a frame used to estimate the noise floor and speech level.
-    public var noiseWindow: Double = 5.0
+    public var noiseWindow: Double = 10.0
     /// Frames quieter than this (dBFS) count as digital silence.
     public var silenceFloor: Double = -100
     /// Which channel to analyse.
@@ -54,6 +59,7 @@ public struct SegmenterConfiguration: Sendable, Hashable, Codable {
         if !(padding >= 0) { return "padding must not be negative" }
         if !(bandLow >= 0 && bandHigh > bandLow) { return "the band must satisfy 0 <= low < high" }
         if !(startMargin >= stopMargin && stopMargin >= 0) { return "start margin must be at least the stop margin, both >= 0 dB" }
+        if !(startSpread >= stopSpread && stopSpread >= 0) { return "start spread must be at least the stop spread, both >= 0" }
         if !(startFraction >= stopFraction && stopFraction >= 0 && startFraction < 1) { return "fractions must satisfy 0 <= stop <= start < 1" }
         if !(noiseWindow >= 0.5) { return "noise window must be at least 0.5 s" }
         if case .index(let i) = channel {

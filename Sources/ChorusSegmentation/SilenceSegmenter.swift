@@ -47,6 +47,12 @@ public struct SilenceSegmenter {
         detector = SpeechDetector(configuration: configuration, framesPerSecond: 1 / hopSeconds)
     }
 
+    /// Receives every frame decision when set (a debugging aid; slows the segmenter down).
+    public var trace: ((FrameDecision) -> Void)? {
+        get { detector.trace }
+        set { detector.trace = newValue }
+    }
+
     /// Feeds interleaved samples (any number of whole frames); calls `emit` for each segment decided.
     public mutating func process(_ samples: UnsafeBufferPointer<Float>, emit: (Segment) -> Void) {
         samplesSeen += Int64(samples.count / channels)

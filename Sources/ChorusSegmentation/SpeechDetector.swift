@@ -1,5 +1,19 @@
 import RealModule
 
+/// What the detector saw and decided at one frame, for tuning and debugging (`chorus-bench trace`).
+public struct FrameDecision: Sendable {
+    /// Frame index from the start of the file.
+    public var frame: Int
+    /// Smoothed band energy, dBFS.
+    public var energy: Float
+    /// Noise floor and speech level estimates, dBFS.
+    public var floor: Float, level: Float
+    /// The thresholds in force, dBFS.
+    public var start: Float, stop: Float
+    /// Whether the frame was judged speech (before minimum-length and padding rules).
+    public var speech: Bool
+}
+
 /// A stretch of speech in frame indices, `[start, end)`, before padding.
 struct SpeechRegion: Equatable {
     var start: Int
@@ -10,8 +24,11 @@ struct SpeechRegion: Equatable {
 
 /// Decides, frame by frame, where speech is, from band energies in dB.
 ///
-/// Each frame is judged against thresholds placed between a noise floor (the 10th percentile
-/// of the energies within ``SegmenterConfiguration/noiseWindow`` on both sides) and a speech
+/// Energies are first smoothed over three frames. Each frame is judged against thresholds
+/// placed above a noise floor (the 10th percentile of the smoothed energies within
+/// ``SegmenterConfiguration/noiseWindow`` on both sides) by the largest of: a fixed margin, a
+/// multiple of the noise's own spread (5th to 25th percentile, so steady hiss gets tight
+/// thresholds and fluctuating noise wide ones), and a fraction of the way up to the speech
 /// level (the 95th percentile). Speech starts above the start threshold and is traced back to
 /// where it rose above the stop threshold; it ends after ``SegmenterConfiguration/minSilence``
 /// below the stop threshold (hysteresis). Decisions lag input by the look-ahead half of the
@@ -23,11 +40,11 @@ struct SpeechDetector {
     private let minSegment: Int
     private let maxSegment: Int
     private let splitWindow: Int
-    private let startMargin, stopMargin, startFraction, stopFraction, silenceFloor: Float
+    private let startMargin, stopMargin, startFraction, stopFraction, startSpread, stopSpread, silenceFloor: Float
 
     private var raw: FrameRing
     private var smooth: FrameRing
-    private var levels = RollingPercentiles(quantiles: [0.10, 0.95])
+    private var levels = RollingPercentiles(quantiles: [0.05, 0.10, 0.25, 0.95])
     /// Frames received so far.
     private(set) var received = 0
     /// The next frame to decide.
@@ -39,6 +56,8 @@ struct SpeechDetector {
     private var lastEnd = 0
     /// Smoothed energies of the open region, for choosing where to split an overlong one.
     private var regionEnergies = ContiguousArray<Float>()
+    /// Called for every decided frame when set; nil in normal use.
+    var trace: ((FrameDecision) -> Void)?
 
     init(configuration c: SegmenterConfiguration, framesPerSecond: Double) {
         func frames(_ seconds: Double) -> Int { max(1, Int((seconds * framesPerSecond).rounded())) }
@@ -53,41 +72,64 @@ struct SpeechDetector {
         stopMargin = Float(c.stopMargin)
         startFraction = Float(c.startFraction)
         stopFraction = Float(c.stopFraction)
+        startSpread = Float(c.startSpread)
+        stopSpread = Float(c.stopSpread)
         silenceFloor = Float(c.silenceFloor)
-        raw = FrameRing(capacity: past + future + 3)
-        smooth = FrameRing(capacity: past + 2)
+        raw = FrameRing(capacity: 4)
+        smooth = FrameRing(capacity: past + future + 3)
         regionEnergies.reserveCapacity(maxSegment + 1)
     }
 
     /// Adds the energy (dBFS) of the next frame; emits regions that are now decided.
     mutating func push(_ energy: Float, emit: (SpeechRegion) -> Void) {
         raw[received] = energy
-        levels.insert(energy)
         received += 1
-        let leaving = received - 1 - future - past - 1
-        if leaving >= 0 { levels.remove(raw[leaving]) }
-        if received - 1 - future >= 0 { decide(emit: emit) }
+        // Frame j-1 can be smoothed once frame j is here.
+        if received >= 2 { addSmoothed(received - 2) }
+        if next + future < smoothedCount { decide(emit: emit) }
     }
 
     /// Decides the frames still waiting for look-ahead and closes any open region.
     mutating func finish(emit: (SpeechRegion) -> Void) {
-        while next < received {
-            let leaving = next - past - 1
-            if leaving >= 0 && next + future >= received { levels.remove(raw[leaving]) }
-            decide(emit: emit)
-        }
+        if received >= 1 { addSmoothed(received - 1) }
+        while next < smoothedCount { decide(emit: emit) }
         if inSpeech { close(at: received - silenceRun, forced: false, emit: emit) }
+    }
+
+    private var smoothedCount = 0
+    /// The spread term may lift the start threshold at most this share of the way from floor to
+    /// speech level (the stop threshold proportionally less).
+    private let capShare: Float = 0.8
+
+    /// Smooths frame `t` (mean power of frames t-1...t+1, in dB) and adds it to the window.
+    private mutating func addSmoothed(_ t: Int) {
+        var power: Float = 0
+        var n: Float = 0
+        for f in max(0, t - 1)...min(received - 1, t + 1) {
+            power += Float.exp10(raw[f] / 10)
+            n += 1
+        }
+        let s = 10 * Float.log10(power / n)
+        smooth[t] = s
+        levels.insert(s)
+        smoothedCount = t + 1
     }
 
     private mutating func decide(emit: (SpeechRegion) -> Void) {
         let t = next
         next += 1
-        let s = smoothed(t)
-        smooth[t] = s
-        let floor = max(levels.value(at: 0), silenceFloor)
-        let range = max(0, levels.value(at: 1) - floor)
-        let start = floor + max(startMargin, startFraction * range)
-        let stop = floor + max(stopMargin, stopFraction * range)
+        // The window for frame t is [t - past, t + future]; drop what fell out of it.
+        let leaving = t - past - 1
+        if leaving >= 0 { levels.remove(smooth[leaving]) }
+        let s = smooth[t]
+        let floor = max(levels.value(at: 1), silenceFloor)
+        let spread = max(0, levels.value(at: 2) - levels.value(at: 0))
+        let range = max(0, levels.value(at: 3) - floor)
+        // Where the 25th percentile is already speech (a clean file), the "spread" is the
+        // dynamic range itself; the spread term is trusted only up to a share of the range.
+        let start = floor + max(startMargin, min(startSpread * spread, capShare * range), startFraction * range)
+        let stop = floor + max(stopMargin, min(stopSpread * spread, capShare * range * stopSpread / max(startSpread, 1e-6)), stopFraction * range)
+        defer { trace?(FrameDecision(frame: t, energy: s, floor: floor, level: floor + range, start: start, stop: stop, speech: inSpeech)) }
 
         if !inSpeech {
             guard s > start else { return }
@@ -108,17 +150,6 @@ struct SpeechDetector {
                 splitAtQuietest(emit: emit)
             }
         }
-    }
-
-    /// Mean power of frames t-1...t+1, in dB: steadies the decision without blurring edges much.
-    private func smoothed(_ t: Int) -> Float {
-        var power: Float = 0
-        var n: Float = 0
-        for f in max(0, t - 1)...min(received - 1, t + 1) {
-            power += Float.exp10(raw[f] / 10)
-            n += 1
-        }
-        return 10 * Float.log10(power / n)
     }
 
     private mutating func close(at end: Int, forced: Bool, emit: (SpeechRegion) -> Void) {
