@@ -17,7 +17,7 @@ public struct SegmenterConfiguration: Sendable, Hashable, Codable {
     /// A pause at least this long (seconds) ends a segment; shorter pauses stay inside one.
     public var minSilence: Double = 0.30
     /// Speech shorter than this (seconds, before padding) is dropped as a click or cough.
-    public var minSegment: Double = 0.20
+    public var minSegment: Double = 0.15
     /// Speech longer than this (seconds, before padding) is split at its quietest point.
     public var maxSegment: Double = 20.0
     /// Seconds of context kept on each side of speech, never more than half the pause to a
@@ -40,7 +40,7 @@ public struct SegmenterConfiguration: Sendable, Hashable, Codable {
     /// Where the start threshold sits between noise floor (0) and speech level (1), when that is above ``startMargin``.
     public var startFraction: Double = 0.40
     /// Where the stop threshold sits between noise floor (0) and speech level (1), when that is above ``stopMargin``.
-    public var stopFraction: Double = 0.25
+    public var stopFraction: Double = 0.15
     /// Seconds of audio on each side of a frame used to estimate the noise floor and speech level.
     public var noiseWindow: Double = 10.0
     /// Frames quieter than this (dBFS) count as digital silence.
