@@ -23,6 +23,13 @@ public struct AudioInfo: Sendable, Hashable {
         self.containerExtension = containerExtension
     }
 
+    /// A frame count as seconds with millisecond precision ("12.345 s"), for messages.
+    public func timestamp(_ frames: Int64) -> String {
+        let ms = frames * 1000 / Int64(max(sampleRate, 1))
+        let fraction = String(ms % 1000)
+        return "\(ms / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction) s"
+    }
+
     /// Declared duration in seconds.
     public var declaredDuration: Double {
         sampleRate > 0 ? Double(declaredFrames) / Double(sampleRate) : 0

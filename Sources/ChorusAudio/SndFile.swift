@@ -47,9 +47,6 @@ public final class AudioReader {
             handle = nil
             throw AudioError(code: .unreadable, path: path, message: "header declares \(sfinfo.channels) channels at \(sfinfo.samplerate) Hz")
         }
-        // Float reads of integer data are already scaled to [-1, 1]; make float reads of
-        // integer-in-float files (rare) behave the same way.
-        sf_command(opened, Int32(SFC_SET_SCALE_FLOAT_INT_READ), nil, Int32(SF_TRUE))
         let major = Int(sfinfo.format) & Int(SF_FORMAT_TYPEMASK)
         let sub = Int(sfinfo.format) & Int(SF_FORMAT_SUBMASK)
         info = AudioInfo(
@@ -89,7 +86,7 @@ public final class AudioReader {
             let cause = String(cString: sf_strerror(handle))
             throw AudioError(
                 code: .decode, path: path,
-                message: "audio data is damaged after \(Self.clock(framesRead, info.sampleRate)): \(cause)", cause: cause)
+                message: "audio data is damaged after \(info.timestamp(framesRead)): \(cause)", cause: cause)
         }
         framesRead += Int64(got)
         return got
@@ -105,13 +102,6 @@ public final class AudioReader {
         }
         guard n > 0 else { return "" }
         return String(decoding: bytes.prefix(Int(n)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
-    /// A frame count as seconds with millisecond precision, for messages.
-    static func clock(_ frames: Int64, _ rate: Int) -> String {
-        let ms = frames * 1000 / Int64(max(rate, 1))
-        let fraction = String(ms % 1000)
-        return "\(ms / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction) s"
     }
 }
 

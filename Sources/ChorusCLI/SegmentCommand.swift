@@ -35,6 +35,9 @@ struct SegmentCommand: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Files to segment at once (default: all cores).", valueName: "n"))
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Flag(help: "Segment what decodes from files that are truncated (a recorder that died mid-take) or damaged part way, with a warning, instead of failing them.")
+    var allowTruncated = false
+
     @Flag(help: "Print the summary as one JSON object instead of text.")
     var json = false
 
@@ -63,7 +66,7 @@ struct SegmentCommand: ParsableCommand {
         let progress = ProgressBar(console: console, total: files.count, label: "segmenting", enabled: !quiet)
         var writeError: Error?
         BatchSegmenter.run(
-            files: files, configuration: segmenter.configuration, jobs: jobs,
+            files: files, configuration: segmenter.configuration, allowTruncated: allowTruncated, jobs: jobs,
             progress: { progress.update(done: $0) }
         ) { _, outcome in
             switch outcome {

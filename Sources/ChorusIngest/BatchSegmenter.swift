@@ -15,7 +15,7 @@ public enum BatchSegmenter {
     /// on the calling thread, as soon as that file and every earlier one are done. `progress`
     /// is called on the calling thread with the number of files finished, in any order.
     public static func run(
-        files: [String], configuration: SegmenterConfiguration, jobs: Int,
+        files: [String], configuration: SegmenterConfiguration, allowTruncated: Bool = false, jobs: Int,
         progress: (Int) -> Void = { _ in },
         deliver: (Int, FileOutcome) -> Void
     ) {
@@ -29,7 +29,7 @@ public enum BatchSegmenter {
                 while let index = results.claim() {
                     let outcome: FileOutcome
                     do {
-                        outcome = .segmented(try FileSegmenter.segment(path: files[index], configuration: configuration))
+                        outcome = .segmented(try FileSegmenter.segment(path: files[index], configuration: configuration, allowTruncated: allowTruncated))
                     } catch let error as AudioError {
                         outcome = .failed(path: files[index], reason: error.messageWithoutPath)
                     } catch {

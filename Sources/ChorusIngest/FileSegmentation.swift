@@ -21,9 +21,12 @@ public enum FileSegmenter {
     public static let blockFrames = 8192
 
     /// Segments the file at `path`.
-    /// - Throws: ``ChorusAudio/AudioError`` for unreadable or damaged audio; ``ChorusSegmentation/SegmentationError``
-    ///   when the configuration cannot work for this file (a channel it does not have).
-    public static func segment(path: String, configuration: SegmenterConfiguration) throws -> FileSegmentation {
+    /// - Parameter allowTruncated: segment what decodes when a file ends before its header says
+    ///   it should (a recorder that died mid-take) or its data is damaged part way, with a
+    ///   warning, instead of failing.
+    /// - Throws: ``ChorusAudio/AudioError`` for unreadable, damaged or truncated audio, and when the
+    ///   configuration cannot work for this file (a channel it does not have).
+    public static func segment(path: String, configuration: SegmenterConfiguration, allowTruncated: Bool = false) throws -> FileSegmentation {
         try AudioReader.withReader(at: path) { reader in
             var segmenter: SilenceSegmenter
             do {
@@ -32,30 +35,46 @@ public enum FileSegmenter {
                 throw AudioError(code: .invalidArgument, path: path, message: error.message)
             }
             var segments: [Segment] = []
+            var warnings: [String] = []
             var buffer = [Float](repeating: 0, count: blockFrames * reader.info.channels)
             try buffer.withUnsafeMutableBufferPointer { block in
                 while true {
-                    let frames = try reader.read(into: block)
+                    let frames: Int
+                    do {
+                        frames = try reader.read(into: block)
+                    } catch let error as AudioError where error.code == .decode && allowTruncated {
+                        warnings.append("\(error.message); segmented what decoded before it")
+                        return
+                    }
                     if frames == 0 { break }
                     segmenter.process(UnsafeBufferPointer(rebasing: block[0..<(frames * reader.info.channels)])) { segments.append($0) }
                 }
             }
+            if reader.framesRead == 0 && reader.info.declaredFrames == 0 {
+                throw AudioError(code: .unreadable, path: path, message: "holds no audio (0 frames)")
+            }
+            if warnings.isEmpty, let shortfall = shortfall(reader) {
+                guard allowTruncated else {
+                    throw AudioError(code: .decode, path: path, message: "\(shortfall) (use --allow-truncated to segment what is there)")
+                }
+                warnings.append("\(shortfall); segmented what is there")
+            }
             let summary = segmenter.finish { segments.append($0) }
-            return FileSegmentation(
-                path: path, info: reader.info, segments: segments, summary: summary,
-                warnings: warnings(reader: reader))
+            return FileSegmentation(path: path, info: reader.info, segments: segments, summary: summary, warnings: warnings)
         }
     }
 
-    static func warnings(reader: AudioReader) -> [String] {
-        var out: [String] = []
+    /// Describes how far short of its header a file's data ended, for containers whose header
+    /// states the exact length; nil when it did not.
+    static func shortfall(_ reader: AudioReader) -> String? {
         let exactLength = ["wav", "flac", "aiff", "au", "caf", "w64", "rf64"].contains(reader.info.containerExtension)
+        let info = reader.info
         if exactLength && reader.framesRead < reader.info.declaredFrames {
-            out.append("header declares \(reader.info.declaredFrames) frames but only \(reader.framesRead) could be read; the file looks truncated")
-        } else if reader.log.contains("should be") || reader.log.lowercased().contains("truncat") {
-            out.append("the file looks truncated (header length does not match the data); segmented what is there")
+            return "audio ends at \(info.timestamp(reader.framesRead)) but the header declares \(info.timestamp(info.declaredFrames)): truncated or damaged"
         }
-        if reader.framesRead == 0 { out.append("the file holds no audio frames") }
-        return out
+        if reader.log.contains("should be") {
+            return "the file is shorter than its header declares: truncated"
+        }
+        return nil
     }
 }

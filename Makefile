@@ -1,0 +1,37 @@
+# Chorus: the two commands are `make demo` and `make test`.
+SWIFT ?= swift
+CHORUS := .build/release/chorus
+
+.PHONY: demo test bench build release eval clean
+
+build:
+	@scripts/install-deps
+	$(SWIFT) build
+
+release:
+	@scripts/install-deps
+	$(SWIFT) build -c release --product chorus
+
+## The main job on the sample corpus.
+demo: release
+	@echo "== chorus segment Corpora/sample --dry-run"
+	$(CHORUS) segment Corpora/sample --dry-run
+
+## Every test.
+test:
+	@scripts/install-deps test
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## Benchmarks: segmentation against decode-only and ffmpeg silencedetect. BENCH_HOURS="1 4" by default.
+bench:
+	@scripts/install-deps bench
+	$(SWIFT) build -c release --product chorus-bench
+	.build/release/chorus-bench run
+
+## Segmentation quality on generated noisy speech (needs espeak-ng, numpy, scipy).
+eval: release
+	benchmarks/segmentation-eval/run
+
+clean:
+	rm -rf .build benchmarks/out
