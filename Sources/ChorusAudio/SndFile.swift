@@ -35,7 +35,7 @@ public final class AudioReader {
         }
         var sfinfo = SF_INFO()
         guard let opened = sf_open(path, Int32(SFM_READ), &sfinfo) else {
-            let cause = String(cString: sf_strerror(nil))
+            let cause = sndMessage(sf_strerror(nil))
             let unsupported = cause.lowercased().contains("not supported") || cause.lowercased().contains("unsupported")
             throw AudioError(
                 code: unsupported ? .unsupported : .unreadable, path: path,
@@ -83,10 +83,10 @@ public final class AudioReader {
         let got = Int(sf_readf_float(handle, base, sf_count_t(want)))
         let err = sf_error(handle)
         if err != 0 {
-            let cause = String(cString: sf_strerror(handle))
+            let cause = sndMessage(sf_strerror(handle))
             throw AudioError(
                 code: .decode, path: path,
-                message: "audio data is damaged after \(info.timestamp(framesRead)): \(cause)", cause: cause)
+                message: "audio data is damaged after \(info.timestamp(framesRead)) (libsndfile: \(cause))", cause: cause)
         }
         framesRead += Int64(got)
         return got
@@ -136,7 +136,7 @@ public final class AudioWriter {
         }
         temporaryPath = Self.temporaryName(for: path)
         guard let opened = sf_open(temporaryPath, Int32(SFM_WRITE), &sfinfo) else {
-            let cause = String(cString: sf_strerror(nil))
+            let cause = sndMessage(sf_strerror(nil))
             throw AudioError(code: .write, path: path, message: "cannot create: \(cause)", cause: cause)
         }
         handle = opened
@@ -159,7 +159,7 @@ public final class AudioWriter {
         while remaining > 0 {
             let wrote = Int(sf_writef_float(handle, base, sf_count_t(remaining)))
             if wrote <= 0 {
-                let cause = String(cString: sf_strerror(handle))
+                let cause = sndMessage(sf_strerror(handle))
                 throw AudioError(code: .write, path: path, message: "write failed: \(cause)", cause: cause)
             }
             remaining -= wrote
@@ -179,7 +179,7 @@ public final class AudioWriter {
         let status = sf_close(handle)
         guard status == 0 else {
             unlink(temporaryPath)
-            throw AudioError(code: .write, path: path, message: "closing failed: \(String(cString: sf_error_number(status)))")
+            throw AudioError(code: .write, path: path, message: "closing failed: \(sndMessage(sf_error_number(status)))")
         }
         guard rename(temporaryPath, path) == 0 else {
             let cause = String(cString: strerror(errno))
@@ -236,6 +236,14 @@ public final class AudioWriter {
         }
         return major | sub
     }
+}
+
+/// libsndfile's message text, without the trailing full stop and padding it sometimes has.
+private func sndMessage(_ text: UnsafePointer<CChar>?) -> String {
+    guard let text else { return "unknown error" }
+    var s = Substring(String(cString: text))
+    while let last = s.last, last == "." || last == " " || last == "\n" { s = s.dropLast() }
+    return String(s)
 }
 
 /// Names of libsndfile's formats, from `SFC_GET_FORMAT_MAJOR` / `SFC_GET_FORMAT_SUBTYPE`.
