@@ -47,6 +47,12 @@ struct SegmenterOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Seconds each side of a frame used to estimate noise floor and speech level.", valueName: "seconds"))
     var noiseWindow: Double = defaults.noiseWindow
 
+    @Option(help: ArgumentHelp("The noise floor is taken no lower than this far (dB) under the speech level.", valueName: "dB"))
+    var dynamicRange: Double = defaults.dynamicRange
+
+    @Option(help: ArgumentHelp("Frames quieter than this (dBFS) count as digital silence.", valueName: "dBFS"))
+    var silenceFloor: Double = defaults.silenceFloor
+
     @Option(help: ArgumentHelp("Analysis frame length (seconds); boundaries fall on this grid.", valueName: "seconds"))
     var frameLength: Double = defaults.frameDuration
 
@@ -67,6 +73,8 @@ struct SegmenterOptions: ParsableArguments {
         c.stopFraction = stopFraction
         c.noiseWindow = noiseWindow
         c.frameDuration = frameLength
+        c.dynamicRange = dynamicRange
+        c.silenceFloor = silenceFloor
         return c
     }
 

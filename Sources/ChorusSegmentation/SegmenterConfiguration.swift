@@ -45,6 +45,9 @@ public struct SegmenterConfiguration: Sendable, Hashable, Codable {
     public var noiseWindow: Double = 10.0
     /// Frames quieter than this (dBFS) count as digital silence.
     public var silenceFloor: Double = -100
+    /// The noise floor is taken no lower than this many dB under the speech level, so that in
+    /// digital silence the thresholds follow the speech rather than the zeros.
+    public var dynamicRange: Double = 50
     /// Which channel to analyse.
     public var channel: Channel = .mix
 
@@ -61,6 +64,7 @@ public struct SegmenterConfiguration: Sendable, Hashable, Codable {
         if !(startMargin >= stopMargin && stopMargin >= 0) { return "start margin must be at least the stop margin, both >= 0 dB" }
         if !(startSpread >= stopSpread && stopSpread >= 0) { return "start spread must be at least the stop spread, both >= 0" }
         if !(startFraction >= stopFraction && stopFraction >= 0 && startFraction < 1) { return "fractions must satisfy 0 <= stop <= start < 1" }
+        if !(dynamicRange >= 10) { return "dynamic range must be at least 10 dB" }
         if !(noiseWindow >= 0.5) { return "noise window must be at least 0.5 s" }
         if case .index(let i) = channel {
             if i < 0 { return "channel must not be negative" }

@@ -40,7 +40,7 @@ struct SpeechDetector {
     private let minSegment: Int
     private let maxSegment: Int
     private let splitWindow: Int
-    private let startMargin, stopMargin, startFraction, stopFraction, startSpread, stopSpread, silenceFloor: Float
+    private let startMargin, stopMargin, startFraction, stopFraction, startSpread, stopSpread, silenceFloor, dynamicRange: Float
 
     private var raw: FrameRing
     private var smooth: FrameRing
@@ -75,8 +75,9 @@ struct SpeechDetector {
         startSpread = Float(c.startSpread)
         stopSpread = Float(c.stopSpread)
         silenceFloor = Float(c.silenceFloor)
-        raw = FrameRing(capacity: 4)
-        smooth = FrameRing(capacity: past + future + 3)
+        dynamicRange = Float(c.dynamicRange)
+        raw = FrameRing(capacity: past + future + minSilence + 3)
+        smooth = FrameRing(capacity: past + future + minSilence + 3)
         regionEnergies.reserveCapacity(maxSegment + 1)
     }
 
@@ -122,9 +123,10 @@ struct SpeechDetector {
         let leaving = t - past - 1
         if leaving >= 0 { levels.remove(smooth[leaving]) }
         let s = smooth[t]
-        let floor = max(levels.value(at: 1), silenceFloor)
+        let level = levels.value(at: 3)
+        let floor = max(levels.value(at: 1), silenceFloor, level - dynamicRange)
         let spread = max(0, levels.value(at: 2) - levels.value(at: 0))
-        let range = max(0, levels.value(at: 3) - floor)
+        let range = max(0, level - floor)
         // Where the 25th percentile is already speech (a clean file), the "spread" is the
         // dynamic range itself; the spread term is trusted only up to a share of the range.
         let start = floor + max(startMargin, min(startSpread * spread, capShare * range), startFraction * range)
@@ -136,6 +138,8 @@ struct SpeechDetector {
             var b = t
             let limit = max(lastEnd, t - past, 0)
             while b > limit && smooth[b - 1] > stop { b -= 1 }
+            // Smoothing leaks a frame of energy across each edge: place the edge on the raw frames.
+            if b < t && raw[b] < stop { b += 1 }
             inSpeech = true
             regionStart = b
             silenceRun = 0
@@ -145,8 +149,11 @@ struct SpeechDetector {
             regionEnergies.append(s)
             silenceRun = s < stop ? silenceRun + 1 : 0
             if silenceRun >= minSilence {
-                close(at: t + 1 - silenceRun, forced: false, emit: emit)
-            } else if t + 1 - regionStart >= maxSegment {
+                var end = t + 1 - silenceRun
+                if end - 1 > regionStart && raw[end - 1] < stop { end -= 1 }
+                close(at: end, forced: false, emit: emit)
+            } else if t + 1 - silenceRun - regionStart >= maxSegment {
+                // Speech itself (not a pause still in progress) has reached the maximum.
                 splitAtQuietest(emit: emit)
             }
         }
@@ -165,7 +172,7 @@ struct SpeechDetector {
     /// the minimum segment long, and keeps the remainder open.
     private mutating func splitAtQuietest(emit: (SpeechRegion) -> Void) {
         let n = regionEnergies.count
-        let lower = max(minSegment, 1), upper = n - max(minSegment, 1)
+        let lower = max(minSegment, 1), upper = min(n - max(minSegment, 1), maxSegment)
         var best = n / 2, bestPower = Float.infinity
         let w = splitWindow
         var power = ContiguousArray<Float>(repeating: 0, count: n + 1)

@@ -1,0 +1,184 @@
+import ChorusSegmentation
+import Testing
+import TestSupport
+
+@Suite struct SegmenterTests {
+    /// Pause, speech, pause, ...: pauses from 0.35 to 3 s, speech from 0.4 to 4 s.
+    static let pattern = [1.0, 2.5, 0.6, 1.2, 3.0, 4.0, 0.35, 0.4, 1.5, 2.0, 1.0]
+
+    static func expectBoundaries(_ segments: [Segment], _ truth: [(start: Double, end: Double)], within tolerance: Double, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(segments.count == truth.count, "found \(segments.map { ($0.speechStart, $0.speechEnd) }) for \(truth)", sourceLocation: sourceLocation)
+        for (segment, region) in zip(segments, truth) {
+            #expect(abs(segment.speechStart - region.start) <= tolerance, "start \(segment.speechStart) for \(region.start)", sourceLocation: sourceLocation)
+            #expect(abs(segment.speechEnd - region.end) <= tolerance, "end \(segment.speechEnd) for \(region.end)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test("speech regions found within 20 ms", arguments: [8_000, 16_000, 22_050, 44_100, 48_000])
+    func cleanBoundaries(rate: Int) throws {
+        let (speech, truth) = Signals.compose(rate: rate, pattern: Self.pattern)
+        let room = Signals.whiteNoise(count: speech.count, level: -70)
+        let (segments, summary) = try SilenceSegmenter.segments(of: Signals.mix(speech, room), sampleRate: rate, channels: 1)
+        Self.expectBoundaries(segments, truth, within: 0.02)
+        #expect(abs(summary.duration - Double(speech.count) / Double(rate)) < 1e-9)
+        #expect(!summary.noPauseFound)
+    }
+
+    @Test("speech regions found within 20 ms under hiss at 20 dB SNR and hum at 15 dB", arguments: [16_000, 48_000])
+    func noisyBoundaries(rate: Int) throws {
+        let (speech, truth) = Signals.compose(rate: rate, pattern: Self.pattern, level: -12)
+        // The bursts' RMS is about -21 dBFS.
+        let hiss = Signals.whiteNoise(count: speech.count, level: -41)
+        let hum = Signals.hum(count: speech.count, rate: rate, level: -36)
+        let (segments, _) = try SilenceSegmenter.segments(of: Signals.mix(Signals.mix(speech, hiss), hum), sampleRate: rate, channels: 1)
+        Self.expectBoundaries(segments, truth, within: 0.02)
+    }
+
+    @Test func loudHissAtFiveDecibelsStillSeparatesUtterances() throws {
+        let rate = 16_000
+        let (speech, truth) = Signals.compose(rate: rate, pattern: [2, 2.5, 1.0, 1.5, 2.0, 3.0, 2])
+        let hiss = Signals.whiteNoise(count: speech.count, level: -26)
+        let (segments, _) = try SilenceSegmenter.segments(of: Signals.mix(speech, hiss), sampleRate: rate, channels: 1)
+        Self.expectBoundaries(segments, truth, within: 0.08)
+    }
+
+    @Test("noise alone is not speech", arguments: [-60.0, -30.0, -10.0])
+    func noiseOnly(level: Double) throws {
+        let rate = 16_000
+        let noise = Signals.mix(Signals.whiteNoise(count: rate * 60, level: level), Signals.hum(count: rate * 60, rate: rate, level: level - 6))
+        let (segments, summary) = try SilenceSegmenter.segments(of: noise, sampleRate: rate, channels: 1)
+        #expect(summary.speechDuration <= 1.0, "\(segments)")
+    }
+
+    @Test func digitalSilenceHasNoSegments() throws {
+        let (segments, summary) = try SilenceSegmenter.segments(of: Signals.silence(seconds: 30, rate: 8000), sampleRate: 8000, channels: 1)
+        #expect(segments.isEmpty)
+        #expect(summary.duration == 30)
+        #expect(summary.speechDuration == 0)
+    }
+
+    @Test func emptyInputHasNoSegments() throws {
+        let (segments, summary) = try SilenceSegmenter.segments(of: [], sampleRate: 16_000, channels: 2)
+        #expect(segments.isEmpty)
+        #expect(summary.duration == 0)
+    }
+
+    @Test func shortPausesDoNotSplitLongOnesDo() throws {
+        let rate = 16_000
+        var c = SegmenterConfiguration()
+        c.padding = 0
+        let (speech, truth) = Signals.compose(rate: rate, pattern: [1, 1.0, 0.2, 1.0, 0.5, 1.0, 1])
+        let (segments, _) = try SilenceSegmenter.segments(of: speech, sampleRate: rate, channels: 1, configuration: c)
+        #expect(segments.count == 2)
+        #expect(abs(segments[0].speechStart - truth[0].start) <= 0.02)
+        #expect(abs(segments[0].speechEnd - truth[1].end) <= 0.02, "\(segments[0].speechEnd) for \(truth[1].end)")
+        c.minSilence = 0.6
+        let merged = try SilenceSegmenter.segments(of: speech, sampleRate: rate, channels: 1, configuration: c).segments
+        #expect(merged.count == 1)
+    }
+
+    @Test func clicksShorterThanTheMinimumAreDropped() throws {
+        let rate = 16_000
+        let (speech, _) = Signals.compose(rate: rate, pattern: [1, 0.08, 1, 1.5, 1])
+        let (segments, _) = try SilenceSegmenter.segments(of: speech, sampleRate: rate, channels: 1)
+        #expect(segments.count == 1)
+        #expect(segments[0].speechStart > 2)
+    }
+
+    @Test func overlongSpeechIsSplitAtItsQuietestPoint() throws {
+        let rate = 8_000
+        // 26 s of unbroken speech with a quieter 0.25 s stretch (-18 dB, not a pause) at 11 s.
+        var speech = Signals.speech(seconds: 26, rate: rate, level: -12)
+        for i in Int(11.0 * Double(rate))..<Int(11.25 * Double(rate)) { speech[i] *= 0.125 }
+        let samples = Signals.silence(seconds: 1, rate: rate) + speech + Signals.silence(seconds: 1, rate: rate)
+        var c = SegmenterConfiguration()
+        c.maxSegment = 15
+        c.padding = 0.1
+        let (segments, summary) = try SilenceSegmenter.segments(of: samples, sampleRate: rate, channels: 1, configuration: c)
+        #expect(segments.count == 2)
+        #expect(summary.forcedSplits == 1, "\(segments.map { ($0.speechStart, $0.speechEnd) })")
+        #expect(abs(segments[0].speechEnd - 12.125) < 0.15, "split at \(segments[0].speechEnd)")
+        // The two parts meet: no padding is invented at a forced split, and nothing is lost.
+        #expect(segments[0].end == segments[1].start)
+        for s in segments { #expect(s.speechEnd - s.speechStart <= 15) }
+    }
+
+    @Test func unbrokenSpeechIsCutIntoPiecesNoLongerThanTheMaximum() throws {
+        let rate = 8_000
+        let samples = Signals.silence(seconds: 0.5, rate: rate) + Signals.speech(seconds: 70, rate: rate)
+        var c = SegmenterConfiguration()
+        c.maxSegment = 20
+        let (segments, summary) = try SilenceSegmenter.segments(of: samples, sampleRate: rate, channels: 1, configuration: c)
+        #expect(segments.count >= 4)
+        for s in segments {
+            #expect(s.speechEnd - s.speechStart <= 20 + 1e-9)
+            #expect(s.speechEnd - s.speechStart >= c.minSegment)
+        }
+        for (a, b) in zip(segments, segments.dropFirst()) { #expect(a.speechEnd == b.speechStart) }
+        #expect(summary.pauses == 1)
+    }
+
+    @Test func paddingStopsHalfWayToANeighbourAndAtTheFileEnds() throws {
+        let rate = 16_000
+        let (speech, _) = Signals.compose(rate: rate, pattern: [0.05, 1.0, 0.4, 1.0, 0.1])
+        var c = SegmenterConfiguration()
+        c.padding = 0.5
+        let (segments, summary) = try SilenceSegmenter.segments(of: speech, sampleRate: rate, channels: 1, configuration: c)
+        #expect(segments.count == 2)
+        #expect(segments[0].start == 0)
+        #expect(segments[1].end == summary.duration)
+        let middle = (segments[0].speechEnd + segments[1].speechStart) / 2
+        #expect(abs(segments[0].end - middle) < 1e-9)
+        #expect(abs(segments[1].start - middle) < 1e-9)
+    }
+
+    @Test func aChosenChannelIsTheOneHeard() throws {
+        let rate = 16_000
+        let (speech, truth) = Signals.compose(rate: rate, pattern: [1, 2, 1, 2, 1])
+        let quiet = Signals.whiteNoise(count: speech.count, level: -50)
+        let stereo = Signals.interleave([quiet, Signals.mix(speech, quiet)])
+        var c = SegmenterConfiguration()
+        c.channel = .index(1)
+        Self.expectBoundaries(try SilenceSegmenter.segments(of: stereo, sampleRate: rate, channels: 2, configuration: c).segments, truth, within: 0.02)
+        c.channel = .index(0)
+        #expect(try SilenceSegmenter.segments(of: stereo, sampleRate: rate, channels: 2, configuration: c).segments.isEmpty)
+        c.channel = .mix
+        Self.expectBoundaries(try SilenceSegmenter.segments(of: stereo, sampleRate: rate, channels: 2, configuration: c).segments, truth, within: 0.02)
+        c.channel = .index(2)
+        #expect(throws: SegmentationError.self) { try SilenceSegmenter(configuration: c, sampleRate: rate, channels: 2) }
+    }
+
+    @Test("the same segments whatever the block size", arguments: [1, 7, 160, 4096])
+    func blockSizeDoesNotMatter(block: Int) throws {
+        let rate = 16_000
+        let (speech, _) = Signals.compose(rate: rate, pattern: Self.pattern)
+        let samples = Signals.interleave([speech, Signals.whiteNoise(count: speech.count, level: -45)])
+        let whole = try SilenceSegmenter.segments(of: samples, sampleRate: rate, channels: 2)
+        var segmenter = try SilenceSegmenter(sampleRate: rate, channels: 2)
+        var found: [Segment] = []
+        var i = 0
+        while i < samples.count {
+            let j = min(samples.count, i + block * 2)
+            samples[i..<j].withUnsafeBufferPointer { segmenter.process($0) { found.append($0) } }
+            i = j
+        }
+        let summary = segmenter.finish { found.append($0) }
+        #expect(found == whole.segments)
+        #expect(summary == whole.summary)
+        #expect(!found.isEmpty)
+    }
+
+    @Test func invalidConfigurationsAreRefusedWithAReason() {
+        var c = SegmenterConfiguration()
+        c.minSilence = 0
+        #expect(c.problem()?.contains("min silence") == true)
+        c = SegmenterConfiguration()
+        c.maxSegment = 0.2
+        #expect(c.problem()?.contains("max segment") == true)
+        c = SegmenterConfiguration()
+        c.bandHigh = 100
+        #expect(c.problem() != nil)
+        #expect(SegmenterConfiguration().problem() == nil)
+        #expect(throws: SegmentationError.self) { try SilenceSegmenter(sampleRate: 0, channels: 1) }
+    }
+}
