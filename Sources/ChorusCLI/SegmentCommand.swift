@@ -13,13 +13,14 @@ struct SegmentCommand: ParsableCommand {
             files, all cores are used; a file that cannot be read is reported and the others go on,
             and the exit status is then 1.
 
-            The manifest is JSON Lines, one segment per line:
-              {"file":"talk.wav","index":0,"start":0.480,"end":3.210,"duration":2.730,"speech_start":0.530,"speech_end":3.160}
+            The manifest is JSON Lines, one segment per line, times in seconds; speech_start and
+            speech_end are where speech was heard, start and end include the padding:
+            {"file":"talk.wav","index":0,"start":0.48,"end":3.21,"duration":2.73,...}
 
             Examples:
-              chorus segment interview.flac --dry-run
-              chorus segment recordings/ --dry-run --out segments.jsonl
-              chorus segment field.wav --dry-run --channel 1 --min-silence 0.5 --max-segment 15
+            $ chorus segment interview.flac --dry-run
+            $ chorus segment recordings/ --dry-run --out segments.jsonl
+            $ chorus segment field.wav --dry-run --channel 1 --min-silence 0.5 --max-segment 15
             """
     )
 
@@ -32,8 +33,8 @@ struct SegmentCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the manifest to this file (atomically) instead of standard output.", valueName: "file.jsonl"))
     var out: String?
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Files to segment at once (default: all cores).", valueName: "n"))
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: [.short, .long], help: ArgumentHelp("Files to segment at once. (default: all cores)", valueName: "n"))
+    var jobs: Int?
 
     @Flag(help: "Segment what decodes from files that are truncated (a recorder that died mid-take) or damaged part way, with a warning, instead of failing them.")
     var allowTruncated = false
@@ -51,7 +52,7 @@ struct SegmentCommand: ParsableCommand {
         if !dryRun && out == nil {
             throw ValidationError("storing segments in a project is not available yet; use --dry-run (and --out FILE.jsonl) to write a manifest")
         }
-        if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     }
 
     func run() throws {
@@ -66,7 +67,8 @@ struct SegmentCommand: ParsableCommand {
         let progress = ProgressBar(console: console, total: files.count, label: "segmenting", enabled: !quiet)
         var writeError: Error?
         BatchSegmenter.run(
-            files: files, configuration: segmenter.configuration, allowTruncated: allowTruncated, jobs: jobs,
+            files: files, configuration: segmenter.configuration, allowTruncated: allowTruncated,
+            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
             progress: { progress.update(done: $0) }
         ) { _, outcome in
             switch outcome {

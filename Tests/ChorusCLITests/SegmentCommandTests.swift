@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct SegmentCommandTests {
+    static func lines(_ text: String) -> [[String: Any]] {
+        text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+
+    static func folderWithGoodAndBadFiles() throws -> String {
+        let dir = try Fixtures.scratch()
+        try FileManager.default.createDirectory(atPath: dir + "/day2", withIntermediateDirectories: true)
+        let speech = Signals.compose(rate: 16_000, pattern: [1, 2, 1, 1.5, 1]).samples
+        try Fixtures.write(speech, to: dir + "/a.wav", rate: 16_000)
+        try Fixtures.write(Signals.interleave([speech, speech]), to: dir + "/day2/b.flac", rate: 16_000, channels: 2, type: .flac)
+        try Fixtures.writeText("", to: dir + "/empty.wav")
+        try Fixtures.writeText("not audio at all\n", to: dir + "/day2/notes.wav")
+        return dir
+    }
+
+    @Test func aMixedFolderProcessesTheGoodNamesTheBadAndExitsNonZero() throws {
+        let dir = try Self.folderWithGoodAndBadFiles()
+        let run = try ChorusProcess.run(["segment", dir, "--dry-run"])
+        #expect(run.status == 1)
+        let segments = Self.lines(run.stdout)
+        #expect(segments.count == 4)
+        #expect(Set(segments.compactMap { $0["file"] as? String }) == [dir + "/a.wav", dir + "/day2/b.flac"])
+        for s in segments {
+            let start = try #require(s["start"] as? Double), end = try #require(s["end"] as? Double)
+            #expect(abs((s["duration"] as? Double ?? 0) - (end - start)) < 1e-9)
+        }
+        #expect(run.stderr.contains("chorus: error: \(dir)/empty.wav: file is empty (0 bytes)"))
+        #expect(run.stderr.contains("chorus: error: \(dir)/day2/notes.wav: cannot open as audio"))
+        #expect(run.stderr.contains("segmented 2 files"))
+        #expect(run.stderr.contains("failed: 2 files"))
+    }
+
+    @Test func outWritesTheSameManifestAtomically() throws {
+        let dir = try Self.folderWithGoodAndBadFiles()
+        let out = try Fixtures.scratch() + "/segments.jsonl"
+        let toFile = try ChorusProcess.run(["segment", dir + "/a.wav", dir + "/day2/b.flac", "--dry-run", "--out", out, "--json"])
+        #expect(toFile.status == 0)
+        #expect(toFile.stdout.isEmpty)
+        let summary = try #require(Self.lines(toFile.stderr).first)
+        #expect(summary["files"] as? Int == 2)
+        #expect(summary["segments"] as? Int == 4)
+        #expect((summary["failed"] as? [String])?.isEmpty == true)
+        let toStdout = try ChorusProcess.run(["segment", dir + "/a.wav", dir + "/day2/b.flac", "--dry-run", "-q"])
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == toStdout.stdout)
+        #expect(toStdout.stderr.isEmpty)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: (out as NSString).deletingLastPathComponent)
+        #expect(leftovers == ["segments.jsonl"])
+    }
+
+    @Test func theSampleCorpusGivesTwentySixSegmentsTheSameEveryRun() throws {
+        let first = try ChorusProcess.run(["segment", Fixtures.corpus, "--dry-run", "--jobs", "2"])
+        let second = try ChorusProcess.run(["segment", Fixtures.corpus, "--dry-run", "--jobs", "1"])
+        #expect(first.status == 0)
+        #expect(Self.lines(first.stdout).count == 26)
+        #expect(first.stdout == second.stdout)
+    }
+
+    @Test func withoutDryRunItSaysWhatToDo() throws {
+        let run = try ChorusProcess.run(["segment", Fixtures.corpus])
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("use --dry-run"))
+    }
+
+    @Test func badFlagValuesAreUsageErrors() throws {
+        for args in [["--channel", "left"], ["--min-silence", "0"], ["--jobs", "0"]] {
+            let run = try ChorusProcess.run(["segment", Fixtures.corpus, "--dry-run"] + args)
+            #expect(run.status == 64, "\(args)")
+            #expect(run.stdout.isEmpty)
+        }
+    }
+
+    @Test func helpMatchesTheGoldenFile() throws {
+        let golden = Fixtures.packageRoot + "/Tests/ChorusCLITests/Golden/segment-help.txt"
+        let run = try ChorusProcess.run(["segment", "--help"])
+        #expect(run.status == 0)
+        if ProcessInfo.processInfo.environment["CHORUS_UPDATE_GOLDEN"] == "1" {
+            try run.stdout.write(toFile: golden, atomically: true, encoding: .utf8)
+        }
+        #expect(run.stdout == (try String(contentsOfFile: golden, encoding: .utf8)))
+        #expect(run.stdout.contains("Examples:"))
+    }
+}

@@ -1,0 +1,49 @@
+import ChorusIngest
+import ChorusSegmentation
+import Foundation
+import Testing
+import TestSupport
+
+/// One line of Corpora/sample/references.jsonl.
+struct Reference: Decodable {
+    let recording: String
+    let index: Int
+    let lang: String
+    let start: Double
+    let end: Double
+    let text: String
+    let translations: [String: String]
+}
+
+@Suite struct CorpusTests {
+    static func references() throws -> [Reference] {
+        let text = try String(contentsOfFile: Fixtures.corpus + "/references.jsonl", encoding: .utf8)
+        return try text.split(separator: "\n").map { try JSONDecoder().decode(Reference.self, from: Data($0.utf8)) }
+    }
+
+    @Test func everyReferenceUtteranceIsOneSegment() throws {
+        let references = try Self.references()
+        #expect(references.count == 26)
+        for recording in Set(references.map(\.recording)).sorted() {
+            let expected = references.filter { $0.recording == recording }
+            let result = try FileSegmenter.segment(path: Fixtures.corpus + "/" + recording, configuration: SegmenterConfiguration())
+            #expect(result.segments.count == expected.count, "\(recording)")
+            for (segment, reference) in zip(result.segments, expected) {
+                // The generator knows where each synthesised sentence starts and ends.
+                #expect(abs(segment.speechStart - reference.start) < 0.15, "\(recording) #\(reference.index) start \(segment.speechStart)")
+                #expect(abs(segment.speechEnd - reference.end) < 0.15, "\(recording) #\(reference.index) end \(segment.speechEnd)")
+                #expect(segment.start <= segment.speechStart && segment.end >= segment.speechEnd)
+            }
+            #expect(!result.summary.noPauseFound)
+            #expect(result.warnings.isEmpty)
+        }
+    }
+
+    @Test func everyUtteranceHasItsTranslation() throws {
+        for reference in try Self.references() {
+            #expect(!reference.text.isEmpty)
+            let other = reference.lang == "sw" ? "en" : "sw"
+            #expect(reference.translations[other]?.isEmpty == false, "\(reference.recording) #\(reference.index)")
+        }
+    }
+}
