@@ -18,7 +18,7 @@ public struct FileSegmentation: Sendable {
 /// Decodes a file block by block and segments it as it goes.
 public enum FileSegmenter {
     /// Frames per decoded block: a few thousand, so memory stays small and constant.
-    public static let blockFrames = 8192
+    public static let blockFrames = 32_768
 
     /// Segments the file at `path`.
     /// - Parameter allowTruncated: segment what decodes when a file ends before its header says
@@ -36,19 +36,12 @@ public enum FileSegmenter {
             }
             var segments: [Segment] = []
             var warnings: [String] = []
-            var buffer = [Float](repeating: 0, count: blockFrames * reader.info.channels)
-            try buffer.withUnsafeMutableBufferPointer { block in
-                while true {
-                    let frames: Int
-                    do {
-                        frames = try reader.read(into: block)
-                    } catch let error as AudioError where error.code == .decode && allowTruncated {
-                        warnings.append("\(error.message); segmented what decoded before it")
-                        return
-                    }
-                    if frames == 0 { break }
-                    segmenter.process(UnsafeBufferPointer(rebasing: block[0..<(frames * reader.info.channels)])) { segments.append($0) }
+            do {
+                try BlockPipeline(reader: reader, blockFrames: blockFrames).run { block in
+                    segmenter.process(block) { segments.append($0) }
                 }
+            } catch let error as AudioError where error.code == .decode && allowTruncated {
+                warnings.append("\(error.message); segmented what decoded before it")
             }
             if reader.framesRead == 0 && reader.info.declaredFrames == 0 {
                 throw AudioError(code: .unreadable, path: path, message: "holds no audio (0 frames)")

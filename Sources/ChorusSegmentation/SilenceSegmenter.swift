@@ -21,7 +21,7 @@ public struct SilenceSegmenter {
     private var detector: SpeechDetector
     private let hopSeconds: Double
     private var samplesSeen: Int64 = 0
-    private var energies: [Float] = []
+    private var powers: [Float] = []
     private var held: SpeechRegion?
     private var previousEnd: Double?
     private var summary = SegmentationSummary()
@@ -37,13 +37,12 @@ public struct SilenceSegmenter {
         self.configuration = configuration
         self.sampleRate = sampleRate
         self.channels = channels
-        let hop = max(1, Int((Double(sampleRate) * configuration.frameDuration).rounded()))
-        hopSeconds = Double(hop) / Double(sampleRate)
         var picked: Int?
         if case .index(let i) = configuration.channel { picked = i }
         meter = BandEnergyMeter(
-            sampleRate: sampleRate, channels: channels, channel: channels == 1 ? nil : picked, hop: hop,
+            sampleRate: sampleRate, channels: channels, channel: picked, frameDuration: configuration.frameDuration,
             bandLow: configuration.bandLow, bandHigh: configuration.bandHigh)
+        hopSeconds = Double(meter.hopFrames) / Double(sampleRate)
         detector = SpeechDetector(configuration: configuration, framesPerSecond: 1 / hopSeconds)
     }
 
@@ -56,16 +55,19 @@ public struct SilenceSegmenter {
     /// Feeds interleaved samples (any number of whole frames); calls `emit` for each segment decided.
     public mutating func process(_ samples: UnsafeBufferPointer<Float>, emit: (Segment) -> Void) {
         samplesSeen += Int64(samples.count / channels)
-        energies.removeAll(keepingCapacity: true)
-        meter.feed(samples, into: &energies)
+        powers.removeAll(keepingCapacity: true)
+        meter.feed(samples, into: &powers)
         var regions: [SpeechRegion] = []
-        for energy in energies { detector.push(energy) { regions.append($0) } }
+        for power in powers { detector.push(power: power) { regions.append($0) } }
         for region in regions { accept(region, emit: emit) }
     }
 
     /// Ends the input; emits the remaining segments and returns what was seen.
     public mutating func finish(emit: (Segment) -> Void) -> SegmentationSummary {
         var regions: [SpeechRegion] = []
+        powers.removeAll(keepingCapacity: true)
+        meter.finish(into: &powers)
+        for power in powers { detector.push(power: power) { regions.append($0) } }
         detector.finish { regions.append($0) }
         for region in regions { accept(region, emit: emit) }
         summary.duration = Double(samplesSeen) / Double(sampleRate)

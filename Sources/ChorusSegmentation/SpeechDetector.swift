@@ -42,7 +42,10 @@ struct SpeechDetector {
     private let splitWindow: Int
     private let startMargin, stopMargin, startFraction, stopFraction, startSpread, stopSpread, silenceFloor, dynamicRange: Float
 
+    /// Per-frame band energy in dB, for placing edges.
     private var raw: FrameRing
+    /// Per-frame mean power, for smoothing.
+    private var rawPower: FrameRing
     private var smooth: FrameRing
     private var levels = RollingPercentiles(quantiles: [0.05, 0.10, 0.25, 0.95])
     /// Frames received so far.
@@ -77,13 +80,15 @@ struct SpeechDetector {
         silenceFloor = Float(c.silenceFloor)
         dynamicRange = Float(c.dynamicRange)
         raw = FrameRing(capacity: past + future + minSilence + 3)
+        rawPower = FrameRing(capacity: 4)
         smooth = FrameRing(capacity: past + future + minSilence + 3)
         regionEnergies.reserveCapacity(maxSegment + 1)
     }
 
-    /// Adds the energy (dBFS) of the next frame; emits regions that are now decided.
-    mutating func push(_ energy: Float, emit: (SpeechRegion) -> Void) {
-        raw[received] = energy
+    /// Adds the mean power (linear, 1 = full scale RMS) of the next frame; emits regions that are now decided.
+    mutating func push(power: Float, emit: (SpeechRegion) -> Void) {
+        rawPower[received] = power
+        raw[received] = Self.decibels(power)
         received += 1
         // Frame j-1 can be smoothed once frame j is here.
         if received >= 2 { addSmoothed(received - 2) }
@@ -102,15 +107,16 @@ struct SpeechDetector {
     /// speech level (the stop threshold proportionally less).
     private let capShare: Float = 0.8
 
+    /// Power in dB, floored at -140 dB.
+    @inline(__always)
+    static func decibels(_ power: Float) -> Float { max(-140, 10 * Float.log10(power + 1e-14)) }
+
     /// Smooths frame `t` (mean power of frames t-1...t+1, in dB) and adds it to the window.
     private mutating func addSmoothed(_ t: Int) {
+        let first = max(0, t - 1), last = min(received - 1, t + 1)
         var power: Float = 0
-        var n: Float = 0
-        for f in max(0, t - 1)...min(received - 1, t + 1) {
-            power += Float.exp10(raw[f] / 10)
-            n += 1
-        }
-        let s = 10 * Float.log10(power / n)
+        for f in first...last { power += rawPower[f] }
+        let s = Self.decibels(power / Float(last - first + 1))
         smooth[t] = s
         levels.insert(s)
         smoothedCount = t + 1

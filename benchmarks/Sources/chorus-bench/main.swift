@@ -1,4 +1,72 @@
+import ChorusAudio
+import Foundation
+
+// chorus-bench run                 generate the long recordings (once) and print the comparison
+// chorus-bench decode FILE         decode only (a child of `run`)
+// chorus-bench trace FILE [A B]    every frame decision between A and B seconds
+
 let args = Array(CommandLine.arguments.dropFirst())
-if args.first == "trace", args.count >= 2 {
-    try trace(path: args[1], from: args.count > 2 ? Double(args[2]) ?? 0 : 0, to: args.count > 3 ? Double(args[3]) ?? .infinity : .infinity)
+let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
+
+do {
+    switch args.first {
+    case "decode" where args.count == 2:
+        _ = try decodeOnly(path: args[1])
+    case "trace" where args.count >= 2:
+        try trace(path: args[1], from: args.count > 2 ? Double(args[2]) ?? 0 : 0, to: args.count > 3 ? Double(args[3]) ?? .infinity : .infinity)
+    case "run":
+        try runBenchmarks()
+    default:
+        print("usage: chorus-bench run | decode FILE | trace FILE [FROM TO]")
+        exit(2)
+    }
+} catch {
+    FileHandle.standardError.write(Data("chorus-bench: \(error)\n".utf8))
+    exit(1)
 }
+
+func runBenchmarks() throws {
+    let env = ProcessInfo.processInfo.environment
+    let hours = (env["BENCH_HOURS"] ?? "1 4").split(separator: " ").compactMap { Double($0) }
+    let out = env["BENCH_DIR"] ?? "benchmarks/out"
+    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+    let ffmpeg = ["/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    let kinds: [(name: String, rate: Int, channels: Int, type: AudioFileType)] = [
+        ("16k-mono.wav", 16_000, 1, .wav), ("48k-stereo.flac", 48_000, 2, .flac),
+    ]
+    print("Chorus segmentation benchmark: best of 3 runs each, wall time; peak RSS of each process.")
+    print("Baseline: libsndfile decode-only of the same file in the same blocks (chorus-bench decode).")
+    print("")
+    let header = ["file", "audio", "decode", "segment", "seg/decode", "speed", "RSS decode", "RSS segment"]
+        + (ffmpeg == nil ? [] : ["ffmpeg", "ffmpeg/seg", "RSS ffmpeg"])
+    print(header.map { $0.padding(toLength: 12, withPad: " ", startingAt: 0) }.joined(separator: " "))
+    for h in hours {
+        for kind in kinds {
+            let path = "\(out)/\(h == h.rounded() ? String(Int(h)) : String(h))h-\(kind.name)"
+            if !FileManager.default.fileExists(atPath: path) {
+                FileHandle.standardError.write(Data("generating \(path) ...\n".utf8))
+                try generate(path: path, hours: h, rate: kind.rate, channels: kind.channels, type: kind.type)
+            }
+            _ = try runChild(["\(here)/chorus-bench", "decode", path])  // warm the page cache
+            let decode = try best(of: 3, ["\(here)/chorus-bench", "decode", path])
+            let segment = try best(of: 3, ["\(here)/chorus", "segment", path, "--dry-run", "--quiet"])
+            guard decode.status == 0, segment.status == 0 else { throw BenchError("a run failed on \(path)") }
+            var row = [
+                (path as NSString).lastPathComponent, "\(fmt(h)) h", "\(fmt(decode.seconds)) s", "\(fmt(segment.seconds)) s",
+                "\(fmt(segment.seconds / decode.seconds))x", "\(Int(h * 3600 / segment.seconds))x RT",
+                mb(decode.peakRSSBytes), mb(segment.peakRSSBytes),
+            ]
+            if let ffmpeg {
+                let f = try best(of: 1, [ffmpeg, "-nostdin", "-hide_banner", "-nostats", "-i", path, "-af", "silencedetect=noise=-35dB:d=0.3", "-f", "null", "-"])
+                row += ["\(fmt(f.seconds)) s", "\(fmt(f.seconds / segment.seconds))x", mb(f.peakRSSBytes)]
+            }
+            print(row.map { $0.padding(toLength: 12, withPad: " ", startingAt: 0) }.joined(separator: " "))
+        }
+    }
+    print("")
+    print("seg/decode: segmentation time over decode-only time (target <= 1.25). speed: audio time over segmentation time.")
+    if ffmpeg != nil { print("ffmpeg/seg: ffmpeg -af silencedetect time over chorus segment time (above 1 means Chorus is faster).") }
+}
+
+func fmt(_ x: Double) -> String { String(format: x < 10 ? "%.2f" : "%.1f", x) }
+func mb(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_048_576) }
