@@ -6,7 +6,10 @@ public struct ChorusCommand: ParsableCommand {
         commandName: "chorus",
         abstract: "Turn raw speech recordings into clean, aligned, multilingual speech corpora, with people in the loop.",
         discussion: """
-            Start with `chorus segment AUDIO... --dry-run` to cut recordings into utterances.
+            Examples:
+            $ chorus segment recordings/ --dry-run --out segments.jsonl
+            $ chorus segment --help
+
             Every command has --help with examples.
             """,
         version: "0.1.0",

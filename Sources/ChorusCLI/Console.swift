@@ -62,8 +62,22 @@ final class ProgressBar {
 /// removed if never committed, so a failed run never leaves half a file.
 final class AtomicTextFile {
     let path: String
-    private let temporary: String
+    private let temporary: String?
     private var file: UnsafeMutablePointer<FILE>?
+
+    private init(stream: UnsafeMutablePointer<FILE>) {
+        path = "standard output"
+        temporary = nil
+        file = stream
+    }
+
+    /// Standard output through a stdio buffer of its own; ``commit()`` flushes it. Nothing to rename.
+    static func standardOutput() throws -> AtomicTextFile {
+        guard let stream = fdopen(STDOUT_FILENO, "w") else {
+            throw CLIError("standard output: \(String(cString: strerror(errno)))")
+        }
+        return AtomicTextFile(stream: stream)
+    }
 
     init(path: String) throws {
         self.path = path
@@ -76,7 +90,7 @@ final class AtomicTextFile {
     }
 
     deinit {
-        if let file {
+        if let file, let temporary {
             fclose(file)
             unlink(temporary)
         }
@@ -88,6 +102,10 @@ final class AtomicTextFile {
     }
 
     func commit() throws {
+        guard let temporary else {
+            if let file, fflush(file) != 0 { throw CLIError("standard output: write failed: \(String(cString: strerror(errno)))") }
+            return
+        }
         guard let f = file else { return }
         file = nil
         let flushed = fflush(f) == 0 && fsync(fileno(f)) == 0

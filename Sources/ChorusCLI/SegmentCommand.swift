@@ -39,7 +39,7 @@ struct SegmentCommand: ParsableCommand {
     @Flag(help: "Segment what decodes from files that are truncated (a recorder that died mid-take) or damaged part way, with a warning, instead of failing them.")
     var allowTruncated = false
 
-    @Flag(help: "Print the summary as one JSON object instead of text.")
+    @Flag(help: "Print the summary as one JSON object instead of text (on standard output with --out, else on standard error).")
     var json = false
 
     @Flag(name: [.short, .long], help: "No progress bar and no summary; errors are still printed.")
@@ -64,6 +64,7 @@ struct SegmentCommand: ParsableCommand {
             report.failures.append(problem.path)
         }
         let sink = try out.map { try AtomicTextFile(path: $0) }
+        let output = try sink ?? AtomicTextFile.standardOutput()
         let progress = ProgressBar(console: console, total: files.count, label: "segmenting", enabled: !quiet)
         var writeError: Error?
         BatchSegmenter.run(
@@ -82,20 +83,22 @@ struct SegmentCommand: ParsableCommand {
                     console.warning("\(result.path): \(warning)")
                 }
                 report.add(result)
-                var text = ""
-                for (index, segment) in result.segments.enumerated() {
-                    text += SegmentManifest.line(file: result.path, index: index, segment: segment) + "\n"
-                }
+                // Line by line: a file's segments are held until it is known to be good, but
+                // its manifest text never is, so memory does not grow with the length of a file.
                 do {
-                    if let sink { try sink.write(text) } else { FileHandle.standardOutput.write(Data(text.utf8)) }
+                    for (index, segment) in result.segments.enumerated() {
+                        try output.write(SegmentManifest.line(file: result.path, index: index, segment: segment) + "\n")
+                    }
                 } catch { writeError = writeError ?? error }
             }
         }
         progress.clear()
         if let writeError { throw writeError }
-        try sink?.commit()
+        try output.commit()
         if !quiet {
-            console.note(json ? report.json : report.text)
+            // Standard output is the manifest's unless it went to a file.
+            let summary = json ? report.json : report.text
+            if out != nil { print(summary) } else { console.note(summary) }
         }
         if !report.failures.isEmpty { throw ExitCode.failure }
     }

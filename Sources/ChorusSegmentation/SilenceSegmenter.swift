@@ -100,19 +100,16 @@ public struct SilenceSegmenter {
 
     /// Pads a region into at most half of each neighbouring pause and within the file.
     private mutating func emitHeld(_ region: SpeechRegion, nextStart: Double?, emit: (Segment) -> Void) {
+        let fileEnd = Double(samplesSeen) / Double(sampleRate)
         let start = Double(region.start) * hopSeconds
-        let end = min(Double(region.end) * hopSeconds, Double(samplesSeen) / Double(sampleRate))
-        let pad = configuration.padding
-        let gapBefore = start - (previousEnd ?? 0)
-        if gapBefore >= configuration.minSilence { summary.pauses += 1 }
-        let before = previousEnd == nil ? min(pad, gapBefore) : min(pad, gapBefore / 2)
-        let fileEnd = nextStart == nil ? Double(samplesSeen) / Double(sampleRate) : nil
-        let gapAfter = (nextStart ?? fileEnd ?? end) - end
-        let after = nextStart == nil ? min(pad, gapAfter) : min(pad, gapAfter / 2)
+        let end = min(Double(region.end) * hopSeconds, fileEnd)
+        if start - (previousEnd ?? 0) >= configuration.minSilence { summary.pauses += 1 }
+        let before = min(configuration.padding, previousEnd.map { (start - $0) / 2 } ?? start)
+        let after = min(configuration.padding, nextStart.map { ($0 - end) / 2 } ?? (fileEnd - end))
         if region.forcedEnd { summary.forcedSplits += 1 }
         summary.segments += 1
         summary.speechDuration += end - start
         previousEnd = end
-        emit(Segment(start: max(0, start - before), end: end + max(0, after), speechStart: start, speechEnd: end))
+        emit(Segment(start: start - max(0, before), end: end + max(0, after), speechStart: start, speechEnd: end))
     }
 }

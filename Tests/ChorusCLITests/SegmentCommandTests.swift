@@ -40,8 +40,9 @@ import TestSupport
         let out = try Fixtures.scratch() + "/segments.jsonl"
         let toFile = try ChorusProcess.run(["segment", dir + "/a.wav", dir + "/day2/b.flac", "--dry-run", "--out", out, "--json"])
         #expect(toFile.status == 0)
-        #expect(toFile.stdout.isEmpty)
-        let summary = try #require(Self.lines(toFile.stderr).first)
+        #expect(toFile.stderr.isEmpty)
+        let summary = try #require(Self.lines(toFile.stdout).first)
+        #expect(Self.lines(toFile.stdout).count == 1)
         #expect(summary["files"] as? Int == 2)
         #expect(summary["segments"] as? Int == 4)
         #expect((summary["failed"] as? [String])?.isEmpty == true)
@@ -83,5 +84,37 @@ import TestSupport
         }
         #expect(run.stdout == (try String(contentsOfFile: golden, encoding: .utf8)))
         #expect(run.stdout.contains("Examples:"))
+    }
+}
+
+@Suite struct ProgressTests {
+    /// Runs chorus in a pseudo-terminal through util-linux's `script`, so standard error is a terminal.
+    static func inTerminal(_ arguments: [String]) throws -> ChorusRun {
+        let command = ([ChorusProcess.binary] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qec", command, "/dev/null"]
+        var env = ProcessInfo.processInfo.environment
+        env["TERM"] = "xterm"
+        process.environment = env
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return ChorusRun(status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self), stderr: "")
+    }
+
+    @Test func aTerminalGetsAProgressBarAndAPipeDoesNot() throws {
+        let out = try Fixtures.scratch() + "/m.jsonl"
+        let terminal = try Self.inTerminal(["segment", Fixtures.corpus, "--dry-run", "--out", out, "--jobs", "1"])
+        #expect(terminal.status == 0)
+        #expect(terminal.stdout.contains("segmenting"))
+        #expect(terminal.stdout.contains("4/4"))
+        #expect(terminal.stdout.contains("\u{1B}[2K"))
+        let piped = try ChorusProcess.run(["segment", Fixtures.corpus, "--dry-run", "--out", out], environment: ["TERM": "xterm"])
+        #expect(!piped.stderr.contains("segmenting"))
+        #expect(!piped.stdout.contains("segmenting"))
     }
 }
