@@ -17,8 +17,12 @@ public struct FileSegmentation: Sendable {
 
 /// Decodes a file block by block and segments it as it goes.
 public enum FileSegmenter {
-    /// Frames per decoded block: a few thousand, so memory stays small and constant.
-    public static let blockFrames = 32_768
+    /// Samples (all channels) per decoded block: 512 KiB of floats, so memory stays small and
+    /// constant while the decoding and analysing threads hand over a block only every few seconds of audio.
+    public static let blockSamples = 131_072
+
+    /// Frames per decoded block for a file of `channels` channels.
+    public static func blockFrames(channels: Int) -> Int { max(1, blockSamples / channels) }
 
     /// Segments the file at `path`.
     /// - Parameter allowTruncated: segment what decodes when a file ends before its header says
@@ -37,7 +41,7 @@ public enum FileSegmenter {
             var segments: [Segment] = []
             var warnings: [String] = []
             do {
-                try BlockPipeline(reader: reader, blockFrames: blockFrames).run { block in
+                try BlockPipeline(reader: reader, blockFrames: blockFrames(channels: reader.info.channels)).run { block in
                     segmenter.process(block) { segments.append($0) }
                 }
             } catch let error as AudioError where error.code == .decode && allowTruncated {

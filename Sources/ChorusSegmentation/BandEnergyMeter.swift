@@ -13,7 +13,7 @@ import RealModule
 ///    still has room for it, and squares are summed per frame.
 ///
 /// A recursive filter is a chain through time that a CPU cannot run in parallel, so the
-/// filtering runs on chunks of ``chunkFrames`` frames, four chunks at once in SIMD lanes,
+/// filtering runs on chunks of ``chunkFrames`` frames, eight chunks at once in SIMD lanes,
 /// each chunk starting from rest ``warmUp`` samples before it. The filters forget their past
 /// far faster than that (the slowest pole at 200 Hz and 8 kHz decays by 2e-7 over 256
 /// samples), so the result equals one continuous pass to within float rounding.
@@ -132,14 +132,18 @@ struct BandEnergyMeter {
     /// Frames per chunk.
     static let chunkFrames = 16
 
-    /// Pass 2: band-filter whole groups of four chunks and sum squares per frame.
+    /// Chunks filtered at once, one per SIMD lane. Eight lanes fill two SSE registers, whose two
+    /// independent chains a CPU overlaps: the filter is bound by latency, not arithmetic.
+    static let lanes = 8
+
+    /// Pass 2: band-filter whole groups of eight chunks and sum squares per frame.
     private mutating func filter(into powers: inout [Float]) {
         pending.append(contentsOf: scratch[0..<scratchCount])
         let chunk = hopSamples * Self.chunkFrames
         var start = 0
-        while pending.count - Self.warmUp - start >= 4 * chunk {
-            filterFour(from: start, chunk: chunk, into: &powers)
-            start += 4 * chunk
+        while pending.count - Self.warmUp - start >= Self.lanes * chunk {
+            filterLanes(from: start, chunk: chunk, into: &powers)
+            start += Self.lanes * chunk
         }
         if start > 0 { pending.removeFirst(start) }
     }
@@ -156,32 +160,35 @@ struct BandEnergyMeter {
         pending.removeAll()
     }
 
-    /// Four consecutive chunks in SIMD lanes; each lane reads `warmUp + chunk` samples from `start + lane * chunk`.
-    private func filterFour(from start: Int, chunk: Int, into powers: inout [Float]) {
-        var ha = Biquad4(highA), hb = Biquad4(highB), lp = Biquad4(low)
-        var lanes = [[Float]](repeating: [], count: 4)
-        for l in 0..<4 { lanes[l].reserveCapacity(Self.chunkFrames) }
+    /// Eight consecutive chunks in SIMD lanes; lane l reads `warmUp + chunk` samples from `start + l * chunk`.
+    private func filterLanes(from start: Int, chunk: Int, into powers: inout [Float]) {
+        var ha = Biquad8(highA), hb = Biquad8(highB), lp = Biquad8(low)
+        let frames = Self.chunkFrames
+        var out = [Float](repeating: 0, count: Self.lanes * frames)
         let hop = hopSamples, warm = Self.warmUp
         let scale = 1 / Float(hop)
         pending.withUnsafeBufferPointer { p in
-            let base = p.baseAddress! + start
-            var acc = SIMD4<Float>(repeating: 0)
-            var n = 0
+            let b = p.baseAddress! + start
+            var acc = SIMD8<Float>(repeating: 0)
+            var n = 0, frame = 0
             for i in 0..<(warm + chunk) {
-                let x = SIMD4(base[i], base[i + chunk], base[i + 2 * chunk], base[i + 3 * chunk])
+                let x = SIMD8(
+                    b[i], b[i + chunk], b[i + 2 * chunk], b[i + 3 * chunk],
+                    b[i + 4 * chunk], b[i + 5 * chunk], b[i + 6 * chunk], b[i + 7 * chunk])
                 var y = hb.process(ha.process(x))
                 if useLow { y = lp.process(y) }
                 guard i >= warm else { continue }
                 acc += y * y
                 n += 1
                 if n == hop {
-                    for l in 0..<4 { lanes[l].append(acc[l] * scale) }
+                    for l in 0..<Self.lanes { out[l * frames + frame] = acc[l] * scale }
+                    frame += 1
                     acc = .zero
                     n = 0
                 }
             }
         }
-        for l in 0..<4 { powers += lanes[l] }
+        powers += out
     }
 
     /// One chunk of `length` samples (a whole number of frames), scalar, for the end of the input.
@@ -245,18 +252,18 @@ struct Biquad {
     }
 }
 
-/// Four independent copies of a biquad, one per SIMD lane.
-struct Biquad4 {
-    let b0, b1, b2, a1, a2: SIMD4<Float>
-    var x1 = SIMD4<Float>(), x2 = SIMD4<Float>(), y1 = SIMD4<Float>(), y2 = SIMD4<Float>()
+/// Eight independent copies of a biquad, one per SIMD lane.
+struct Biquad8 {
+    let b0, b1, b2, a1, a2: SIMD8<Float>
+    var x1 = SIMD8<Float>(), x2 = SIMD8<Float>(), y1 = SIMD8<Float>(), y2 = SIMD8<Float>()
 
     init(_ q: Biquad) {
-        b0 = SIMD4(repeating: q.b0); b1 = SIMD4(repeating: q.b1); b2 = SIMD4(repeating: q.b2)
-        a1 = SIMD4(repeating: q.a1); a2 = SIMD4(repeating: q.a2)
+        b0 = SIMD8(repeating: q.b0); b1 = SIMD8(repeating: q.b1); b2 = SIMD8(repeating: q.b2)
+        a1 = SIMD8(repeating: q.a1); a2 = SIMD8(repeating: q.a2)
     }
 
     @inline(__always)
-    mutating func process(_ x: SIMD4<Float>) -> SIMD4<Float> {
+    mutating func process(_ x: SIMD8<Float>) -> SIMD8<Float> {
         let ahead = b0 * x + b1 * x1 + b2 * x2 - a2 * y2
         let y = ahead - a1 * y1
         x2 = x1; x1 = x

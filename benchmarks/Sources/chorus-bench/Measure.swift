@@ -6,7 +6,7 @@ import Foundation
 /// Reads the same blocks as `chorus segment` does.
 func decodeOnly(path: String) throws -> Int64 {
     try AudioReader.withReader(at: path) { reader in
-        var block = [Float](repeating: 0, count: FileSegmenter.blockFrames * reader.info.channels)
+        var block = [Float](repeating: 0, count: FileSegmenter.blockFrames(channels: reader.info.channels) * reader.info.channels)
         var checksum: Float = 0
         try block.withUnsafeMutableBufferPointer { buffer in
             while true {
