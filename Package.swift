@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "ChorusAudioTests", dependencies: ["ChorusAudio", "TestSupport"]),
         .testTarget(name: "ChorusSegmentationTests", dependencies: ["ChorusSegmentation", "ChorusAudio", "TestSupport"]),
         .testTarget(name: "ChorusIngestTests", dependencies: ["ChorusIngest", "TestSupport"]),
-        .testTarget(name: "ChorusCLITests", dependencies: ["ChorusCLI", "TestSupport"]),
+        .testTarget(name: "ChorusCLITests", dependencies: ["ChorusCLI", "TestSupport"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

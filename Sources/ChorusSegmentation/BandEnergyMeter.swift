@@ -70,33 +70,32 @@ struct BandEnergyMeter {
         var produced = 0
         scratch.withUnsafeMutableBufferPointer { out in
             guard let x = samples.baseAddress, let o = out.baseAddress else { return }
-            var i = 0
-            if let c = channel {
-                while i < frames {
-                    sum += x[i * channels + c]
-                    count += 1
-                    i += 1
-                    if count == m {
-                        o[produced] = sum * scale
-                        produced += 1
-                        sum = 0
-                        count = 0
-                    }
-                }
-                return
-            }
-            // Finish a group begun in the previous block, then whole groups (contiguous runs
-            // of m * channels samples), then begin the next group.
-            while count != 0 && i < frames {
-                for k in 0..<channels { sum += x[i * channels + k] }
+            /// Adds one frame's value to the current group and emits the group when it is complete.
+            @inline(__always) func add(_ value: Float) {
+                sum += value
                 count += 1
-                i += 1
                 if count == m {
                     o[produced] = sum * scale
                     produced += 1
                     sum = 0
                     count = 0
                 }
+            }
+            @inline(__always) func mixed(_ i: Int) -> Float {
+                var v: Float = 0
+                for k in 0..<channels { v += x[i * channels + k] }
+                return v
+            }
+            if let c = channel {
+                for i in 0..<frames { add(x[i * channels + c]) }
+                return
+            }
+            // Finish a group begun in the previous block, then whole groups (contiguous runs
+            // of m * channels samples, the fast path), then begin the next group.
+            var i = 0
+            while count != 0 && i < frames {
+                add(mixed(i))
+                i += 1
             }
             let width = m * channels
             let whole = (frames - i) / m
@@ -117,8 +116,7 @@ struct BandEnergyMeter {
             produced += whole
             i += whole * m
             while i < frames {
-                for k in 0..<channels { sum += x[i * channels + k] }
-                count += 1
+                add(mixed(i))
                 i += 1
             }
         }
