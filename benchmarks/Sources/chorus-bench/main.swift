@@ -39,7 +39,7 @@ func runBenchmarks() throws {
     print("")
     let header = ["file", "audio", "decode", "segment", "seg/decode", "speed", "RSS decode", "RSS segment"]
         + (ffmpeg == nil ? [] : ["ffmpeg", "ffmpeg/seg", "RSS ffmpeg"])
-    print(header.map { $0.padding(toLength: 12, withPad: " ", startingAt: 0) }.joined(separator: " "))
+    print(columns(header))
     for h in hours {
         for kind in kinds {
             let path = "\(out)/\(h == h.rounded() ? String(Int(h)) : String(h))h-\(kind.name)"
@@ -60,12 +60,17 @@ func runBenchmarks() throws {
                 let f = try best(of: 1, [ffmpeg, "-nostdin", "-hide_banner", "-nostats", "-i", path, "-af", "silencedetect=noise=-35dB:d=0.3", "-f", "null", "-"])
                 row += ["\(fmt(f.seconds)) s", "\(fmt(f.seconds / segment.seconds))x", mb(f.peakRSSBytes)]
             }
-            print(row.map { $0.padding(toLength: 12, withPad: " ", startingAt: 0) }.joined(separator: " "))
+            print(columns(row))
         }
     }
     print("")
     print("seg/decode: segmentation time over decode-only time (target <= 1.25). speed: audio time over segmentation time.")
     if ffmpeg != nil { print("ffmpeg/seg: ffmpeg -af silencedetect time over chorus segment time (above 1 means Chorus is faster).") }
+}
+
+/// The first column 20 wide (file names), the others 12.
+func columns(_ cells: [String]) -> String {
+    cells.enumerated().map { $1.padding(toLength: $0 == 0 ? 20 : 12, withPad: " ", startingAt: 0) }.joined(separator: " ")
 }
 
 func fmt(_ x: Double) -> String { String(format: x < 10 ? "%.2f" : "%.1f", x) }
