@@ -182,3 +182,28 @@ import TestSupport
         #expect(throws: SegmentationError.self) { try SilenceSegmenter(sampleRate: 0, channels: 1) }
     }
 }
+
+@Suite struct AwkwardInputTests {
+    @Test("rates and channel counts at the edges", arguments: [(96_000, 6), (11_025, 2), (32_000, 1), (44_100, 6)])
+    func ratesAndChannels(rate: Int, channels: Int) throws {
+        let (speech, truth) = Signals.compose(rate: rate, pattern: [1, 1.5, 0.6, 2.0, 1])
+        let quiet = Signals.whiteNoise(count: speech.count, level: -60)
+        let frames = (0..<channels).map { c in c == 0 ? Signals.mix(speech, quiet) : quiet.map { $0 * Float(c) / 2 } }
+        let (segments, _) = try SilenceSegmenter.segments(of: Signals.interleave(frames), sampleRate: rate, channels: channels)
+        SegmenterTests.expectBoundaries(segments, truth, within: 0.02)
+    }
+
+    @Test func aLargeDCOffsetIsIgnored() throws {
+        let rate = 16_000
+        let (speech, truth) = Signals.compose(rate: rate, pattern: [1, 1.5, 0.6, 2.0, 1])
+        let shifted = speech.map { $0 + 0.4 }
+        SegmenterTests.expectBoundaries(try SilenceSegmenter.segments(of: shifted, sampleRate: rate, channels: 1).segments, truth, within: 0.02)
+    }
+
+    @Test func clippedSpeechIsStillFound() throws {
+        let rate = 16_000
+        let (speech, truth) = Signals.compose(rate: rate, pattern: [1, 1.5, 0.6, 2.0, 1], level: 6)
+        let clipped = speech.map { min(1, max(-1, $0)) }
+        SegmenterTests.expectBoundaries(try SilenceSegmenter.segments(of: clipped, sampleRate: rate, channels: 1).segments, truth, within: 0.02)
+    }
+}
