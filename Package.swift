@@ -10,6 +10,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // libsndfile, from Debian's libsndfile1-dev. Only ChorusAudio imports it.
@@ -26,7 +29,19 @@ let package = Package(
             dependencies: [.product(name: "RealModule", package: "swift-numerics")]
         ),
         // Audio files in, segments out: walks folders, decodes, segments, batches over cores.
-        .target(name: "ChorusIngest", dependencies: ["ChorusAudio", "ChorusSegmentation"]),
+        .target(
+            name: "ChorusIngest",
+            dependencies: ["ChorusAudio", "ChorusSegmentation", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Projects: config file, language tags, and the store (recordings, segments, and the
+        // work to come) behind one API, SQLite through GRDB.
+        .target(
+            name: "ChorusStore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         // The subcommands. Each run() parses, calls library modules, prints.
         .target(
             name: "ChorusCLI",
@@ -34,6 +49,7 @@ let package = Package(
                 "ChorusAudio",
                 "ChorusSegmentation",
                 "ChorusIngest",
+                "ChorusStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -47,6 +63,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["ChorusAudio"], path: "Tests/TestSupport"),
         .testTarget(name: "ChorusAudioTests", dependencies: ["ChorusAudio", "TestSupport"]),
         .testTarget(name: "ChorusSegmentationTests", dependencies: ["ChorusSegmentation", "ChorusAudio", "TestSupport"]),
+        .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "TestSupport"]),
         .testTarget(name: "ChorusIngestTests", dependencies: ["ChorusIngest", "TestSupport"]),
         .testTarget(name: "ChorusCLITests", dependencies: ["ChorusCLI", "TestSupport"], exclude: ["Golden"]),
     ],

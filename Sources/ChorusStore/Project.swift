@@ -1,0 +1,83 @@
+import Foundation
+
+/// One corpus in the making: a folder with `chorus.yaml` and a store.
+public final class Project: Sendable {
+    /// The project folder.
+    public let folder: String
+    /// The settings read from `chorus.yaml`.
+    public let config: ProjectConfig
+    /// Recordings, segments and the work on them.
+    public let store: ProjectStore
+
+    private init(folder: String, config: ProjectConfig, database: SQLDatabase) {
+        self.folder = folder
+        self.config = config
+        store = ProjectStore(database: database)
+    }
+
+    /// Creates a project in `folder` (made if missing): writes `chorus.yaml` atomically and
+    /// creates and migrates the store.
+    /// - Throws: ``ProjectError`` `.exists` when the folder already holds a project.
+    public static func create(at folder: String, config: ProjectConfig) throws -> Project {
+        if let problem = config.problem() { throw ProjectError(code: .invalidConfig, message: problem) }
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw ProjectError(code: .invalidConfig, message: "cannot create the folder: \(error.localizedDescription)", path: folder)
+        }
+        return try withLock(folder) {
+            let configPath = folder + "/" + ProjectConfig.fileName
+            if FileManager.default.fileExists(atPath: configPath) {
+                throw ProjectError(code: .exists, message: "already holds a Chorus project", path: folder)
+            }
+            let database = try SQLiteDatabase(path: folder + "/" + config.database)
+            try Migrations.apply(to: database)
+            let temporary = folder + "/.\(ProjectConfig.fileName).tmp-\(getpid())"
+            do {
+                try config.yaml.write(toFile: temporary, atomically: false, encoding: .utf8)
+                guard rename(temporary, configPath) == 0 else { throw CocoaError(.fileWriteUnknown) }
+            } catch {
+                unlink(temporary)
+                throw ProjectError(code: .invalidConfig, message: "cannot write the project config", path: configPath)
+            }
+            return Project(folder: folder, config: config, database: database)
+        }
+    }
+
+    /// Opens the project in `folder`, bringing its store up to this build's schema.
+    /// - Throws: ``ProjectError`` `.notAProject` without `chorus.yaml`, `.invalidConfig` for a bad
+    ///   setting (naming it), `.newerSchema` for a store from a newer Chorus.
+    public static func open(at folder: String, registry: LanguageRegistry? = LanguageRegistry.load()) throws -> Project {
+        let configPath = folder + "/" + ProjectConfig.fileName
+        guard FileManager.default.fileExists(atPath: configPath) else {
+            throw ProjectError(
+                code: .notAProject,
+                message: "not a Chorus project (no \(ProjectConfig.fileName)); create one with `chorus init \(folder) --source-lang LANG`",
+                path: folder)
+        }
+        let config = try ProjectConfig.read(path: configPath, registry: registry)
+        return try withLock(folder) {
+            let database = try SQLiteDatabase(path: folder + "/" + config.database)
+            try Migrations.apply(to: database)
+            return Project(folder: folder, config: config, database: database)
+        }
+    }
+
+    /// Runs `body` holding an exclusive lock on `folder/.chorus.lock`: opening a new SQLite
+    /// file (the switch to WAL) and migrating it must not race with another process doing the same.
+    static func withLock<T>(_ folder: String, _ body: () throws -> T) throws -> T {
+        let path = folder + "/.chorus.lock"
+        let fd = Foundation.open(path, O_RDWR | O_CREAT, 0o644)
+        guard fd >= 0 else {
+            throw ProjectError(code: .store, message: "cannot create the lock file: \(String(cString: strerror(errno)))", path: path)
+        }
+        defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0 {
+            guard errno == EINTR else {
+                throw ProjectError(code: .store, message: "cannot lock: \(String(cString: strerror(errno)))", path: path)
+            }
+        }
+        defer { flock(fd, LOCK_UN) }
+        return try body()
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import Yams
+
+/// A project's settings, kept in `chorus.yaml` in the project folder: human-editable,
+/// commented, read on every run.
+public struct ProjectConfig: Sendable, Equatable {
+    /// The language spoken in the recordings.
+    public var sourceLanguage: LanguageTag
+    /// Languages the settled transcripts are translated into; none for a transcription-only corpus.
+    public var targetLanguages: [LanguageTag]
+    /// The store: a SQLite file name inside the project folder.
+    public var database: String = "chorus.sqlite"
+    /// Transcription tasks per segment: independent transcripts, so agreement can be measured.
+    public var redundancy: Int = 2
+    /// Translation tasks per segment and target language.
+    public var translationRedundancy: Int = 1
+    /// Minutes a claimed task stays with its annotator before it returns to the pool.
+    public var leaseMinutes: Double = 15
+    /// Non-speech tags transcribers may type; checked when a transcript is submitted.
+    public var tags: [String] = ["[noise]", "[laugh]", "[cough]", "[breath]", "[music]", "[unintelligible]", "[foreign]"]
+
+    /// The file name of the config inside a project folder.
+    public static let fileName = "chorus.yaml"
+
+    public init(sourceLanguage: LanguageTag, targetLanguages: [LanguageTag]) {
+        self.sourceLanguage = sourceLanguage
+        self.targetLanguages = targetLanguages
+    }
+
+    /// The first setting that cannot work, with its key, or nil.
+    public func problem() -> String? {
+        if redundancy < 1 || redundancy > 10 { return "redundancy must be between 1 and 10" }
+        if translationRedundancy < 1 || translationRedundancy > 10 { return "translation_redundancy must be between 1 and 10" }
+        if !(leaseMinutes >= 1 && leaseMinutes <= 24 * 60) { return "lease_minutes must be between 1 and 1440" }
+        if targetLanguages.contains(sourceLanguage) { return "target_languages must not include the source language \(sourceLanguage)" }
+        if Set(targetLanguages).count != targetLanguages.count { return "target_languages has a language twice" }
+        if database.isEmpty || database.contains("/") { return "database must be a file name inside the project folder" }
+        for tag in tags where !(tag.hasPrefix("[") && tag.hasSuffix("]") && tag.count > 2) {
+            return "tags must look like [noise]; '\(tag)' does not"
+        }
+        return nil
+    }
+
+    // MARK: The file
+
+    private static let keys = ["source_language", "target_languages", "database", "redundancy", "translation_redundancy", "lease_minutes", "tags"]
+
+    /// The config as a commented YAML document.
+    public var yaml: String {
+        func list(_ xs: [String]) -> String { "[" + xs.map { "\"\($0)\"" }.joined(separator: ", ") + "]" }
+        return """
+            # Chorus project settings. Edit freely: every chorus command reads this file.
+            # Languages are BCP-47 tags: sw, en, fr, pt-BR, zh-Hant.
+
+            # The language spoken in the recordings.
+            source_language: \(sourceLanguage)
+
+            # Languages the settled transcripts are translated into ([] for none).
+            target_languages: \(list(targetLanguages.map(\.value)))
+
+            # The store: a SQLite file in this folder.
+            database: \(database)
+
+            # Transcription tasks per segment: independent transcripts, so agreement can be measured.
+            redundancy: \(redundancy)
+
+            # Translation tasks per segment and target language.
+            translation_redundancy: \(translationRedundancy)
+
+            # Minutes a claimed task stays with its annotator before it returns to the pool.
+            lease_minutes: \(leaseMinutes == leaseMinutes.rounded() ? String(Int(leaseMinutes)) : String(leaseMinutes))
+
+            # Non-speech tags transcribers may type.
+            tags: \(list(tags))
+
+            """
+    }
+
+    /// Reads and checks a config file.
+    /// - Throws: ``ProjectError`` `.invalidConfig` naming the file and the key (or the YAML line) at fault.
+    public static func read(path: String, registry: LanguageRegistry? = nil) throws -> ProjectConfig {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ProjectError(code: .invalidConfig, message: "cannot read the project config", path: path)
+        }
+        func fail(_ message: String) -> ProjectError { ProjectError(code: .invalidConfig, message: message, path: path) }
+        let node: Any?
+        do {
+            node = try Yams.load(yaml: text)
+        } catch let error as YamlError {
+            throw fail("not valid YAML: \(String(describing: error).split(separator: "\n").first ?? "")")
+        }
+        guard let map = node as? [String: Any] else { throw fail("expected key: value settings") }
+        if let unknown = map.keys.sorted().first(where: { !keys.contains($0) }) {
+            throw fail("unknown setting '\(unknown)' (known: \(keys.joined(separator: ", ")))")
+        }
+        func string(_ key: String) throws -> String? {
+            guard let v = map[key] else { return nil }
+            guard let s = v as? String else { throw fail("\(key) must be text") }
+            return s
+        }
+        func tag(_ text: String, _ key: String) throws -> LanguageTag {
+            do { return try LanguageTag(text, registry: registry) } catch let e as ProjectError { throw fail("\(key): \(e.message)") }
+        }
+        guard let source = try string("source_language") else { throw fail("source_language is missing") }
+        var targets: [LanguageTag] = []
+        if let raw = map["target_languages"] {
+            guard let xs = raw as? [Any] else { throw fail("target_languages must be a list, like [en, fr]") }
+            for x in xs {
+                guard let s = x as? String else { throw fail("target_languages must hold language tags") }
+                targets.append(try tag(s, "target_languages"))
+            }
+        }
+        var config = ProjectConfig(sourceLanguage: try tag(source, "source_language"), targetLanguages: targets)
+        if let db = try string("database") { config.database = db }
+        if let v = map["redundancy"] {
+            guard let n = v as? Int else { throw fail("redundancy must be a whole number") }
+            config.redundancy = n
+        }
+        if let v = map["translation_redundancy"] {
+            guard let n = v as? Int else { throw fail("translation_redundancy must be a whole number") }
+            config.translationRedundancy = n
+        }
+        if let v = map["lease_minutes"] {
+            guard let n = (v as? Double) ?? (v as? Int).map(Double.init) else { throw fail("lease_minutes must be a number") }
+            config.leaseMinutes = n
+        }
+        if let v = map["tags"] {
+            guard let xs = v as? [String] else { throw fail("tags must be a list of text, like [\"[noise]\"]") }
+            config.tags = xs
+        }
+        if let problem = config.problem() { throw fail(problem) }
+        return config
+    }
+}

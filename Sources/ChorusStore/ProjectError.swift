@@ -1,0 +1,41 @@
+/// An error about a project: its folder, config file, language tags or store.
+public struct ProjectError: Error, Sendable, CustomStringConvertible {
+    /// What kind of failure this is.
+    public struct Code: Hashable, Sendable {
+        private enum Value: Hashable, Sendable {
+            case invalidLanguage, invalidConfig, exists, notAProject, store, newerSchema
+        }
+        private let value: Value
+        private init(_ value: Value) { self.value = value }
+        /// A language tag that is not BCP-47.
+        public static let invalidLanguage = Code(.invalidLanguage)
+        /// The config file cannot be read or has a bad value.
+        public static let invalidConfig = Code(.invalidConfig)
+        /// `init` on a folder that already holds a project.
+        public static let exists = Code(.exists)
+        /// A folder without a project config file.
+        public static let notAProject = Code(.notAProject)
+        /// The database failed.
+        public static let store = Code(.store)
+        /// The store was written by a newer Chorus.
+        public static let newerSchema = Code(.newerSchema)
+    }
+
+    public var code: Code
+    /// What went wrong and how to fix it.
+    public var message: String
+    /// The file the error concerns, if any.
+    public var path: String?
+    /// The underlying error's text, if any.
+    public var cause: String?
+
+    public init(code: Code, message: String, path: String? = nil, cause: String? = nil) {
+        self.code = code
+        self.message = message
+        self.path = path
+        self.cause = cause
+    }
+
+    /// One line: `path: message`.
+    public var description: String { path.map { "\($0): \(message)" } ?? message }
+}

@@ -1,0 +1,136 @@
+import Foundation
+
+/// A recording as the store keeps it.
+public struct RecordingRecord: Sendable, Equatable {
+    public var id: Int64
+    /// SHA-256 of the file's bytes, lower-case hex: the recording's identity.
+    public var sha256: String
+    /// The path it was imported from, as given.
+    public var path: String
+    /// Seconds.
+    public var duration: Double
+    public var sampleRate: Int
+    public var channels: Int
+    public var container: String
+    public var encoding: String
+    public var speaker: String?
+    /// The segmenter settings its segments came from, as JSON.
+    public var segmenter: String
+}
+
+/// A recording to add, with its segments.
+public struct NewRecording: Sendable {
+    public var sha256: String
+    public var path: String
+    public var duration: Double
+    public var sampleRate: Int
+    public var channels: Int
+    public var container: String
+    public var encoding: String
+    public var speaker: String?
+    public var segmenter: String
+    /// Segments as (start, end, speech start, speech end), seconds.
+    public var segments: [(start: Double, end: Double, speechStart: Double, speechEnd: Double)]
+
+    public init(
+        sha256: String, path: String, duration: Double, sampleRate: Int, channels: Int, container: String, encoding: String,
+        speaker: String? = nil, segmenter: String, segments: [(start: Double, end: Double, speechStart: Double, speechEnd: Double)]
+    ) {
+        self.sha256 = sha256
+        self.path = path
+        self.duration = duration
+        self.sampleRate = sampleRate
+        self.channels = channels
+        self.container = container
+        self.encoding = encoding
+        self.speaker = speaker
+        self.segmenter = segmenter
+        self.segments = segments
+    }
+}
+
+/// Totals for `chorus status` and summaries.
+public struct StoreCounts: Sendable, Equatable {
+    public var recordings: Int
+    public var audioSeconds: Double
+    public var segments: Int
+    public var segmentSeconds: Double
+
+    public init(recordings: Int, audioSeconds: Double, segments: Int, segmentSeconds: Double) {
+        self.recordings = recordings
+        self.audioSeconds = audioSeconds
+        self.segments = segments
+        self.segmentSeconds = segmentSeconds
+    }
+}
+
+/// The project's data behind one API, whatever the engine. Every change is one transaction.
+public struct ProjectStore: Sendable {
+    let database: SQLDatabase
+
+    /// The recording with this content hash, if it was imported before.
+    public func recording(sha256: String) throws -> RecordingRecord? {
+        try database.read { c in
+            try c.query("SELECT * FROM recordings WHERE sha256 = ?", [.text(sha256)]).first.map(Self.recording)
+        }
+    }
+
+    /// Adds a recording and its segments in one transaction.
+    /// - Returns: the recording's id, and false when a recording with the same content was
+    ///   already there (then nothing is added: re-running an import adds nothing).
+    @discardableResult
+    public func add(_ r: NewRecording) throws -> (id: Int64, added: Bool) {
+        try database.write { c in
+            if let existing = try c.query("SELECT id FROM recordings WHERE sha256 = ?", [.text(r.sha256)]).first?["id"].int {
+                return (existing, false)
+            }
+            try c.execute(
+                """
+                INSERT INTO recordings (sha256, path, duration, sample_rate, channels, container, encoding, speaker, segmenter, added_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [.text(r.sha256), .text(r.path), .real(r.duration), .integer(Int64(r.sampleRate)), .integer(Int64(r.channels)),
+                 .text(r.container), .text(r.encoding), r.speaker.map(SQLValue.text) ?? .null, .text(r.segmenter), .text(Timestamp.now())])
+            let id = try c.lastInsertedID()
+            for s in r.segments {
+                try c.execute(
+                    "INSERT INTO segments (recording_id, start, \"end\", speech_start, speech_end) VALUES (?, ?, ?, ?, ?)",
+                    [.integer(id), .real(s.start), .real(s.end), .real(s.speechStart), .real(s.speechEnd)])
+            }
+            return (id, true)
+        }
+    }
+
+    /// Every recording, in the order they were added.
+    public func recordings() throws -> [RecordingRecord] {
+        try database.read { c in try c.query("SELECT * FROM recordings ORDER BY id").map(Self.recording) }
+    }
+
+    /// A recording's segments in time order, as (id, start, end).
+    public func segments(recording: Int64) throws -> [(id: Int64, start: Double, end: Double)] {
+        try database.read { c in
+            try c.query("SELECT id, start, \"end\" FROM segments WHERE recording_id = ? ORDER BY start", [.integer(recording)]).map {
+                ($0["id"].int ?? 0, $0["start"].double ?? 0, $0["end"].double ?? 0)
+            }
+        }
+    }
+
+    /// Recordings, hours and segments in the store.
+    public func counts() throws -> StoreCounts {
+        try database.read { c in
+            let r = try c.query("SELECT COUNT(*) AS n, COALESCE(SUM(duration), 0) AS s FROM recordings").first
+            let s = try c.query("SELECT COUNT(*) AS n, COALESCE(SUM(\"end\" - start), 0) AS s FROM segments").first
+            return StoreCounts(
+                recordings: Int(r?["n"].int ?? 0), audioSeconds: r?["s"].double ?? 0,
+                segments: Int(s?["n"].int ?? 0), segmentSeconds: s?["s"].double ?? 0)
+        }
+    }
+
+    static func recording(_ row: SQLRow) -> RecordingRecord {
+        RecordingRecord(
+            id: row["id"].int ?? 0, sha256: row["sha256"].string ?? "", path: row["path"].string ?? "",
+            duration: row["duration"].double ?? 0, sampleRate: Int(row["sample_rate"].int ?? 0),
+            channels: Int(row["channels"].int ?? 0), container: row["container"].string ?? "",
+            encoding: row["encoding"].string ?? "", speaker: row["speaker"].string, segmenter: row["segmenter"].string ?? "")
+    }
+}

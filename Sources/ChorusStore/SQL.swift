@@ -1,0 +1,63 @@
+/// A value passed to or read from the store, the same for every engine.
+public enum SQLValue: Sendable, Hashable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+
+    public var int: Int64? { if case .integer(let v) = self { v } else { nil } }
+    public var double: Double? {
+        switch self {
+        case .real(let v): v
+        case .integer(let v): Double(v)
+        default: nil
+        }
+    }
+    public var string: String? { if case .text(let v) = self { v } else { nil } }
+}
+
+/// One result row, by column name.
+public struct SQLRow: Sendable {
+    public var values: [String: SQLValue]
+    public subscript(_ column: String) -> SQLValue { values[column] ?? .null }
+}
+
+/// What store code runs SQL through, inside one transaction. SQL is written once with `?`
+/// placeholders; each engine adapts it.
+public protocol SQLConnection {
+    /// Runs a statement that returns no rows.
+    func execute(_ sql: String, _ arguments: [SQLValue]) throws
+    /// Runs a query and returns its rows.
+    func query(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow]
+    /// The id the last insert gave its row.
+    func lastInsertedID() throws -> Int64
+}
+
+extension SQLConnection {
+    public func execute(_ sql: String) throws { try execute(sql, []) }
+    public func query(_ sql: String) throws -> [SQLRow] { try query(sql, []) }
+}
+
+/// The SQL differences between engines that schema text needs, as placeholders:
+/// `{pk}` an auto-numbered primary key, `{real}` a double-precision column.
+public enum SQLDialect: Sendable {
+    case sqlite
+
+    /// `sql` with this dialect's words in place of the placeholders.
+    public func render(_ sql: String) -> String {
+        switch self {
+        case .sqlite:
+            sql.replacingOccurrences(of: "{pk}", with: "INTEGER PRIMARY KEY AUTOINCREMENT")
+                .replacingOccurrences(of: "{real}", with: "REAL")
+        }
+    }
+}
+
+/// A database engine: transactions for writing and reading.
+public protocol SQLDatabase: Sendable {
+    var dialect: SQLDialect { get }
+    /// Runs `body` in one write transaction: all of it is kept, or none of it if it throws.
+    func write<T>(_ body: (SQLConnection) throws -> T) throws -> T
+    /// Runs `body` with a consistent view for reading.
+    func read<T>(_ body: (SQLConnection) throws -> T) throws -> T
+}

@@ -1,0 +1,110 @@
+import ChorusStore
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct ProjectTests {
+    static func config() throws -> ProjectConfig {
+        try ProjectConfig(sourceLanguage: LanguageTag("sw"), targetLanguages: [LanguageTag("en"), LanguageTag("fr")])
+    }
+
+    @Test func theConfigFileReadsBackAsWritten() throws {
+        let dir = try Fixtures.scratch()
+        var config = try Self.config()
+        config.redundancy = 3
+        config.leaseMinutes = 7.5
+        try config.yaml.write(toFile: dir + "/chorus.yaml", atomically: true, encoding: .utf8)
+        #expect(try ProjectConfig.read(path: dir + "/chorus.yaml", registry: LanguageRegistry.load()) == config)
+        #expect(config.yaml.contains("# Transcription tasks per segment"))
+    }
+
+    @Test("a bad setting names the file and the key", arguments: [
+        ("source_language: sw\nredundnacy: 3\n", "unknown setting 'redundnacy'"),
+        ("source_language: swahili!\n", "source_language: 'swahili!' is not a BCP-47"),
+        ("target_languages: [en]\n", "source_language is missing"),
+        ("source_language: sw\ntarget_languages: en\n", "target_languages must be a list"),
+        ("source_language: sw\ntarget_languages: [sw]\n", "must not include the source language"),
+        ("source_language: sw\nredundancy: 0\n", "redundancy must be between 1 and 10"),
+        ("source_language: sw\ntags: [noise]\n", "tags must look like [noise]"),
+        ("source_language: [sw\n", "not valid YAML"),
+    ])
+    func badSettings(text: String, expected: String) throws {
+        let path = try Fixtures.scratch() + "/chorus.yaml"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let error = #expect(throws: ProjectError.self) { try ProjectConfig.read(path: path) }
+        #expect(error?.code == .invalidConfig)
+        #expect(error?.description.hasPrefix(path + ": ") == true)
+        #expect(error?.message.contains(expected) == true, "\(error?.message ?? "")")
+    }
+
+    @Test func createThenOpenKeepsTheSettingsAndTheStore() throws {
+        let dir = try Fixtures.scratch() + "/corpus"
+        let created = try Project.create(at: dir, config: try Self.config())
+        let (id, added) = try created.store.add(Self.recording("abc"))
+        #expect(added)
+        let opened = try Project.open(at: dir)
+        #expect(opened.config == created.config)
+        #expect(try opened.store.recording(sha256: "abc")?.id == id)
+        #expect(FileManager.default.fileExists(atPath: dir + "/chorus.sqlite-wal") || FileManager.default.fileExists(atPath: dir + "/chorus.sqlite"))
+    }
+
+    @Test func creatingOverAProjectIsRefused() throws {
+        let dir = try Fixtures.scratch()
+        _ = try Project.create(at: dir, config: try Self.config())
+        let error = #expect(throws: ProjectError.self) { try Project.create(at: dir, config: try Self.config()) }
+        #expect(error?.code == .exists)
+    }
+
+    @Test func aFolderWithoutConfigIsNotAProject() throws {
+        let dir = try Fixtures.scratch()
+        let error = #expect(throws: ProjectError.self) { try Project.open(at: dir) }
+        #expect(error?.code == .notAProject)
+        #expect(error?.message.contains("chorus init") == true)
+    }
+
+    @Test func importingTheSameContentTwiceAddsNothing() throws {
+        let project = try Project.create(at: try Fixtures.scratch(), config: try Self.config())
+        let first = try project.store.add(Self.recording("same"))
+        var again = Self.recording("same")
+        again.path = "elsewhere/copy.wav"
+        let second = try project.store.add(again)
+        #expect(first.added && !second.added)
+        #expect(first.id == second.id)
+        let counts = try project.store.counts()
+        #expect(counts.recordings == 1)
+        #expect(counts.segments == 2)
+        #expect(abs(counts.segmentSeconds - 3.0) < 1e-9)
+        #expect(try project.store.segments(recording: first.id).map(\.start) == [0.5, 3.0])
+    }
+
+    @Test func aStoreFromANewerChorusIsRefused() throws {
+        let dir = try Fixtures.scratch()
+        _ = try Project.create(at: dir, config: try Self.config())
+        let db = try SQLiteDatabase(path: dir + "/chorus.sqlite")
+        try db.write { try $0.execute("INSERT INTO chorus_schema (version, applied_at) VALUES (999, 'later')") }
+        let error = #expect(throws: ProjectError.self) { try Project.open(at: dir) }
+        #expect(error?.code == .newerSchema)
+        #expect(error?.message.contains("upgrade chorus") == true)
+    }
+
+    @Test func migratingTwiceChangesNothing() throws {
+        let dir = try Fixtures.scratch()
+        let db = try SQLiteDatabase(path: dir + "/s.sqlite")
+        #expect(try Migrations.apply(to: db) == 0)
+        #expect(try Migrations.apply(to: db) == Migrations.latest)
+    }
+
+    @Test func aFailedImportLeavesNoTrace() throws {
+        let project = try Project.create(at: try Fixtures.scratch(), config: try Self.config())
+        var bad = Self.recording("bad")
+        bad.segments.append((start: 5, end: 4, speechStart: 5, speechEnd: 4))  // violates start < end
+        #expect(throws: ProjectError.self) { try project.store.add(bad) }
+        #expect(try project.store.counts() == StoreCounts(recordings: 0, audioSeconds: 0, segments: 0, segmentSeconds: 0))
+    }
+
+    static func recording(_ sha: String) -> NewRecording {
+        NewRecording(
+            sha256: sha, path: "a.wav", duration: 10, sampleRate: 16_000, channels: 1, container: "WAV", encoding: "PCM 16",
+            segmenter: "{}", segments: [(0.5, 2.0, 0.53, 1.97), (3.0, 4.5, 3.03, 4.47)])
+    }
+}
