@@ -12,10 +12,19 @@ release:
 	@scripts/install-deps
 	$(SWIFT) build -c release --product chorus
 
-## The main job on the sample corpus.
+DEMO := .build/demo-project
+
+## The main job on the sample corpus: segment, then a Swahili-to-English project.
 demo: release
 	@echo "== chorus segment Corpora/sample --dry-run"
-	$(CHORUS) segment Corpora/sample --dry-run
+	@$(CHORUS) segment Corpora/sample --dry-run
+	@rm -rf $(DEMO)
+	@echo "== chorus init $(DEMO) --source-lang sw --target-lang en"
+	@$(CHORUS) init $(DEMO) --source-lang sw --target-lang en
+	@echo "== chorus segment Corpora/sample/audio/sw-*.flac --project $(DEMO)"
+	@$(CHORUS) segment Corpora/sample/audio/sw-*.flac --project $(DEMO)
+	@echo "== chorus status --project $(DEMO)"
+	@$(CHORUS) status --project $(DEMO)
 
 ## Every test.
 test:

@@ -31,7 +31,7 @@ let package = Package(
         // Audio files in, segments out: walks folders, decodes, segments, batches over cores.
         .target(
             name: "ChorusIngest",
-            dependencies: ["ChorusAudio", "ChorusSegmentation", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["ChorusAudio", "ChorusSegmentation", "ChorusStore", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Projects: config file, language tags, and the store (recordings, segments, and the
         // work to come) behind one API, SQLite through GRDB.
@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "ChorusAudioTests", dependencies: ["ChorusAudio", "TestSupport"]),
         .testTarget(name: "ChorusSegmentationTests", dependencies: ["ChorusSegmentation", "ChorusAudio", "TestSupport"]),
         .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "TestSupport"]),
-        .testTarget(name: "ChorusIngestTests", dependencies: ["ChorusIngest", "TestSupport"]),
+        .testTarget(name: "ChorusIngestTests", dependencies: ["ChorusIngest", "ChorusStore", "TestSupport"]),
         .testTarget(name: "ChorusCLITests", dependencies: ["ChorusCLI", "TestSupport"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]

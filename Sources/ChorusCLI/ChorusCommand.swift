@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `chorus` command: turns raw speech recordings into aligned speech and translation corpora.
 public struct ChorusCommand: ParsableCommand {
@@ -7,14 +8,29 @@ public struct ChorusCommand: ParsableCommand {
         abstract: "Turn raw speech recordings into clean, aligned, multilingual speech corpora, with people in the loop.",
         discussion: """
             Examples:
+            $ chorus init corpus --source-lang sw --target-lang en
+            $ chorus segment recordings/ --project corpus
             $ chorus segment recordings/ --dry-run --out segments.jsonl
-            $ chorus segment --help
 
             Every command has --help with examples.
             """,
         version: "0.1.0",
-        subcommands: [SegmentCommand.self]
+        subcommands: [InitCommand.self, SegmentCommand.self, StatusCommand.self]
     )
 
     public init() {}
+
+    /// Parses the command line and runs the command. Errors the commands raise for a person to
+    /// act on print as one `chorus: error:` line with exit status 1; usage errors as usual.
+    public static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as CLIError {
+            FileHandle.standardError.write(Data("chorus: error: \(error)\n".utf8))
+            Foundation.exit(1)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

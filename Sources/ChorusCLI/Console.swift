@@ -1,3 +1,4 @@
+import ChorusIngest
 import Foundation
 
 /// Where the CLI writes for people and for scripts. Decides once whether standard error is a
@@ -126,3 +127,6 @@ struct CLIError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
+
+/// A JSON string literal, for the few JSON objects the commands print by hand.
+func jsonString(_ s: String) -> String { SegmentManifest.jsonString(s) }

@@ -13,11 +13,17 @@ struct SegmentCommand: ParsableCommand {
             files, all cores are used; a file that cannot be read is reported and the others go on,
             and the exit status is then 1.
 
+            Without --dry-run, recordings are imported into the project (--project, default the
+            current folder): each is identified by the SHA-256 of its bytes, so running again on
+            the same files adds nothing; each recording is stored with its segments in one
+            transaction.
+
             The manifest is JSON Lines, one segment per line, times in seconds; speech_start and
             speech_end are where speech was heard, start and end include the padding:
             {"file":"talk.wav","index":0,"start":0.48,"end":3.21,"duration":2.73,...}
 
             Examples:
+            $ chorus segment recordings/ --project corpus
             $ chorus segment interview.flac --dry-run
             $ chorus segment recordings/ --dry-run --out segments.jsonl
             $ chorus segment field.wav --dry-run --channel 1 --min-silence 0.5 --max-segment 15
@@ -29,6 +35,8 @@ struct SegmentCommand: ParsableCommand {
 
     @Flag(help: "Print the segment manifest instead of storing segments in a project.")
     var dryRun = false
+
+    @OptionGroup var projectOptions: ProjectOptions
 
     @Option(help: ArgumentHelp("Write the manifest to this file (atomically) instead of standard output.", valueName: "file.jsonl"))
     var out: String?
@@ -49,9 +57,7 @@ struct SegmentCommand: ParsableCommand {
     var segmenter: SegmenterOptions
 
     func validate() throws {
-        if !dryRun && out == nil {
-            throw ValidationError("storing segments in a project is not available yet; use --dry-run (and --out FILE.jsonl) to write a manifest")
-        }
+        if out != nil && !dryRun { throw ValidationError("--out writes a manifest: use it with --dry-run") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     }
 
@@ -63,6 +69,45 @@ struct SegmentCommand: ParsableCommand {
             console.error("\(problem.path): \(problem.reason)")
             report.failures.append(problem.path)
         }
+        if dryRun {
+            try writeManifest(files: files, report: &report, console: console)
+        } else {
+            try importIntoProject(files: files, report: &report, console: console)
+        }
+        if !report.failures.isEmpty { throw ExitCode.failure }
+    }
+
+    /// Imports into the project and prints what was added.
+    private func importIntoProject(files: [String], report: inout SegmentReport, console: Console) throws {
+        let project = try projectOptions.open()
+        let progress = ProgressBar(console: console, total: files.count, label: "importing", enabled: !quiet)
+        var known: [String] = []
+        ProjectImport.run(
+            files: files, into: project, configuration: segmenter.configuration, allowTruncated: allowTruncated,
+            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, progress: { progress.update(done: $0) }
+        ) { _, outcome in
+            switch outcome {
+            case .imported(let result, _):
+                for warning in result.warnings {
+                    progress.clear()
+                    console.warning("\(result.path): \(warning)")
+                }
+                report.add(result)
+            case .known(let path, _):
+                known.append(path)
+            case .failed(let path, let reason):
+                progress.clear()
+                console.error("\(path): \(reason)")
+                report.failures.append(path)
+            }
+        }
+        progress.clear()
+        report.alreadyImported = known
+        if !quiet { print(json ? report.json : report.text) }
+    }
+
+    /// Writes the manifest to standard output or `--out`.
+    private func writeManifest(files: [String], report: inout SegmentReport, console: Console) throws {
         let sink = try out.map { try AtomicTextFile(path: $0) }
         let output = try sink ?? AtomicTextFile.standardOutput()
         let progress = ProgressBar(console: console, total: files.count, label: "segmenting", enabled: !quiet)
@@ -100,7 +145,6 @@ struct SegmentCommand: ParsableCommand {
             let summary = json ? report.json : report.text
             if out != nil { print(summary) } else { console.note(summary) }
         }
-        if !report.failures.isEmpty { throw ExitCode.failure }
     }
 }
 
@@ -112,6 +156,8 @@ struct SegmentReport {
     var segments = 0
     var noPause: [String] = []
     var failures: [String] = []
+    /// Files whose content a project already held (import only).
+    var alreadyImported: [String]?
 
     mutating func add(_ result: FileSegmentation) {
         files += 1
@@ -125,8 +171,11 @@ struct SegmentReport {
 
     var text: String {
         var lines = [
-            "segmented \(files) file\(files == 1 ? "" : "s"), \(String(format: "%.2f", seconds / 3600)) h of audio, into \(segments) segment\(segments == 1 ? "" : "s"); speech \(String(format: "%.1f", speechShare * 100))% of the audio"
+            "\(alreadyImported == nil ? "segmented" : "imported") \(files) file\(files == 1 ? "" : "s"), \(String(format: "%.2f", seconds / 3600)) h of audio, into \(segments) segment\(segments == 1 ? "" : "s"); speech \(String(format: "%.1f", speechShare * 100))% of the audio"
         ]
+        if let known = alreadyImported, !known.isEmpty {
+            lines.append("already in the project, skipped: \(known.count) file\(known.count == 1 ? "" : "s")")
+        }
         if !noPause.isEmpty {
             lines.append("no pause found in \(noPause.count) file\(noPause.count == 1 ? "" : "s"): \(noPause.joined(separator: ", "))")
         }
@@ -140,6 +189,7 @@ struct SegmentReport {
         func list(_ xs: [String]) -> String { "[" + xs.map(SegmentManifest.jsonString).joined(separator: ",") + "]" }
         return "{\"files\":\(files),\"audio_hours\":\(String(format: "%.4f", seconds / 3600)),\"segments\":\(segments)"
             + ",\"speech_share\":\(String(format: "%.4f", speechShare)),\"no_pause_found\":\(list(noPause))"
+            + (alreadyImported.map { ",\"already_imported\":\(list($0))" } ?? "")
             + ",\"failed\":\(list(failures))}"
     }
 }

@@ -9,46 +9,34 @@ public enum FileOutcome: Sendable {
     case failed(path: String, reason: String)
 }
 
-/// Segments many files on several threads and hands the outcomes back in input order.
-public enum BatchSegmenter {
-    /// Runs `files` on `jobs` threads; `deliver` is called once per file, in the order of `files`,
-    /// on the calling thread, as soon as that file and every earlier one are done. `progress`
-    /// is called on the calling thread with the number of files finished, in any order.
-    public static func run(
-        files: [String], configuration: SegmenterConfiguration, allowTruncated: Bool = false, jobs: Int,
-        progress: (Int) -> Void = { _ in },
-        deliver: (Int, FileOutcome) -> Void
+/// Runs a job per item on several threads and hands the results back in input order.
+public enum OrderedBatch {
+    /// Runs `work` for items `0..<count` on `jobs` threads; `deliver` is called once per item, in
+    /// order, on the calling thread, as soon as that item and every earlier one are done.
+    /// `progress` is called on the calling thread with the number of items finished, in any order.
+    public static func run<R: Sendable>(
+        count: Int, jobs: Int, work: @escaping @Sendable (Int) -> R,
+        progress: (Int) -> Void = { _ in }, deliver: (Int, R) -> Void
     ) {
-        guard !files.isEmpty else { return }
-        let results = ResultSlots(count: files.count)
-        let workers = max(1, min(jobs, files.count))
-        let queue = DispatchQueue(label: "chorus.segment", attributes: .concurrent)
+        guard count > 0 else { return }
+        let results = ResultSlots<R>(count: count)
+        let queue = DispatchQueue(label: "chorus.batch", attributes: .concurrent)
         let group = DispatchGroup()
-        for _ in 0..<workers {
+        for _ in 0..<max(1, min(jobs, count)) {
             queue.async(group: group) {
-                while let index = results.claim() {
-                    let outcome: FileOutcome
-                    do {
-                        outcome = .segmented(try FileSegmenter.segment(path: files[index], configuration: configuration, allowTruncated: allowTruncated))
-                    } catch let error as AudioError {
-                        outcome = .failed(path: files[index], reason: error.messageWithoutPath)
-                    } catch {
-                        outcome = .failed(path: files[index], reason: "\(error)")
-                    }
-                    results.store(outcome, at: index)
-                }
+                while let index = results.claim() { results.store(work(index), at: index) }
             }
         }
         var next = 0
         var seen = 0
-        while next < files.count {
+        while next < count {
             let (finished, ready) = results.waitForChange(from: next, finishedSeen: seen)
             if finished != seen {
                 seen = finished
                 progress(finished)
             }
-            for outcome in ready {
-                deliver(next, outcome)
+            for result in ready {
+                deliver(next, result)
                 next += 1
             }
         }
@@ -56,10 +44,33 @@ public enum BatchSegmenter {
     }
 }
 
+/// Segments many files on several threads and hands the outcomes back in input order.
+public enum BatchSegmenter {
+    /// Segments `files` on `jobs` threads; see ``OrderedBatch/run(count:jobs:work:progress:deliver:)``.
+    public static func run(
+        files: [String], configuration: SegmenterConfiguration, allowTruncated: Bool = false, jobs: Int,
+        progress: (Int) -> Void = { _ in },
+        deliver: (Int, FileOutcome) -> Void
+    ) {
+        OrderedBatch.run(count: files.count, jobs: jobs, work: { index in
+            do {
+                return .segmented(try FileSegmenter.segment(path: files[index], configuration: configuration, allowTruncated: allowTruncated))
+            } catch {
+                return .failed(path: files[index], reason: reason(error))
+            }
+        }, progress: progress, deliver: deliver)
+    }
+
+    /// What to say about a file's failure, without its path (lists already name the file).
+    public static func reason(_ error: Error) -> String {
+        (error as? AudioError)?.messageWithoutPath ?? "\(error)"
+    }
+}
+
 /// Slots for results, filled by workers and drained in order by the caller.
-private final class ResultSlots: @unchecked Sendable {
+private final class ResultSlots<R>: @unchecked Sendable {
     private let condition = NSCondition()
-    private var slots: [FileOutcome?]
+    private var slots: [R?]
     private var claimed = 0
     private var finished = 0
 
@@ -73,7 +84,7 @@ private final class ResultSlots: @unchecked Sendable {
         return claimed - 1
     }
 
-    func store(_ outcome: FileOutcome, at index: Int) {
+    func store(_ outcome: R, at index: Int) {
         condition.lock()
         slots[index] = outcome
         finished += 1
@@ -83,11 +94,11 @@ private final class ResultSlots: @unchecked Sendable {
 
     /// Blocks until more files have finished than `finishedSeen`, or slot `from` is filled;
     /// returns the finished count and the filled run of slots starting at `from`, emptied.
-    func waitForChange(from: Int, finishedSeen: Int) -> (Int, [FileOutcome]) {
+    func waitForChange(from: Int, finishedSeen: Int) -> (Int, [R]) {
         condition.lock()
         defer { condition.unlock() }
         while finished == finishedSeen && slots[from] == nil { condition.wait() }
-        var ready: [FileOutcome] = []
+        var ready: [R] = []
         var i = from
         while i < slots.count, let outcome = slots[i] {
             ready.append(outcome)

@@ -21,8 +21,20 @@ public final class SQLiteDatabase: SQLDatabase {
         }
     }
 
+    /// Takes the write lock when the transaction begins (`BEGIN IMMEDIATE`): a transaction that
+    /// read first and upgraded later could fail with SQLITE_BUSY_SNAPSHOT when another process
+    /// wrote in between, which no busy timeout waits out.
     public func write<T>(_ body: (SQLConnection) throws -> T) throws -> T {
-        try translate { try pool.write { db in try body(Connection(db: db)) } }
+        try translate {
+            try pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(Connection(db: db))
+                    return .commit
+                }
+                return result!
+            }
+        }
     }
 
     public func read<T>(_ body: (SQLConnection) throws -> T) throws -> T {

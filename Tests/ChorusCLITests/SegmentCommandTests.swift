@@ -61,10 +61,12 @@ import TestSupport
         #expect(first.stdout == second.stdout)
     }
 
-    @Test func withoutDryRunItSaysWhatToDo() throws {
-        let run = try ChorusProcess.run(["segment", Fixtures.corpus])
-        #expect(run.status == 64)
-        #expect(run.stderr.contains("use --dry-run"))
+    @Test func withoutDryRunItNeedsAProjectAndSaysHowToMakeOne() throws {
+        let dir = try Fixtures.scratch()
+        let run = try ChorusProcess.run(["segment", Fixtures.corpus], in: dir)
+        #expect(run.status == 1)
+        #expect(run.stderr == "chorus: error: .: not a Chorus project (no chorus.yaml); create one with `chorus init . --source-lang LANG`\n")
+        #expect(try ChorusProcess.run(["segment", Fixtures.corpus, "--out", dir + "/x.jsonl"]).status == 64)
     }
 
     @Test func badFlagValuesAreUsageErrors() throws {

@@ -1,0 +1,68 @@
+import ArgumentParser
+import ChorusStore
+import Foundation
+
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create a project: a folder with chorus.yaml and a store.",
+        discussion: """
+            Writes a commented chorus.yaml (edit it freely) and creates the store, a SQLite file
+            in WAL mode in the same folder. Language tags are BCP-47 (sw, en, pt-BR, zh-Hant),
+            checked against the ISO code lists of Debian's iso-codes package.
+
+            Examples:
+            $ chorus init kiswahili --source-lang sw --target-lang en --target-lang fr
+            $ chorus init interviews --source-lang en --redundancy 3
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The folder to create the project in (made if missing).", valueName: "dir"))
+    var folder: String
+
+    @Option(help: ArgumentHelp("The language spoken in the recordings.", valueName: "tag"))
+    var sourceLang: String
+
+    @Option(help: ArgumentHelp("A language to translate into; repeat for several.", valueName: "tag"))
+    var targetLang: [String] = []
+
+    @Option(help: ArgumentHelp("Transcription tasks per segment.", valueName: "n"))
+    var redundancy: Int = 2
+
+    @Flag(help: "Print the created project as JSON.")
+    var json = false
+
+    func validate() throws { _ = try projectConfig() }
+
+    /// The settings from the flags, or a usage error saying which flag is wrong.
+    func projectConfig() throws -> ProjectConfig {
+        let registry = LanguageRegistry.load()
+        var config: ProjectConfig
+        do {
+            config = ProjectConfig(
+                sourceLanguage: try LanguageTag(sourceLang, registry: registry),
+                targetLanguages: try targetLang.map { try LanguageTag($0, registry: registry) })
+        } catch let error as ProjectError {
+            throw ValidationError(error.message)
+        }
+        config.redundancy = redundancy
+        if let problem = config.problem() { throw ValidationError(problem) }
+        return config
+    }
+
+    func run() throws {
+        let config = try projectConfig()
+        do {
+            _ = try Project.create(at: folder, config: config)
+        } catch let error as ProjectError {
+            throw CLIError(error.description)
+        }
+        if json {
+            let targets = config.targetLanguages.map { "\"\($0)\"" }.joined(separator: ",")
+            print("{\"project\":\(jsonString(folder)),\"source_language\":\"\(config.sourceLanguage)\",\"target_languages\":[\(targets)],\"database\":\(jsonString(config.database))}")
+        } else {
+            print("created project \(folder): \(config.sourceLanguage) → \(config.targetLanguages.isEmpty ? "(transcription only)" : config.targetLanguages.map(\.value).joined(separator: ", "))")
+            print("settings in \(folder)/\(ProjectConfig.fileName); store in \(folder)/\(config.database)")
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import ChorusAudio
+import ChorusSegmentation
+import ChorusStore
+import Foundation
+
+/// What importing one file into a project came to.
+public enum ImportOutcome: Sendable {
+    /// A new recording, stored with its segments.
+    case imported(FileSegmentation, sha256: String)
+    /// The same content was imported before (under this or another name); nothing was added.
+    case known(path: String, sha256: String)
+    case failed(path: String, reason: String)
+}
+
+/// Imports recordings into a project: each file is hashed, skipped if its content is already
+/// there, otherwise segmented and stored with its segments in one transaction.
+public enum ProjectImport {
+    /// Imports `files` on `jobs` threads; outcomes arrive in input order on the calling thread,
+    /// after the file's transaction is committed.
+    public static func run(
+        files: [String], into project: Project, configuration: SegmenterConfiguration, allowTruncated: Bool = false,
+        jobs: Int, progress: (Int) -> Void = { _ in }, deliver: (Int, ImportOutcome) -> Void
+    ) {
+        let store = project.store
+        OrderedBatch.run(count: files.count, jobs: jobs, work: { index -> ImportOutcome in
+            let path = files[index]
+            do {
+                let sha = try ContentHash.sha256(path: path)
+                if try store.recording(sha256: sha) != nil { return .known(path: path, sha256: sha) }
+                return .imported(try FileSegmenter.segment(path: path, configuration: configuration, allowTruncated: allowTruncated), sha256: sha)
+            } catch {
+                return .failed(path: path, reason: BatchSegmenter.reason(error))
+            }
+        }, progress: progress) { index, outcome in
+            guard case .imported(let result, let sha) = outcome else { return deliver(index, outcome) }
+            do {
+                let (_, added) = try store.add(newRecording(result, sha256: sha, configuration: configuration))
+                // Two names for one content in the same batch: the second finds the first stored.
+                deliver(index, added ? outcome : .known(path: result.path, sha256: sha))
+            } catch {
+                deliver(index, .failed(path: result.path, reason: "\(error)"))
+            }
+        }
+    }
+
+    static func newRecording(_ r: FileSegmentation, sha256: String, configuration: SegmenterConfiguration) -> NewRecording {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let settings = (try? encoder.encode(configuration)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return NewRecording(
+            sha256: sha256, path: r.path, duration: r.summary.duration, sampleRate: r.info.sampleRate, channels: r.info.channels,
+            container: r.info.container, encoding: r.info.encoding, segmenter: settings,
+            segments: r.segments.map { ($0.start, $0.end, $0.speechStart, $0.speechEnd) })
+    }
+}
