@@ -34,7 +34,9 @@ public enum ProjectImport {
         }, progress: progress) { index, outcome in
             guard case .imported(let result, let sha) = outcome else { return deliver(index, outcome) }
             do {
-                let (_, added) = try store.add(newRecording(result, sha256: sha, configuration: configuration))
+                var recording = newRecording(result, sha256: sha, configuration: configuration)
+                recording.transcriptionTasks = (project.config.sourceLanguage.value, project.config.redundancy)
+                let (_, added) = try store.add(recording)
                 // Two names for one content in the same batch: the second finds the first stored.
                 deliver(index, added ? outcome : .known(path: result.path, sha256: sha))
             } catch {

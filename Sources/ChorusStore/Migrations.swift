@@ -36,6 +36,93 @@ public enum Migrations {
             """,
             "CREATE INDEX segments_by_recording ON segments(recording_id, start)",
         ]),
+        (2, [
+            "ALTER TABLE segments ADD COLUMN content_warning INTEGER NOT NULL DEFAULT 0",
+            """
+            CREATE TABLE annotators (
+                id {pk},
+                name TEXT NOT NULL UNIQUE,
+                languages TEXT NOT NULL,
+                pay_model TEXT NOT NULL DEFAULT 'none' CHECK (pay_model IN ('none', 'hour', 'audio-minute', 'task')),
+                pay_rate TEXT,
+                credit_name TEXT,
+                added_at TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE tasks (
+                id {pk},
+                segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE RESTRICT,
+                kind TEXT NOT NULL CHECK (kind IN ('transcribe', 'translate', 'review')),
+                language TEXT NOT NULL,
+                slot INTEGER NOT NULL,
+                state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'leased', 'done')),
+                annotator_id INTEGER REFERENCES annotators(id),
+                lease_expires {real},
+                created_at TEXT NOT NULL,
+                UNIQUE (segment_id, kind, language, slot)
+            )
+            """,
+            "CREATE INDEX tasks_open ON tasks(state, kind, language, segment_id)",
+            """
+            CREATE TABLE leases (
+                task_id INTEGER NOT NULL REFERENCES tasks(id),
+                annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+                leased_at {real} NOT NULL,
+                expires {real} NOT NULL
+            )
+            """,
+            "CREATE INDEX leases_by_task ON leases(task_id, annotator_id)",
+            """
+            CREATE TABLE drafts (
+                task_id INTEGER NOT NULL REFERENCES tasks(id),
+                annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+                text TEXT NOT NULL,
+                saved_at {real} NOT NULL,
+                PRIMARY KEY (task_id, annotator_id)
+            )
+            """,
+            """
+            CREATE TABLE annotations (
+                id {pk},
+                task_id INTEGER REFERENCES tasks(id),
+                segment_id INTEGER NOT NULL REFERENCES segments(id),
+                kind TEXT NOT NULL,
+                language TEXT NOT NULL,
+                annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+                text TEXT NOT NULL,
+                active_seconds {real},
+                from_machine_draft INTEGER NOT NULL DEFAULT 0,
+                counted INTEGER NOT NULL DEFAULT 1,
+                source TEXT NOT NULL DEFAULT 'chorus',
+                submitted_at {real} NOT NULL
+            )
+            """,
+            "CREATE INDEX annotations_by_segment ON annotations(segment_id, kind, language)",
+            """
+            CREATE TABLE skips (
+                id {pk},
+                task_id INTEGER NOT NULL REFERENCES tasks(id),
+                segment_id INTEGER NOT NULL REFERENCES segments(id),
+                kind TEXT NOT NULL,
+                annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+                reason TEXT NOT NULL CHECK (reason IN ('no-speech', 'unintelligible', 'wrong-language', 'distressing', 'other')),
+                comment TEXT,
+                skipped_at {real} NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE settled (
+                segment_id INTEGER NOT NULL REFERENCES segments(id),
+                language TEXT NOT NULL,
+                text TEXT NOT NULL,
+                method TEXT NOT NULL CHECK (method IN ('agreed', 'consensus', 'adjudicated')),
+                agreement {real},
+                settled_at {real} NOT NULL,
+                PRIMARY KEY (segment_id, language)
+            )
+            """,
+        ]),
     ]
 
     /// The newest schema version this build knows.

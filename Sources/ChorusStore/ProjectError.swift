@@ -4,6 +4,7 @@ public struct ProjectError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable {
         private enum Value: Hashable, Sendable {
             case invalidLanguage, invalidConfig, exists, notAProject, store, newerSchema
+            case notFound, notYours, invalidInput, nothingToDo
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -19,6 +20,14 @@ public struct ProjectError: Error, Sendable, CustomStringConvertible {
         public static let store = Code(.store)
         /// The store was written by a newer Chorus.
         public static let newerSchema = Code(.newerSchema)
+        /// An annotator, task or segment that does not exist.
+        public static let notFound = Code(.notFound)
+        /// A task whose lease belongs to someone else, or was never this person's.
+        public static let notYours = Code(.notYours)
+        /// Empty text, a bad reason, a bad rate.
+        public static let invalidInput = Code(.invalidInput)
+        /// No task this person can do right now.
+        public static let nothingToDo = Code(.nothingToDo)
     }
 
     public var code: Code

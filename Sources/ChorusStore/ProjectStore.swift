@@ -31,6 +31,8 @@ public struct NewRecording: Sendable {
     public var segmenter: String
     /// Segments as (start, end, speech start, speech end), seconds.
     public var segments: [(start: Double, end: Double, speechStart: Double, speechEnd: Double)]
+    /// Transcription tasks to create per segment, in this language: (language, count).
+    public var transcriptionTasks: (language: String, count: Int)?
 
     public init(
         sha256: String, path: String, duration: Double, sampleRate: Int, channels: Int, container: String, encoding: String,
@@ -92,10 +94,18 @@ public struct ProjectStore: Sendable {
                 [.text(r.sha256), .text(r.path), .real(r.duration), .integer(Int64(r.sampleRate)), .integer(Int64(r.channels)),
                  .text(r.container), .text(r.encoding), r.speaker.map(SQLValue.text) ?? .null, .text(r.segmenter), .text(Timestamp.now())])
             let id = try c.lastInsertedID()
+            let created = Timestamp.now()
             for s in r.segments {
                 try c.execute(
                     "INSERT INTO segments (recording_id, start, \"end\", speech_start, speech_end) VALUES (?, ?, ?, ?, ?)",
                     [.integer(id), .real(s.start), .real(s.end), .real(s.speechStart), .real(s.speechEnd)])
+                guard let tasks = r.transcriptionTasks else { continue }
+                let segment = try c.lastInsertedID()
+                for slot in 0..<tasks.count {
+                    try c.execute(
+                        "INSERT INTO tasks (segment_id, kind, language, slot, created_at) VALUES (?, 'transcribe', ?, ?, ?)",
+                        [.integer(segment), .text(tasks.language), .integer(Int64(slot)), .text(created)])
+                }
             }
             return (id, true)
         }

@@ -1,0 +1,309 @@
+import Foundation
+
+/// The kinds of task.
+public enum TaskKind: String, Sendable, CaseIterable, Codable {
+    case transcribe, translate, review
+}
+
+/// Why a person gave a task back. Never held against them.
+public enum SkipReason: String, Sendable, CaseIterable, Codable {
+    case noSpeech = "no-speech", unintelligible, wrongLanguage = "wrong-language", distressing, other
+}
+
+/// A task handed to one person, with what they need to do it.
+public struct ClaimedTask: Sendable, Equatable, Codable {
+    public var taskID: Int64
+    public var kind: TaskKind
+    /// The language of the text to write.
+    public var language: String
+    public var segmentID: Int64
+    public var recording: String
+    /// Seconds in the recording.
+    public var start: Double
+    public var end: Double
+    /// When the lease lapses, seconds since 1970.
+    public var leaseExpires: Double
+    /// Someone skipped this segment as distressing: warn before any audio plays.
+    public var contentWarning: Bool
+    /// What this person had typed before, if anything.
+    public var draft: String?
+    /// For translation and review: the text to translate or the transcripts to reconcile.
+    public var sourceTexts: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case taskID = "task_id", kind, language, segmentID = "segment_id", recording, start, end
+        case leaseExpires = "lease_expires", contentWarning = "content_warning", draft, sourceTexts = "source_texts"
+    }
+}
+
+/// What became of a submission. Nothing submitted is dropped: a late one is kept either way.
+public struct Submission: Sendable, Equatable, Codable {
+    public var annotationID: Int64
+    public var taskID: Int64
+    /// False when the lease had lapsed and someone else had the task by then: the text is kept
+    /// as an extra annotation, but the task is theirs.
+    public var counted: Bool
+    /// Set when this submission settled the segment's text in that language.
+    public var settled: String?
+
+    enum CodingKeys: String, CodingKey {
+        case annotationID = "annotation_id", taskID = "task_id", counted, settled
+    }
+}
+
+/// Hands out and takes back work: claim with a lease, save drafts, submit, skip, release.
+/// Every operation is one transaction; the terminal loop, the CLI and a future server all use this.
+public struct WorkQueue: Sendable {
+    let database: SQLDatabase
+    let config: ProjectConfig
+
+    var leaseSeconds: Double { config.leaseMinutes * 60 }
+
+    // MARK: Claim
+
+    /// Leases the next task `name` can do: one whose language they work in, on a segment they
+    /// have not annotated, held or skipped for that kind; segments already started first.
+    /// - Throws: ``ProjectError`` `.notFound` for an unknown annotator, `.nothingToDo` when no task fits.
+    public func claim(as name: String, kind: TaskKind? = nil, now: Date = Date()) throws -> ClaimedTask {
+        try database.write { c in
+            let me = try ProjectStore.annotator(named: name, c)
+            let t = now.timeIntervalSince1970
+            try c.execute("UPDATE tasks SET state = 'open', annotator_id = NULL, lease_expires = NULL WHERE state = 'leased' AND lease_expires <= ?", [.real(t)])
+            let (condition, arguments) = allowed(for: me, kind: kind)
+            guard !condition.isEmpty else { throw nothing(me) }
+            let mine: [SQLValue] = [.integer(me.id), .integer(me.id), .integer(me.id), .integer(me.id)]
+            let base = """
+                SELECT t.id, t.segment_id, t.kind, t.language FROM tasks t
+                WHERE t.state = 'open' AND (\(condition))
+                  AND NOT EXISTS (SELECT 1 FROM tasks o WHERE o.segment_id = t.segment_id AND o.kind = t.kind AND o.language = t.language AND o.annotator_id = ?)
+                  AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.segment_id = t.segment_id AND a.kind = t.kind AND a.language = t.language AND a.annotator_id = ?)
+                  AND NOT EXISTS (SELECT 1 FROM skips k WHERE k.segment_id = t.segment_id AND k.kind = t.kind AND k.annotator_id = ?)
+                  AND (t.kind <> 'review' OR NOT EXISTS (SELECT 1 FROM annotations a WHERE a.segment_id = t.segment_id AND a.language = t.language AND a.annotator_id = ?))
+                """
+            // Segments already started come first; then the order they were imported in.
+            let started = " AND EXISTS (SELECT 1 FROM tasks d WHERE d.segment_id = t.segment_id AND d.state <> 'open')"
+            let order = " ORDER BY CASE t.kind WHEN 'review' THEN 0 WHEN 'translate' THEN 1 ELSE 2 END, t.segment_id, t.slot LIMIT 1"
+            let pick = try c.query(base + started + order, arguments + mine).first ?? c.query(base + order, arguments + mine).first
+            guard let row = pick, let taskID = row["id"].int, let segmentID = row["segment_id"].int else { throw nothing(me) }
+            let expires = t + leaseSeconds
+            try c.execute("UPDATE tasks SET state = 'leased', annotator_id = ?, lease_expires = ? WHERE id = ?", [.integer(me.id), .real(expires), .integer(taskID)])
+            try c.execute("INSERT INTO leases (task_id, annotator_id, leased_at, expires) VALUES (?, ?, ?, ?)", [.integer(taskID), .integer(me.id), .real(t), .real(expires)])
+            return try describe(taskID: taskID, segmentID: segmentID, kind: row["kind"].string ?? "", language: row["language"].string ?? "", me: me, expires: expires, c)
+        }
+    }
+
+    /// The (kind, language) pairs this person may do, as SQL.
+    private func allowed(for me: Annotator, kind: TaskKind?) -> (String, [SQLValue]) {
+        let speaks = Set(me.languages.map(\.language))
+        let source = config.sourceLanguage
+        var clauses: [String] = []
+        var args: [SQLValue] = []
+        guard speaks.contains(source.language) else { return ("", []) }
+        if kind == nil || kind == .transcribe { clauses.append("(t.kind = 'transcribe' AND t.language = ?)"); args.append(.text(source.value)) }
+        let languages = [source] + config.targetLanguages.filter { speaks.contains($0.language) }
+        for language in languages {
+            if language != source, kind == nil || kind == .translate {
+                clauses.append("(t.kind = 'translate' AND t.language = ?)")
+                args.append(.text(language.value))
+            }
+            if kind == nil || kind == .review {
+                clauses.append("(t.kind = 'review' AND t.language = ?)")
+                args.append(.text(language.value))
+            }
+        }
+        return (clauses.joined(separator: " OR "), args)
+    }
+
+    private func nothing(_ me: Annotator) -> ProjectError {
+        ProjectError(code: .nothingToDo, message: "no task for \(me.name) right now (languages: \(me.languages.map(\.value).joined(separator: ", ")))")
+    }
+
+    private func describe(taskID: Int64, segmentID: Int64, kind: String, language: String, me: Annotator, expires: Double, _ c: SQLConnection) throws -> ClaimedTask {
+        guard let s = try c.query(
+            "SELECT s.start, s.\"end\", s.content_warning, r.path FROM segments s JOIN recordings r ON r.id = s.recording_id WHERE s.id = ?",
+            [.integer(segmentID)]).first else { throw ProjectError(code: .notFound, message: "segment \(segmentID) is missing") }
+        let draft = try c.query("SELECT text FROM drafts WHERE task_id = ? AND annotator_id = ?", [.integer(taskID), .integer(me.id)]).first?["text"].string
+        var sources: [String] = []
+        let k = TaskKind(rawValue: kind) ?? .transcribe
+        if k == .translate {
+            sources = try c.query("SELECT text FROM settled WHERE segment_id = ? AND language = ?", [.integer(segmentID), .text(config.sourceLanguage.value)]).compactMap { $0["text"].string }
+        } else if k == .review {
+            let reviewed = language == config.sourceLanguage.value ? "transcribe" : "translate"
+            sources = try c.query(
+                "SELECT text FROM annotations WHERE segment_id = ? AND kind = ? AND language = ? AND counted = 1 ORDER BY id",
+                [.integer(segmentID), .text(reviewed), .text(language)]).compactMap { $0["text"].string }
+        }
+        return ClaimedTask(
+            taskID: taskID, kind: k, language: language, segmentID: segmentID, recording: s["path"].string ?? "",
+            start: s["start"].double ?? 0, end: s["end"].double ?? 0, leaseExpires: expires,
+            contentWarning: (s["content_warning"].int ?? 0) != 0, draft: draft, sourceTexts: sources)
+    }
+
+    // MARK: While working
+
+    /// Extends the lease `name` holds on a task by the project's lease time.
+    public func renew(task: Int64, as name: String, now: Date = Date()) throws -> Double {
+        try database.write { c in
+            let me = try ProjectStore.annotator(named: name, c)
+            let row = try taskRow(task, c)
+            guard row["state"].string == "leased", row["annotator_id"].int == me.id else { throw notYours(task, me) }
+            let expires = now.timeIntervalSince1970 + leaseSeconds
+            try c.execute("UPDATE tasks SET lease_expires = ? WHERE id = ?", [.real(expires), .integer(task)])
+            try c.execute("UPDATE leases SET expires = ? WHERE task_id = ? AND annotator_id = ? AND expires < ?", [.real(expires), .integer(task), .integer(me.id), .real(expires)])
+            return expires
+        }
+    }
+
+    /// Saves what `name` has typed so far; kept until they submit, whatever happens to the lease.
+    public func saveDraft(task: Int64, as name: String, text: String, now: Date = Date()) throws {
+        try database.write { c in
+            let me = try ProjectStore.annotator(named: name, c)
+            _ = try taskRow(task, c)
+            guard try heldEver(task, me, c) else { throw notYours(task, me) }
+            try c.execute("DELETE FROM drafts WHERE task_id = ? AND annotator_id = ?", [.integer(task), .integer(me.id)])
+            try c.execute("INSERT INTO drafts (task_id, annotator_id, text, saved_at) VALUES (?, ?, ?, ?)",
+                          [.integer(task), .integer(me.id), .text(text), .real(now.timeIntervalSince1970)])
+        }
+    }
+
+    // MARK: Submit, skip, release
+
+    /// Submits `text` for a task `name` holds or held. On a live lease, or a lapsed one nobody
+    /// else took, it counts and completes the task; if someone else has the task by now it is
+    /// kept as an extra annotation. Completing the last transcript of a segment settles it when
+    /// the transcripts agree (creating its translation tasks) or opens a review task.
+    /// - Throws: ``ProjectError`` `.invalidInput` for empty text, `.notYours` for a task this person never held.
+    public func submit(task: Int64, as name: String, text: String, activeSeconds: Double? = nil, fromMachineDraft: Bool = false, now: Date = Date()) throws -> Submission {
+        let clean = text.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !clean.isEmpty else { throw ProjectError(code: .invalidInput, message: "the text for task \(task) is empty") }
+        return try database.write { c in
+            let me = try ProjectStore.annotator(named: name, c)
+            let row = try taskRow(task, c)
+            let state = row["state"].string ?? ""
+            let holder = row["annotator_id"].int
+            let counts: Bool
+            if state == "leased" && holder == me.id {
+                counts = true
+            } else if try heldEver(task, me, c) {
+                counts = state == "open"
+            } else {
+                throw notYours(task, me)
+            }
+            let segment = row["segment_id"].int ?? 0
+            let kind = row["kind"].string ?? "", language = row["language"].string ?? ""
+            try c.execute(
+                """
+                INSERT INTO annotations (task_id, segment_id, kind, language, annotator_id, text, active_seconds, from_machine_draft, counted, submitted_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [.integer(task), .integer(segment), .text(kind), .text(language), .integer(me.id), .text(clean),
+                 activeSeconds.map(SQLValue.real) ?? .null, .integer(fromMachineDraft ? 1 : 0), .integer(counts ? 1 : 0), .real(now.timeIntervalSince1970)])
+            let annotation = try c.lastInsertedID()
+            try c.execute("DELETE FROM drafts WHERE task_id = ? AND annotator_id = ?", [.integer(task), .integer(me.id)])
+            var settled: String?
+            if counts {
+                try c.execute("UPDATE tasks SET state = 'done', annotator_id = ?, lease_expires = NULL WHERE id = ?", [.integer(me.id), .integer(task)])
+                settled = try settle(segment: segment, kind: TaskKind(rawValue: kind) ?? .transcribe, language: language, now: now, c)
+            }
+            return Submission(annotationID: annotation, taskID: task, counted: counts, settled: settled)
+        }
+    }
+
+    /// Gives a task back with a reason; `name` is not offered that segment for that kind again.
+    /// "distressing" puts a content warning on the segment for whoever comes next.
+    public func skip(task: Int64, as name: String, reason: SkipReason, comment: String? = nil, now: Date = Date()) throws {
+        try database.write { c in
+            let me = try ProjectStore.annotator(named: name, c)
+            let row = try taskRow(task, c)
+            guard row["state"].string == "leased", row["annotator_id"].int == me.id else { throw notYours(task, me) }
+            let segment = row["segment_id"].int ?? 0
+            try c.execute(
+                "INSERT INTO skips (task_id, segment_id, kind, annotator_id, reason, comment, skipped_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [.integer(task), .integer(segment), .text(row["kind"].string ?? ""), .integer(me.id), .text(reason.rawValue),
+                 comment.map(SQLValue.text) ?? .null, .real(now.timeIntervalSince1970)])
+            try c.execute("UPDATE tasks SET state = 'open', annotator_id = NULL, lease_expires = NULL WHERE id = ?", [.integer(task)])
+            if reason == .distressing {
+                try c.execute("UPDATE segments SET content_warning = 1 WHERE id = ?", [.integer(segment)])
+            }
+        }
+    }
+
+    /// Gives a task back to the pool without doing it; the draft is kept.
+    public func release(task: Int64, as name: String) throws {
+        try database.write { c in
+            let me = try ProjectStore.annotator(named: name, c)
+            let row = try taskRow(task, c)
+            guard row["state"].string == "leased", row["annotator_id"].int == me.id else { throw notYours(task, me) }
+            try c.execute("UPDATE tasks SET state = 'open', annotator_id = NULL, lease_expires = NULL WHERE id = ?", [.integer(task)])
+        }
+    }
+
+    // MARK: Settling and generating tasks
+
+    /// After a counted submission: settles the segment's text in `language` when its tasks of
+    /// this kind are all done and agree, or when a review is submitted; opens a review when
+    /// they disagree; creates translation tasks once the transcript is settled.
+    private func settle(segment: Int64, kind: TaskKind, language: String, now: Date, _ c: SQLConnection) throws -> String? {
+        let t = SQLValue.real(now.timeIntervalSince1970)
+        var text: String?
+        var method = "agreed"
+        if kind == .review {
+            text = try c.query(
+                "SELECT text FROM annotations WHERE segment_id = ? AND kind = 'review' AND language = ? AND counted = 1 ORDER BY id DESC LIMIT 1",
+                [.integer(segment), .text(language)]).first?["text"].string
+            method = "adjudicated"
+        } else {
+            let open = try c.query(
+                "SELECT COUNT(*) AS n FROM tasks WHERE segment_id = ? AND kind = ? AND language = ? AND state <> 'done'",
+                [.integer(segment), .text(kind.rawValue), .text(language)]).first?["n"].int ?? 0
+            guard open == 0 else { return nil }
+            let texts = try c.query(
+                "SELECT text FROM annotations WHERE segment_id = ? AND kind = ? AND language = ? AND counted = 1 ORDER BY id",
+                [.integer(segment), .text(kind.rawValue), .text(language)]).compactMap { $0["text"].string }
+            guard let first = texts.first else { return nil }
+            if texts.allSatisfy({ TextComparison.same($0, first) }) {
+                text = first
+            } else {
+                try c.execute(
+                    "INSERT INTO tasks (segment_id, kind, language, slot, created_at) VALUES (?, 'review', ?, 0, ?) ON CONFLICT DO NOTHING",
+                    [.integer(segment), .text(language), .text(Timestamp.now())])
+                return nil
+            }
+        }
+        guard let text else { return nil }
+        try c.execute("DELETE FROM settled WHERE segment_id = ? AND language = ?", [.integer(segment), .text(language)])
+        try c.execute(
+            "INSERT INTO settled (segment_id, language, text, method, agreement, settled_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [.integer(segment), .text(language), .text(text), .text(method), method == "agreed" ? .real(1) : .null, t])
+        if language == config.sourceLanguage.value {
+            for target in config.targetLanguages {
+                for slot in 0..<config.translationRedundancy {
+                    try c.execute(
+                        "INSERT INTO tasks (segment_id, kind, language, slot, created_at) VALUES (?, 'translate', ?, ?, ?) ON CONFLICT DO NOTHING",
+                        [.integer(segment), .text(target.value), .integer(Int64(slot)), .text(Timestamp.now())])
+                }
+            }
+        }
+        return text
+    }
+
+    private func taskRow(_ task: Int64, _ c: SQLConnection) throws -> SQLRow {
+        guard let row = try c.query("SELECT * FROM tasks WHERE id = ?", [.integer(task)]).first else {
+            throw ProjectError(code: .notFound, message: "there is no task \(task)")
+        }
+        return row
+    }
+
+    private func heldEver(_ task: Int64, _ me: Annotator, _ c: SQLConnection) throws -> Bool {
+        try !c.query("SELECT 1 FROM leases WHERE task_id = ? AND annotator_id = ? LIMIT 1", [.integer(task), .integer(me.id)]).isEmpty
+    }
+
+    private func notYours(_ task: Int64, _ me: Annotator) -> ProjectError {
+        ProjectError(code: .notYours, message: "task \(task) is not leased to \(me.name)")
+    }
+}
+
+extension Project {
+    /// The work queue of this project.
+    public var work: WorkQueue { WorkQueue(database: store.database, config: config) }
+}
