@@ -1,0 +1,108 @@
+import ArgumentParser
+import ChorusStore
+import Foundation
+
+struct AnnotatorsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "annotators",
+        abstract: "Add and list the people who do tasks.",
+        subcommands: [Add.self, List.self]
+    )
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add an annotator.",
+            discussion: """
+                A rate is an amount in the project's currency per hour of active work, per minute
+                of audio, or per task. --credit gives the name to credit them by in corpora;
+                without it (or with --anonymous) they are counted but not named.
+
+                Examples:
+                $ chorus annotators add amina --languages sw,en --rate 12.50/hour --credit "Amina Hassan"
+                $ chorus annotators add baraka --languages sw --rate 0.40/audio-minute --anonymous
+                """
+        )
+
+        @Argument(help: ArgumentHelp("The name they sign in with (--as NAME).", valueName: "name"))
+        var name: String
+
+        @Option(help: ArgumentHelp("Languages they work in, comma-separated BCP-47 tags.", valueName: "tags"))
+        var languages: String
+
+        @Option(help: ArgumentHelp("Pay: AMOUNT/hour, AMOUNT/audio-minute or AMOUNT/task.", valueName: "rate"))
+        var rate: String?
+
+        @Option(help: ArgumentHelp("The name to credit them by, with their consent.", valueName: "full name"))
+        var credit: String?
+
+        @Flag(help: "Do not name them in corpora (the default when --credit is not given).")
+        var anonymous = false
+
+        @OptionGroup var projectOptions: ProjectOptions
+
+        @Flag(help: "Print the annotator as JSON.")
+        var json = false
+
+        func validate() throws {
+            if credit != nil && anonymous { throw ValidationError("--credit and --anonymous exclude each other") }
+            _ = try tags()
+        }
+
+        func tags() throws -> [LanguageTag] {
+            let registry = LanguageRegistry.load()
+            do {
+                return try languages.split(separator: ",").map { try LanguageTag(String($0).trimmingCharacters(in: .whitespaces), registry: registry) }
+            } catch let error as ProjectError {
+                throw ValidationError(error.message)
+            }
+        }
+
+        func run() throws {
+            let project = try projectOptions.open()
+            let added = try cli { try project.store.addAnnotator(name: name, languages: try tags(), rate: rate, creditName: anonymous ? nil : credit) }
+            if json { print(try encodeJSON(added)) } else { print("added \(added.name) (\(added.languages.map(\.value).joined(separator: ", ")))") }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the annotators.",
+            discussion: """
+                Examples:
+                $ chorus annotators list
+                $ chorus annotators list --json
+                """
+        )
+
+        @OptionGroup var projectOptions: ProjectOptions
+
+        @Flag(help: "Print JSON Lines, one annotator per line.")
+        var json = false
+
+        func run() throws {
+            let project = try projectOptions.open()
+            let all = try cli { try project.store.annotators() }
+            for a in all {
+                if json {
+                    print(try encodeJSON(a))
+                } else {
+                    let pay = a.payRate.map { "\($0)/\(a.payModel.rawValue)" } ?? "no rate"
+                    print("\(a.name)\t\(a.languages.map(\.value).joined(separator: ","))\t\(pay)\t\(a.creditName.map { "credit: \($0)" } ?? "anonymous")")
+                }
+            }
+        }
+    }
+}
+
+/// Runs store work, turning its errors into one-line CLI errors.
+func cli<T>(_ work: () throws -> T) throws -> T {
+    do { return try work() } catch let error as ProjectError { throw CLIError(error.description) }
+}
+
+/// One JSON object on one line, keys sorted.
+func encodeJSON<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
