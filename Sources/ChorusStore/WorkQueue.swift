@@ -243,7 +243,7 @@ public struct WorkQueue: Sendable {
     /// After a counted submission: settles the segment's text in `language` when its tasks of
     /// this kind are all done and agree, or when a review is submitted; opens a review when
     /// they disagree; creates translation tasks once the transcript is settled.
-    private func settle(segment: Int64, kind: TaskKind, language: String, now: Date, _ c: SQLConnection) throws -> String? {
+    func settle(segment: Int64, kind: TaskKind, language: String, now: Date, _ c: SQLConnection) throws -> String? {
         let t = SQLValue.real(now.timeIntervalSince1970)
         var text: String?
         var method = "agreed"

@@ -1,0 +1,182 @@
+import Foundation
+
+/// One annotation in the JSON Lines form `chorus annotations import` reads and `export` writes.
+///
+/// Import keys: `recording` (the path it was imported from) or `recording_sha256`; `start` and
+/// `end` (seconds: the segment of that recording overlapping them most), or `segment_id`;
+/// `kind` (`transcribe`, `translate` or `review`); `language` (BCP-47; default: the project's
+/// source language for transcripts); `annotator` (an existing annotator's name); `text`; and
+/// optionally `active_seconds`. Export adds `annotation_id`, `task_id`, `counted`, `source` and
+/// `submitted_at`, which import accepts and ignores.
+public struct AnnotationLine: Sendable, Equatable {
+    public var line: Int
+    public var recording: String?
+    public var recordingSHA256: String?
+    public var segmentID: Int64?
+    public var start: Double?
+    public var end: Double?
+    public var kind: TaskKind
+    public var language: String?
+    public var annotator: String
+    public var text: String
+    public var activeSeconds: Double?
+
+    static let importKeys: Set<String> = ["recording", "recording_sha256", "segment_id", "start", "end", "kind", "language", "annotator", "text", "active_seconds"]
+    static let exportOnlyKeys: Set<String> = ["annotation_id", "task_id", "counted", "source", "submitted_at"]
+
+    /// Parses a whole file; the first bad line stops it.
+    /// - Throws: ``ProjectError`` `.invalidInput` as `FILE:LINE: field 'KEY': problem`.
+    public static func parse(_ text: String, path: String) throws -> [AnnotationLine] {
+        var out: [AnnotationLine] = []
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let lineNumber = index + 1
+            let trimmed = raw.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { continue }
+            func fail(_ field: String?, _ problem: String) -> ProjectError {
+                ProjectError(code: .invalidInput, message: (field.map { "field '\($0)': " } ?? "") + problem, path: "\(path):\(lineNumber)")
+            }
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(trimmed.utf8))) as? [String: Any] else {
+                throw fail(nil, "not a JSON object")
+            }
+            if let unknown = object.keys.sorted().first(where: { !importKeys.contains($0) && !exportOnlyKeys.contains($0) }) {
+                throw fail(unknown, "unknown field")
+            }
+            func string(_ key: String, required: Bool = false) throws -> String? {
+                guard let v = object[key], !(v is NSNull) else {
+                    if required { throw fail(key, "missing") }
+                    return nil
+                }
+                guard let s = v as? String else { throw fail(key, "must be a string") }
+                return s
+            }
+            func number(_ key: String) throws -> Double? {
+                guard let v = object[key], !(v is NSNull) else { return nil }
+                // Foundation hands JSON true/false over as a boolean NSNumber subclass; an integral
+                // number also answers `is Bool`, so tell them apart by type.
+                guard let n = v as? NSNumber, !String(describing: type(of: v)).contains("Boolean"), n.doubleValue.isFinite else {
+                    throw fail(key, "must be a number")
+                }
+                return n.doubleValue
+            }
+            guard let kind = TaskKind(rawValue: try string("kind", required: true) ?? "") else {
+                throw fail("kind", "must be transcribe, translate or review")
+            }
+            let text = try string("text", required: true) ?? ""
+            guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw fail("text", "is empty") }
+            var item = AnnotationLine(
+                line: lineNumber, recording: try string("recording"), recordingSHA256: try string("recording_sha256"),
+                segmentID: try number("segment_id").map { Int64($0) }, start: try number("start"), end: try number("end"),
+                kind: kind, language: try string("language"), annotator: try string("annotator", required: true) ?? "",
+                text: text, activeSeconds: try number("active_seconds"))
+            if let language = item.language {
+                do { item.language = try LanguageTag(language).value } catch let e as ProjectError { throw fail("language", e.message) }
+            }
+            if item.segmentID == nil {
+                guard item.recording != nil || item.recordingSHA256 != nil else { throw fail("recording", "missing (or give recording_sha256, or segment_id)") }
+                guard let s = item.start, let e = item.end, s < e else { throw fail(item.start == nil ? "start" : "end", "start and end must be numbers with start < end") }
+            }
+            out.append(item)
+        }
+        return out
+    }
+}
+
+extension WorkQueue {
+    /// Imports annotations made elsewhere in one transaction: nothing is kept if any line is
+    /// bad. Transcripts are applied first, then reviews, then translations, each filling an
+    /// open task of its segment as if its annotator had claimed and submitted it, so segments
+    /// settle and translation tasks open exactly as with work done in Chorus.
+    /// - Returns: how many annotations were stored.
+    /// - Throws: ``ProjectError`` `.invalidInput` naming the file, line and field.
+    public func importAnnotations(_ lines: [AnnotationLine], path: String, now: Date = Date()) throws -> Int {
+        let order: [TaskKind] = [.transcribe, .review, .translate]
+        let sorted = lines.sorted { (order.firstIndex(of: $0.kind)!, $0.line) < (order.firstIndex(of: $1.kind)!, $1.line) }
+        return try database.write { c in
+            for item in sorted {
+                func fail(_ field: String, _ problem: String) -> ProjectError {
+                    ProjectError(code: .invalidInput, message: "field '\(field)': \(problem)", path: "\(path):\(item.line)")
+                }
+                let me: Annotator
+                do { me = try ProjectStore.annotator(named: item.annotator, c) } catch let e as ProjectError { throw fail("annotator", e.message) }
+                let segment = try findSegment(item, c, fail)
+                let language = item.language ?? config.sourceLanguage.value
+                if try !c.query(
+                    "SELECT 1 FROM annotations WHERE segment_id = ? AND kind = ? AND language = ? AND annotator_id = ?",
+                    [.integer(segment), .text(item.kind.rawValue), .text(language), .integer(me.id)]).isEmpty {
+                    throw fail("annotator", "\(me.name) already has a \(item.kind.rawValue) annotation of segment \(segment) in \(language)")
+                }
+                guard let task = try c.query(
+                    "SELECT id FROM tasks WHERE segment_id = ? AND kind = ? AND language = ? AND state = 'open' ORDER BY slot LIMIT 1",
+                    [.integer(segment), .text(item.kind.rawValue), .text(language)]).first?["id"].int else {
+                    throw fail("kind", "segment \(segment) has no open \(item.kind.rawValue) task in \(language)")
+                }
+                let t = now.timeIntervalSince1970
+                try c.execute("INSERT INTO leases (task_id, annotator_id, leased_at, expires) VALUES (?, ?, ?, ?)", [.integer(task), .integer(me.id), .real(t), .real(t)])
+                try c.execute(
+                    """
+                    INSERT INTO annotations (task_id, segment_id, kind, language, annotator_id, text, active_seconds, counted, source, submitted_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 1, 'import', ?)
+                    """,
+                    [.integer(task), .integer(segment), .text(item.kind.rawValue), .text(language), .integer(me.id),
+                     .text(item.text.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)),
+                     item.activeSeconds.map(SQLValue.real) ?? .null, .real(t)])
+                try c.execute("UPDATE tasks SET state = 'done', annotator_id = ?, lease_expires = NULL WHERE id = ?", [.integer(me.id), .integer(task)])
+                _ = try settle(segment: segment, kind: item.kind, language: language, now: now, c)
+            }
+            return sorted.count
+        }
+    }
+
+    private func findSegment(_ item: AnnotationLine, _ c: SQLConnection, _ fail: (String, String) -> ProjectError) throws -> Int64 {
+        if let id = item.segmentID {
+            guard try !c.query("SELECT 1 FROM segments WHERE id = ?", [.integer(id)]).isEmpty else { throw fail("segment_id", "there is no segment \(id)") }
+            return id
+        }
+        let recording: Int64?
+        if let sha = item.recordingSHA256 {
+            recording = try c.query("SELECT id FROM recordings WHERE sha256 = ?", [.text(sha)]).first?["id"].int
+        } else {
+            recording = try c.query("SELECT id FROM recordings WHERE path = ? ORDER BY id LIMIT 1", [.text(item.recording ?? "")]).first?["id"].int
+        }
+        guard let recording else {
+            throw fail(item.recordingSHA256 != nil ? "recording_sha256" : "recording", "no such recording in the project")
+        }
+        let s = item.start ?? 0, e = item.end ?? 0
+        let best = try c.query(
+            """
+            SELECT id, MIN(\"end\", ?) - MAX(start, ?) AS overlap FROM segments
+            WHERE recording_id = ? AND start < ? AND \"end\" > ? ORDER BY overlap DESC, id LIMIT 1
+            """,
+            [.real(e), .real(s), .integer(recording), .real(e), .real(s)]).first?["id"].int
+        guard let best else { throw fail("start", "no segment of that recording overlaps \(s)–\(e) s") }
+        return best
+    }
+
+    /// Every annotation as export lines, oldest first.
+    public func exportAnnotations() throws -> [String] {
+        try database.read { c in
+            try c.query(
+                """
+                SELECT a.id, a.task_id, a.segment_id, a.kind, a.language, a.text, a.active_seconds, a.counted, a.source, a.submitted_at,
+                       n.name, r.path, r.sha256, s.start, s.\"end\"
+                FROM annotations a JOIN annotators n ON n.id = a.annotator_id
+                JOIN segments s ON s.id = a.segment_id JOIN recordings r ON r.id = s.recording_id
+                ORDER BY a.id
+                """).map { row in
+                var object: [String: Any] = [
+                    "annotation_id": row["id"].int ?? 0, "segment_id": row["segment_id"].int ?? 0,
+                    "recording": row["path"].string ?? "", "recording_sha256": row["sha256"].string ?? "",
+                    "start": row["start"].double ?? 0, "end": row["end"].double ?? 0,
+                    "kind": row["kind"].string ?? "", "language": row["language"].string ?? "",
+                    "annotator": row["name"].string ?? "", "text": row["text"].string ?? "",
+                    "counted": (row["counted"].int ?? 0) != 0, "source": row["source"].string ?? "",
+                    "submitted_at": row["submitted_at"].double ?? 0,
+                ]
+                if let t = row["task_id"].int { object["task_id"] = t }
+                if let a = row["active_seconds"].double { object["active_seconds"] = a }
+                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+                return String(decoding: data, as: UTF8.self)
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct AnnotationsCommandTests {
+    /// A sw → en project with the Swahili sample recordings and the three annotators of annotations.jsonl.
+    static func project() throws -> String {
+        let dir = try Fixtures.scratch() + "/p"
+        let audio = ["sw-soko.flac", "sw-kijiji.flac"].map { Fixtures.corpus + "/audio/" + $0 }
+        #expect(try ChorusProcess.run(["init", dir, "--source-lang", "sw", "--target-lang", "en"]).status == 0)
+        #expect(try ChorusProcess.run(["segment"] + audio + ["--project", dir, "-q"]).status == 0)
+        for (name, languages) in [("amina", "sw"), ("baraka", "sw"), ("chausiku", "sw,en")] {
+            #expect(try ChorusProcess.run(["annotators", "add", name, "--languages", languages, "--project", dir]).status == 0)
+        }
+        return dir
+    }
+
+    static func export(_ dir: String) throws -> [[String: Any]] {
+        try ChorusProcess.run(["annotations", "export", "--project", dir]).stdout.split(separator: "\n")
+            .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+
+    @Test func theSampleAnnotationsSettleFifteenSegmentsAndLeaveOneForReview() throws {
+        let dir = try Self.project()
+        let run = try ChorusProcess.run(["annotations", "import", Fixtures.corpus + "/annotations.jsonl", "--project", dir, "--json"])
+        #expect(run.status == 0)
+        #expect(run.stdout == "{\"imported\":47}\n")
+        let lines = try Self.export(dir)
+        #expect(lines.count == 47)
+        #expect(lines.allSatisfy { $0["counted"] as? Bool == true && $0["source"] as? String == "import" })
+        let review = try ChorusProcess.run(["tasks", "claim", "--as", "chausiku", "--project", dir, "--json"])
+        let task = try JSONSerialization.jsonObject(with: Data(review.stdout.utf8)) as? [String: Any]
+        #expect(task?["kind"] as? String == "review")
+        #expect(task?["source_texts"] as? [String] == ["Samaki wa ziwani ni watamu sana.", "samaki wa ziwani ni wazuri sana"])
+    }
+
+    @Test func aBadLineNamesItsLineAndFieldAndNothingIsImported() throws {
+        let dir = try Self.project()
+        let good = try String(contentsOfFile: Fixtures.corpus + "/annotations.jsonl", encoding: .utf8).split(separator: "\n").prefix(2)
+        let cases: [(String, String)] = [
+            ("not json", "not a JSON object"),
+            (#"{"segment_id":1,"kind":"transcribe","annotator":"amina","text":"x","speaker":"s"}"#, "field 'speaker': unknown field"),
+            (#"{"segment_id":1,"kind":"transcribe","annotator":"amina"}"#, "field 'text': missing"),
+            (#"{"segment_id":1,"kind":"listen","annotator":"amina","text":"x"}"#, "field 'kind': must be transcribe, translate or review"),
+            (#"{"segment_id":1,"kind":"transcribe","language":"swahili!","annotator":"amina","text":"x"}"#, "field 'language':"),
+            (#"{"segment_id":1,"kind":"transcribe","annotator":"zawadi","text":"x"}"#, "field 'annotator': no annotator named zawadi"),
+            (#"{"segment_id":9999,"kind":"transcribe","annotator":"amina","text":"x"}"#, "field 'segment_id': there is no segment 9999"),
+            (#"{"recording":"a.wav","start":2,"end":1,"kind":"transcribe","annotator":"amina","text":"x"}"#, "start < end"),
+            (#"{"segment_id":1,"kind":"transcribe","annotator":"amina","text":"again"}"#, "field 'annotator': amina already has a transcribe annotation"),
+        ]
+        for (bad, expected) in cases {
+            let file = try Fixtures.scratch() + "/in.jsonl"
+            try Fixtures.writeText((good + [Substring(bad)]).joined(separator: "\n") + "\n", to: file)
+            let run = try ChorusProcess.run(["annotations", "import", file, "--project", dir])
+            #expect(run.status == 1, "\(bad)")
+            #expect(run.stderr.hasPrefix("chorus: error: \(file):3: "), "\(run.stderr)")
+            #expect(run.stderr.contains(expected), "\(run.stderr)")
+            #expect(try Self.export(dir).isEmpty, "nothing of a failed import is kept")
+        }
+    }
+
+    @Test func anExportImportsIntoAnotherProject() throws {
+        let first = try Self.project()
+        #expect(try ChorusProcess.run(["annotations", "import", Fixtures.corpus + "/annotations.jsonl", "--project", first]).status == 0)
+        let out = try Fixtures.scratch() + "/all.jsonl"
+        #expect(try ChorusProcess.run(["annotations", "export", "--project", first, "--out", out]).status == 0)
+        let second = try Self.project()
+        let run = try ChorusProcess.run(["annotations", "import", out, "--project", second, "--json"])
+        #expect(run.stdout == "{\"imported\":47}\n", "\(run.stderr)")
+        let texts = { (dir: String) in try Self.export(dir).map { "\($0["kind"]!) \($0["language"]!) \($0["annotator"]!) \($0["text"]!)" }.sorted() }
+        #expect(try texts(first) == texts(second))
+    }
+}
