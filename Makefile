@@ -23,6 +23,12 @@ demo: release
 	@$(CHORUS) init $(DEMO) --source-lang sw --target-lang en
 	@echo "== chorus segment Corpora/sample/audio/sw-*.flac --project $(DEMO)"
 	@$(CHORUS) segment Corpora/sample/audio/sw-*.flac --project $(DEMO)
+	@echo "== chorus annotators add amina, baraka (sw) and chausiku (sw, en)"
+	@$(CHORUS) annotators add amina --languages sw --rate 12.50/hour --credit "Amina Hassan" --project $(DEMO)
+	@$(CHORUS) annotators add baraka --languages sw --rate 0.40/audio-minute --project $(DEMO)
+	@$(CHORUS) annotators add chausiku --languages sw,en --rate 0.10/task --credit "Chausiku Mwamba" --project $(DEMO)
+	@echo "== chorus annotations import Corpora/sample/annotations.jsonl (two transcribers and a translator)"
+	@$(CHORUS) annotations import Corpora/sample/annotations.jsonl --project $(DEMO)
 	@echo "== chorus status --project $(DEMO)"
 	@$(CHORUS) status --project $(DEMO)
 

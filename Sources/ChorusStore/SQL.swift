@@ -43,6 +43,13 @@ extension SQLConnection {
 public enum SQLDialect: Sendable {
     case sqlite
 
+    /// The UTC calendar day (YYYY-MM-DD) of a column holding seconds since 1970.
+    public func day(of column: String) -> String {
+        switch self {
+        case .sqlite: "date(\(column), 'unixepoch')"
+        }
+    }
+
     /// `sql` with this dialect's words in place of the placeholders.
     public func render(_ sql: String) -> String {
         switch self {

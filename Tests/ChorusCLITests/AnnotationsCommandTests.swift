@@ -32,6 +32,16 @@ import TestSupport
         let task = try JSONSerialization.jsonObject(with: Data(review.stdout.utf8)) as? [String: Any]
         #expect(task?["kind"] as? String == "review")
         #expect(task?["source_texts"] as? [String] == ["Samaki wa ziwani ni watamu sana.", "samaki wa ziwani ni wazuri sana"])
+        let status = try JSONSerialization.jsonObject(with: Data(try ChorusProcess.run(["status", "--project", dir, "--json"]).stdout.utf8)) as? [String: Any]
+        #expect(status?["segments"] as? Int == 16)
+        #expect(status?["finished_segments"] as? Int == 15)
+        #expect(status?["settled_transcripts"] as? Int == 15)
+        let tasks = status?["tasks"] as? [[String: Any]] ?? []
+        #expect(tasks.map { "\($0["kind"]!) \($0["open"]!)/\($0["leased"]!)/\($0["done"]!)" } == ["transcribe 0/0/32", "translate 0/0/15", "review 0/1/0"])
+        let people = status?["people"] as? [[String: Any]] ?? []
+        #expect(people.map { $0["annotator"] as? String } == ["amina", "baraka", "chausiku"])
+        #expect(people.last?["translated"] as? Int == 15)
+        #expect((status?["days"] as? [[String: Any]])?.first?["annotations"] as? Int == 47)
     }
 
     @Test func aBadLineNamesItsLineAndFieldAndNothingIsImported() throws {
