@@ -57,7 +57,7 @@ let package = Package(
         // Benchmarks: `make bench` builds and runs this in release mode.
         .executableTarget(
             name: "chorus-bench",
-            dependencies: ["ChorusAudio", "ChorusSegmentation", "ChorusIngest"],
+            dependencies: ["ChorusAudio", "ChorusSegmentation", "ChorusIngest", "ChorusStore"],
             path: "benchmarks/Sources/chorus-bench"
         ),
         .target(name: "TestSupport", dependencies: ["ChorusAudio"], path: "Tests/TestSupport"),

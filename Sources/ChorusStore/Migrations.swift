@@ -57,13 +57,16 @@ public enum Migrations {
                 language TEXT NOT NULL,
                 slot INTEGER NOT NULL,
                 state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'leased', 'done')),
+                segment_started INTEGER NOT NULL DEFAULT 0,
                 annotator_id INTEGER REFERENCES annotators(id),
                 lease_expires {real},
                 created_at TEXT NOT NULL,
                 UNIQUE (segment_id, kind, language, slot)
             )
             """,
-            "CREATE INDEX tasks_open ON tasks(state, kind, language, segment_id)",
+            // The claim's own order: open tasks of one kind and language, started segments first.
+            "CREATE INDEX tasks_open ON tasks(state, kind, language, segment_started DESC, segment_id, slot)",
+            "CREATE INDEX tasks_by_annotator ON tasks(annotator_id, state)",
             """
             CREATE TABLE leases (
                 task_id INTEGER NOT NULL REFERENCES tasks(id),
@@ -111,6 +114,7 @@ public enum Migrations {
                 skipped_at {real} NOT NULL
             )
             """,
+            "CREATE INDEX skips_by_segment ON skips(segment_id, annotator_id)",
             """
             CREATE TABLE settled (
                 segment_id INTEGER NOT NULL REFERENCES segments(id),

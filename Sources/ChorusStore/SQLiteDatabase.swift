@@ -49,15 +49,20 @@ public final class SQLiteDatabase: SQLDatabase {
         }
     }
 
+    /// Statements are prepared once per connection and reused (GRDB's statement cache): the
+    /// same few queries run thousands of times in a busy queue.
     private struct Connection: SQLConnection {
         let db: Database
 
         func execute(_ sql: String, _ arguments: [SQLValue]) throws {
-            try db.execute(sql: sql, arguments: StatementArguments(arguments.map(\.grdb)))
+            guard !arguments.isEmpty || !sql.contains(";") else {
+                return try db.execute(sql: sql)
+            }
+            try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments.map(\.grdb)))
         }
 
         func query(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
-            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments.map(\.grdb))).map { row in
+            try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments.map(\.grdb))).map { row in
                 var values: [String: SQLValue] = [:]
                 for (column, value) in row {
                     switch value.storage {

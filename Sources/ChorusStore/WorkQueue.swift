@@ -69,49 +69,48 @@ public struct WorkQueue: Sendable {
             let me = try ProjectStore.annotator(named: name, c)
             let t = now.timeIntervalSince1970
             try c.execute("UPDATE tasks SET state = 'open', annotator_id = NULL, lease_expires = NULL WHERE state = 'leased' AND lease_expires <= ?", [.real(t)])
-            let (condition, arguments) = allowed(for: me, kind: kind)
-            guard !condition.isEmpty else { throw nothing(me) }
-            let mine: [SQLValue] = [.integer(me.id), .integer(me.id), .integer(me.id), .integer(me.id)]
-            let base = """
-                SELECT t.id, t.segment_id, t.kind, t.language FROM tasks t
-                WHERE t.state = 'open' AND (\(condition))
+            let pairs = allowed(for: me, kind: kind)
+            guard !pairs.isEmpty else { throw nothing(me) }
+            // One index walk per (kind, language), in priority order, each stopping at the first
+            // task this person may take: started segments first, then import order.
+            let query = """
+                SELECT t.id, t.segment_id FROM tasks t
+                WHERE t.state = 'open' AND t.kind = ? AND t.language = ?
                   AND NOT EXISTS (SELECT 1 FROM tasks o WHERE o.segment_id = t.segment_id AND o.kind = t.kind AND o.language = t.language AND o.annotator_id = ?)
                   AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.segment_id = t.segment_id AND a.kind = t.kind AND a.language = t.language AND a.annotator_id = ?)
-                  AND NOT EXISTS (SELECT 1 FROM skips k WHERE k.segment_id = t.segment_id AND k.kind = t.kind AND k.annotator_id = ?)
+                  AND NOT EXISTS (SELECT 1 FROM skips k WHERE k.segment_id = t.segment_id AND k.annotator_id = ? AND k.kind = t.kind)
                   AND (t.kind <> 'review' OR NOT EXISTS (SELECT 1 FROM annotations a WHERE a.segment_id = t.segment_id AND a.language = t.language AND a.annotator_id = ?))
+                ORDER BY t.segment_started DESC, t.segment_id, t.slot LIMIT 1
                 """
-            // Segments already started come first; then the order they were imported in.
-            let started = " AND EXISTS (SELECT 1 FROM tasks d WHERE d.segment_id = t.segment_id AND d.state <> 'open')"
-            let order = " ORDER BY CASE t.kind WHEN 'review' THEN 0 WHEN 'translate' THEN 1 ELSE 2 END, t.segment_id, t.slot LIMIT 1"
-            let pick = try c.query(base + started + order, arguments + mine).first ?? c.query(base + order, arguments + mine).first
-            guard let row = pick, let taskID = row["id"].int, let segmentID = row["segment_id"].int else { throw nothing(me) }
+            var found: (task: Int64, segment: Int64, kind: TaskKind, language: String)?
+            for (k, language) in pairs {
+                let mine: [SQLValue] = [.text(k.rawValue), .text(language), .integer(me.id), .integer(me.id), .integer(me.id), .integer(me.id)]
+                if let row = try c.query(query, mine).first, let id = row["id"].int, let segment = row["segment_id"].int {
+                    found = (id, segment, k, language)
+                    break
+                }
+            }
+            guard let (taskID, segmentID, foundKind, foundLanguage) = found else { throw nothing(me) }
+            try c.execute("UPDATE tasks SET segment_started = 1 WHERE segment_id = ? AND segment_started = 0", [.integer(segmentID)])
             let expires = t + leaseSeconds
             try c.execute("UPDATE tasks SET state = 'leased', annotator_id = ?, lease_expires = ? WHERE id = ?", [.integer(me.id), .real(expires), .integer(taskID)])
             try c.execute("INSERT INTO leases (task_id, annotator_id, leased_at, expires) VALUES (?, ?, ?, ?)", [.integer(taskID), .integer(me.id), .real(t), .real(expires)])
-            return try describe(taskID: taskID, segmentID: segmentID, kind: row["kind"].string ?? "", language: row["language"].string ?? "", me: me, expires: expires, c)
+            return try describe(taskID: taskID, segmentID: segmentID, kind: foundKind.rawValue, language: foundLanguage, me: me, expires: expires, c)
         }
     }
 
-    /// The (kind, language) pairs this person may do, as SQL.
-    private func allowed(for me: Annotator, kind: TaskKind?) -> (String, [SQLValue]) {
+    /// The (kind, language) pairs this person may do, in the order they are offered: reviews,
+    /// then translations, then transcriptions, so work nearer the end is finished first.
+    private func allowed(for me: Annotator, kind: TaskKind?) -> [(TaskKind, String)] {
         let speaks = Set(me.languages.map(\.language))
         let source = config.sourceLanguage
-        var clauses: [String] = []
-        var args: [SQLValue] = []
-        guard speaks.contains(source.language) else { return ("", []) }
-        if kind == nil || kind == .transcribe { clauses.append("(t.kind = 'transcribe' AND t.language = ?)"); args.append(.text(source.value)) }
-        let languages = [source] + config.targetLanguages.filter { speaks.contains($0.language) }
-        for language in languages {
-            if language != source, kind == nil || kind == .translate {
-                clauses.append("(t.kind = 'translate' AND t.language = ?)")
-                args.append(.text(language.value))
-            }
-            if kind == nil || kind == .review {
-                clauses.append("(t.kind = 'review' AND t.language = ?)")
-                args.append(.text(language.value))
-            }
-        }
-        return (clauses.joined(separator: " OR "), args)
+        guard speaks.contains(source.language) else { return [] }
+        let targets = config.targetLanguages.filter { speaks.contains($0.language) }.map(\.value)
+        var pairs: [(TaskKind, String)] = []
+        for language in [source.value] + targets { pairs.append((.review, language)) }
+        for language in targets { pairs.append((.translate, language)) }
+        pairs.append((.transcribe, source.value))
+        return pairs.filter { kind == nil || $0.0 == kind }
     }
 
     private func nothing(_ me: Annotator) -> ProjectError {
