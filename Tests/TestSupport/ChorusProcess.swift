@@ -22,6 +22,11 @@ public enum ChorusProcess {
         return Fixtures.packageRoot + "/.build/debug/chorus"
     }
 
+    /// `chorus-bench`, built beside `chorus`: test workers and project builders.
+    public static var benchBinary: String {
+        URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent("chorus-bench").path
+    }
+
     /// Runs `chorus ARGS` in `directory` with `COLUMNS=100` and no terminal, and waits for it.
     public static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> ChorusRun {
         let process = Process()
