@@ -1,7 +1,8 @@
 import ChorusAudio
 import Foundation
 
-// chorus-bench run                 generate the long recordings (once) and print the comparison
+// chorus-bench run                 generate the long recordings (once) and print the comparison, then the queue benchmark
+// chorus-bench queue               the work queue benchmark alone
 // chorus-bench decode FILE         decode only (a child of `run`)
 // chorus-bench trace FILE [A B]    every frame decision between A and B seconds
 // chorus-bench worker DIR NAME N   N claim/submit cycles through the work API (reliability test, queue bench)
@@ -18,12 +19,16 @@ do {
         try trace(path: args[1], from: args.count > 2 ? Double(args[2]) ?? 0 : 0, to: args.count > 3 ? Double(args[3]) ?? .infinity : .infinity)
     case "run":
         try runBenchmarks()
+        print("")
+        try runQueueBenchmarks(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", self: "\(here)/chorus-bench")
+    case "queue":
+        try runQueueBenchmarks(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", self: "\(here)/chorus-bench")
     case "worker" where args.count == 4:
         try worker(project: args[1], as: args[2], cycles: Int(args[3]) ?? 0)
     case "queue-project" where args.count == 4:
         try makeQueueProject(folder: args[1], segments: Int(args[2]) ?? 0, workers: Int(args[3]) ?? 0)
     default:
-        print("usage: chorus-bench run | decode FILE | trace FILE [FROM TO] | worker DIR NAME CYCLES | queue-project DIR SEGMENTS WORKERS")
+        print("usage: chorus-bench run | queue | decode FILE | trace FILE [FROM TO] | worker DIR NAME CYCLES | queue-project DIR SEGMENTS WORKERS")
         exit(2)
     }
 } catch {
