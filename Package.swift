@@ -21,6 +21,12 @@ let package = Package(
             pkgConfig: "sndfile",
             providers: [.apt(["libsndfile1-dev"])]
         ),
+        // libpq, PostgreSQL's own client library, from Debian's libpq-dev. Only ChorusStore imports it.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
         // Reading and writing audio; the only module that touches C.
         .target(name: "ChorusAudio", dependencies: ["CSndFile"]),
         // Silence segmentation on plain sample buffers; pure, no I/O.
@@ -38,6 +44,7 @@ let package = Package(
         .target(
             name: "ChorusStore",
             dependencies: [
+                "CLibPQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ]

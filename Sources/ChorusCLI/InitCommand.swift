@@ -14,6 +14,7 @@ struct InitCommand: ParsableCommand {
             Examples:
             $ chorus init kiswahili --source-lang sw --target-lang en --target-lang fr
             $ chorus init interviews --source-lang en --redundancy 3
+            $ chorus init team --source-lang sw --target-lang en --database postgres://chorus@db.example/team
             """
     )
 
@@ -28,6 +29,9 @@ struct InitCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Transcription tasks per segment.", valueName: "n"))
     var redundancy: Int = 2
+
+    @Option(help: ArgumentHelp("A PostgreSQL URL for a team's store, instead of a SQLite file in the folder.", valueName: "postgres://..."))
+    var database: String?
 
     @Flag(help: "Print the created project as JSON.")
     var json = false
@@ -46,6 +50,7 @@ struct InitCommand: ParsableCommand {
             throw ValidationError(error.message)
         }
         config.redundancy = redundancy
+        if let database { config.database = database }
         if let problem = config.problem() { throw ValidationError(problem) }
         return config
     }
@@ -62,7 +67,8 @@ struct InitCommand: ParsableCommand {
             print("{\"project\":\(jsonString(folder)),\"source_language\":\"\(config.sourceLanguage)\",\"target_languages\":[\(targets)],\"database\":\(jsonString(config.database))}")
         } else {
             print("created project \(folder): \(config.sourceLanguage) → \(config.targetLanguages.isEmpty ? "(transcription only)" : config.targetLanguages.map(\.value).joined(separator: ", "))")
-            print("settings in \(folder)/\(ProjectConfig.fileName); store in \(folder)/\(config.database)")
+            let store = PostgresDatabase.isURL(config.database) ? PostgresDatabase.redact(config.database) : "\(folder)/\(config.database)"
+            print("settings in \(folder)/\(ProjectConfig.fileName); store in \(store)")
         }
     }
 }

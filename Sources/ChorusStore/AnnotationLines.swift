@@ -99,6 +99,7 @@ extension WorkQueue {
                 let me: Annotator
                 do { me = try ProjectStore.annotator(named: item.annotator, c) } catch let e as ProjectError { throw fail("annotator", e.message) }
                 let segment = try findSegment(item, c, fail)
+                try lockSegment(segment, c)
                 let language = item.language ?? config.sourceLanguage.value
                 if try !c.query(
                     "SELECT 1 FROM annotations WHERE segment_id = ? AND kind = ? AND language = ? AND annotator_id = ?",
@@ -144,7 +145,7 @@ extension WorkQueue {
         let s = item.start ?? 0, e = item.end ?? 0
         let best = try c.query(
             """
-            SELECT id, MIN(\"end\", ?) - MAX(start, ?) AS overlap FROM segments
+            SELECT id, \(database.dialect.least("\"end\"", "?")) - \(database.dialect.greatest("start", "?")) AS overlap FROM segments
             WHERE recording_id = ? AND start < ? AND \"end\" > ? ORDER BY overlap DESC, id LIMIT 1
             """,
             [.real(e), .real(s), .integer(recording), .real(e), .real(s)]).first?["id"].int

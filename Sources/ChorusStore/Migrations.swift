@@ -138,6 +138,9 @@ public enum Migrations {
     @discardableResult
     public static func apply(to database: SQLDatabase) throws -> Int {
         try database.write { c in
+            // Several processes may open a new PostgreSQL project at once (SQLite's are
+            // serialised by the folder's lock file; a PostgreSQL server may be shared by machines).
+            if database.dialect == .postgres { _ = try c.query("SELECT pg_advisory_xact_lock(727274) AS locked") }
             try c.execute("CREATE TABLE IF NOT EXISTS chorus_schema (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
             let current = Int(try c.query("SELECT MAX(version) AS v FROM chorus_schema").first?["v"].int ?? 0)
             if current > latest {

@@ -30,7 +30,7 @@ public final class Project: Sendable {
             if FileManager.default.fileExists(atPath: configPath) {
                 throw ProjectError(code: .exists, message: "already holds a Chorus project", path: folder)
             }
-            let database = try SQLiteDatabase(path: folder + "/" + config.database)
+            let database = try Self.database(config, folder)
             try Migrations.apply(to: database)
             let temporary = folder + "/.\(ProjectConfig.fileName).tmp-\(getpid())"
             do {
@@ -57,10 +57,17 @@ public final class Project: Sendable {
         }
         let config = try ProjectConfig.read(path: configPath, registry: registry)
         return try withLock(folder) {
-            let database = try SQLiteDatabase(path: folder + "/" + config.database)
+            let database = try Self.database(config, folder)
             try Migrations.apply(to: database)
             return Project(folder: folder, config: config, database: database)
         }
+    }
+
+    /// The engine `database` names: PostgreSQL for a URL, else a SQLite file in the folder.
+    static func database(_ config: ProjectConfig, _ folder: String) throws -> SQLDatabase {
+        PostgresDatabase.isURL(config.database)
+            ? try PostgresDatabase(url: config.database)
+            : try SQLiteDatabase(path: folder + "/" + config.database)
     }
 
     /// Runs `body` holding an exclusive lock on `folder/.chorus.lock`: opening a new SQLite

@@ -8,7 +8,8 @@ public struct ProjectConfig: Sendable, Equatable {
     public var sourceLanguage: LanguageTag
     /// Languages the settled transcripts are translated into; none for a transcription-only corpus.
     public var targetLanguages: [LanguageTag]
-    /// The store: a SQLite file name inside the project folder.
+    /// The store: a SQLite file name inside the project folder, or a PostgreSQL URL
+    /// (`postgres://user@host/db`) for a team.
     public var database: String = "chorus.sqlite"
     /// Transcription tasks per segment: independent transcripts, so agreement can be measured.
     public var redundancy: Int = 2
@@ -34,7 +35,9 @@ public struct ProjectConfig: Sendable, Equatable {
         if !(leaseMinutes >= 1 && leaseMinutes <= 24 * 60) { return "lease_minutes must be between 1 and 1440" }
         if targetLanguages.contains(sourceLanguage) { return "target_languages must not include the source language \(sourceLanguage)" }
         if Set(targetLanguages).count != targetLanguages.count { return "target_languages has a language twice" }
-        if database.isEmpty || database.contains("/") { return "database must be a file name inside the project folder" }
+        if !PostgresDatabase.isURL(database) && (database.isEmpty || database.contains("/")) {
+            return "database must be a file name inside the project folder or a postgres:// URL"
+        }
         for tag in tags where !(tag.hasPrefix("[") && tag.hasSuffix("]") && tag.count > 2) {
             return "tags must look like [noise]; '\(tag)' does not"
         }
@@ -58,8 +61,8 @@ public struct ProjectConfig: Sendable, Equatable {
             # Languages the settled transcripts are translated into ([] for none).
             target_languages: \(list(targetLanguages.map(\.value)))
 
-            # The store: a SQLite file in this folder.
-            database: \(database)
+            # The store: a SQLite file in this folder, or a PostgreSQL URL (postgres://user@host/db).
+            database: \(PostgresDatabase.isURL(database) ? "\"\(database)\"" : database)
 
             # Transcription tasks per segment: independent transcripts, so agreement can be measured.
             redundancy: \(redundancy)

@@ -83,17 +83,18 @@ public struct ProjectStore: Sendable {
     @discardableResult
     public func add(_ r: NewRecording) throws -> (id: Int64, added: Bool) {
         try database.write { c in
-            if let existing = try c.query("SELECT id FROM recordings WHERE sha256 = ?", [.text(r.sha256)]).first?["id"].int {
-                return (existing, false)
-            }
-            try c.execute(
+            // The content hash decides: a recording another process added meanwhile is not added again.
+            guard let id = try c.query(
                 """
                 INSERT INTO recordings (sha256, path, duration, sample_rate, channels, container, encoding, speaker, segmenter, added_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING RETURNING id
                 """,
                 [.text(r.sha256), .text(r.path), .real(r.duration), .integer(Int64(r.sampleRate)), .integer(Int64(r.channels)),
-                 .text(r.container), .text(r.encoding), r.speaker.map(SQLValue.text) ?? .null, .text(r.segmenter), .text(Timestamp.now())])
-            let id = try c.lastInsertedID()
+                 .text(r.container), .text(r.encoding), r.speaker.map(SQLValue.text) ?? .null, .text(r.segmenter), .text(Timestamp.now())]
+            ).first?["id"].int else {
+                let existing = try c.query("SELECT id FROM recordings WHERE sha256 = ?", [.text(r.sha256)]).first?["id"].int ?? 0
+                return (existing, false)
+            }
             let created = Timestamp.now()
             for s in r.segments {
                 try c.execute(

@@ -41,14 +41,29 @@ extension SQLConnection {
 /// The SQL differences between engines that schema text needs, as placeholders:
 /// `{pk}` an auto-numbered primary key, `{real}` a double-precision column.
 public enum SQLDialect: Sendable {
-    case sqlite
+    case sqlite, postgres
 
     /// The UTC calendar day (YYYY-MM-DD) of a column holding seconds since 1970.
     public func day(of column: String) -> String {
         switch self {
         case .sqlite: "date(\(column), 'unixepoch')"
+        case .postgres: "to_char(to_timestamp(\(column)) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
         }
     }
+
+    /// The smaller of two values (SQLite's two-argument MIN is PostgreSQL's LEAST).
+    public func least(_ a: String, _ b: String) -> String { self == .sqlite ? "MIN(\(a), \(b))" : "LEAST(\(a), \(b))" }
+
+    /// The larger of two values.
+    public func greatest(_ a: String, _ b: String) -> String { self == .sqlite ? "MAX(\(a), \(b))" : "GREATEST(\(a), \(b))" }
+
+    /// What a claim's SELECT ends with so concurrent claims pass over each other's rows.
+    /// SQLite needs nothing: a write transaction holds the whole database.
+    public var skipLocked: String { self == .sqlite ? "" : " FOR UPDATE OF t SKIP LOCKED" }
+
+    /// A statement that locks one row of `table` until the transaction ends, serialising work
+    /// on it (settling a segment); nil where the transaction already holds everything.
+    public func lockRow(of table: String) -> String? { self == .sqlite ? nil : "SELECT 1 FROM \(table) WHERE id = ? FOR UPDATE" }
 
     /// `sql` with this dialect's words in place of the placeholders.
     public func render(_ sql: String) -> String {
@@ -56,6 +71,9 @@ public enum SQLDialect: Sendable {
         case .sqlite:
             sql.replacingOccurrences(of: "{pk}", with: "INTEGER PRIMARY KEY AUTOINCREMENT")
                 .replacingOccurrences(of: "{real}", with: "REAL")
+        case .postgres:
+            sql.replacingOccurrences(of: "{pk}", with: "BIGSERIAL PRIMARY KEY")
+                .replacingOccurrences(of: "{real}", with: "DOUBLE PRECISION")
         }
     }
 }

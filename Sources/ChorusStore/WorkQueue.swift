@@ -81,7 +81,7 @@ public struct WorkQueue: Sendable {
                   AND NOT EXISTS (SELECT 1 FROM skips k WHERE k.segment_id = t.segment_id AND k.annotator_id = ? AND k.kind = t.kind)
                   AND (t.kind <> 'review' OR NOT EXISTS (SELECT 1 FROM annotations a WHERE a.segment_id = t.segment_id AND a.language = t.language AND a.annotator_id = ?))
                 ORDER BY t.segment_started DESC, t.segment_id, t.slot LIMIT 1
-                """
+                """ + database.dialect.skipLocked
             var found: (task: Int64, segment: Int64, kind: TaskKind, language: String)?
             for (k, language) in pairs {
                 let mine: [SQLValue] = [.text(k.rawValue), .text(language), .integer(me.id), .integer(me.id), .integer(me.id), .integer(me.id)]
@@ -189,6 +189,7 @@ public struct WorkQueue: Sendable {
                 throw notYours(task, me)
             }
             let segment = row["segment_id"].int ?? 0
+            try lockSegment(segment, c)
             let kind = row["kind"].string ?? "", language = row["language"].string ?? ""
             try c.execute(
                 """
@@ -284,6 +285,13 @@ public struct WorkQueue: Sendable {
             }
         }
         return text
+    }
+
+    /// Serialises the submissions that could settle one segment. Under PostgreSQL's READ
+    /// COMMITTED, two people finishing a segment's last two tasks at once would each miss the
+    /// other's uncommitted work and neither would settle it.
+    func lockSegment(_ segment: Int64, _ c: SQLConnection) throws {
+        if let lock = database.dialect.lockRow(of: "segments") { _ = try c.query(lock, [.integer(segment)]) }
     }
 
     private func taskRow(_ task: Int64, _ c: SQLConnection) throws -> SQLRow {
