@@ -36,13 +36,14 @@ demo: release
 test:
 	@scripts/install-deps test
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	scripts/with-postgres $(SWIFT) test --skip-build
 
 ## Benchmarks: segmentation against decode-only and ffmpeg silencedetect. BENCH_HOURS="1 4" by default.
 bench:
 	@scripts/install-deps bench
+	$(SWIFT) build -c release --product chorus
 	$(SWIFT) build -c release --product chorus-bench
-	.build/release/chorus-bench run
+	scripts/with-postgres .build/release/chorus-bench run
 
 ## Segmentation quality on generated noisy speech (needs espeak-ng, numpy, scipy).
 eval: release

@@ -67,7 +67,7 @@ let package = Package(
             dependencies: ["ChorusAudio", "ChorusSegmentation", "ChorusIngest", "ChorusStore"],
             path: "benchmarks/Sources/chorus-bench"
         ),
-        .target(name: "TestSupport", dependencies: ["ChorusAudio"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["ChorusAudio", "ChorusStore"], path: "Tests/TestSupport"),
         .testTarget(name: "ChorusAudioTests", dependencies: ["ChorusAudio", "TestSupport"]),
         .testTarget(name: "ChorusSegmentationTests", dependencies: ["ChorusSegmentation", "ChorusAudio", "TestSupport"]),
         .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "TestSupport"]),

@@ -91,7 +91,13 @@ public struct WorkQueue: Sendable {
                 }
             }
             guard let (taskID, segmentID, foundKind, foundLanguage) = found else { throw nothing(me) }
-            try c.execute("UPDATE tasks SET segment_started = 1 WHERE segment_id = ? AND segment_started = 0", [.integer(segmentID)])
+            // Mark the segment started on its tasks. Under PostgreSQL, pass over sibling tasks
+            // that other claims hold: waiting for them while they wait for this one deadlocks,
+            // and each claim marks its own task anyway.
+            let flag = database.dialect == .sqlite
+                ? "UPDATE tasks SET segment_started = 1 WHERE segment_id = ? AND segment_started = 0"
+                : "UPDATE tasks SET segment_started = 1 WHERE id IN (SELECT id FROM tasks WHERE segment_id = ? AND segment_started = 0 FOR UPDATE SKIP LOCKED)"
+            try c.execute(flag, [.integer(segmentID)])
             let expires = t + leaseSeconds
             try c.execute("UPDATE tasks SET state = 'leased', annotator_id = ?, lease_expires = ? WHERE id = ?", [.integer(me.id), .real(expires), .integer(taskID)])
             try c.execute("INSERT INTO leases (task_id, annotator_id, leased_at, expires) VALUES (?, ?, ?, ?)", [.integer(taskID), .integer(me.id), .real(t), .real(expires)])

@@ -11,12 +11,12 @@ import TestSupport
         ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n")
     }
 
-    @Test func eightWorkersFiveHundredCyclesOneKilledNothingLostNothingDoubled() throws {
+    @Test(arguments: Engine.testable) func eightWorkersFiveHundredCyclesOneKilledNothingLostNothingDoubled(engine: Engine) throws {
         let dir = try Fixtures.scratch()
         let project = dir + "/q"
         let make = Process()
         make.executableURL = URL(fileURLWithPath: ChorusProcess.benchBinary)
-        make.arguments = ["queue-project", project, "2600", "8"]  // 5,200 tasks for 4,000 cycles
+        make.arguments = ["queue-project", project, "2600", "8"] + (try engine.database().map { [$0] } ?? [])  // 5,200 tasks for 4,000 cycles
         try make.run()
         make.waitUntilExit()
         #expect(make.terminationStatus == 0)
@@ -36,7 +36,9 @@ import TestSupport
         // task the store still shows leased to it, so it dies holding a lease (perhaps inside its
         // submit's transaction, holding SQLite's write lock), then kill it.
         let victim = workers[0]
-        let db = try SQLiteDatabase(path: project + "/chorus.sqlite")
+        let db: SQLDatabase = engine == .sqlite
+            ? try SQLiteDatabase(path: project + "/chorus.sqlite")
+            : try PostgresDatabase(url: try ProjectConfig.read(path: project + "/chorus.yaml").database)
         let deadline = Date().addingTimeInterval(120)
         while Self.lines("\(dir)/w0.log").filter({ $0.hasPrefix("submitted") }).count < 100 && Date() < deadline { usleep(2000) }
         var holding = false

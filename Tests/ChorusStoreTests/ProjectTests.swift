@@ -4,8 +4,10 @@ import Testing
 import TestSupport
 
 @Suite struct ProjectTests {
-    static func config() throws -> ProjectConfig {
-        try ProjectConfig(sourceLanguage: LanguageTag("sw"), targetLanguages: [LanguageTag("en"), LanguageTag("fr")])
+    static func config(_ engine: Engine = .sqlite) throws -> ProjectConfig {
+        var config = try ProjectConfig(sourceLanguage: LanguageTag("sw"), targetLanguages: [LanguageTag("en"), LanguageTag("fr")])
+        if let database = try engine.database() { config.database = database }
+        return config
     }
 
     @Test func theConfigFileReadsBackAsWritten() throws {
@@ -37,15 +39,15 @@ import TestSupport
         #expect(error?.message.contains(expected) == true, "\(error?.message ?? "")")
     }
 
-    @Test func createThenOpenKeepsTheSettingsAndTheStore() throws {
+    @Test(arguments: Engine.testable) func createThenOpenKeepsTheSettingsAndTheStore(engine: Engine) throws {
         let dir = try Fixtures.scratch() + "/corpus"
-        let created = try Project.create(at: dir, config: try Self.config())
+        let created = try Project.create(at: dir, config: try Self.config(engine))
         let (id, added) = try created.store.add(Self.recording("abc"))
         #expect(added)
         let opened = try Project.open(at: dir)
         #expect(opened.config == created.config)
         #expect(try opened.store.recording(sha256: "abc")?.id == id)
-        #expect(FileManager.default.fileExists(atPath: dir + "/chorus.sqlite-wal") || FileManager.default.fileExists(atPath: dir + "/chorus.sqlite"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/chorus.sqlite") == (engine == .sqlite))
     }
 
     @Test func creatingOverAProjectIsRefused() throws {
@@ -62,8 +64,8 @@ import TestSupport
         #expect(error?.message.contains("chorus init") == true)
     }
 
-    @Test func importingTheSameContentTwiceAddsNothing() throws {
-        let project = try Project.create(at: try Fixtures.scratch(), config: try Self.config())
+    @Test(arguments: Engine.testable) func importingTheSameContentTwiceAddsNothing(engine: Engine) throws {
+        let project = try Project.create(at: try Fixtures.scratch(), config: try Self.config(engine))
         let first = try project.store.add(Self.recording("same"))
         var again = Self.recording("same")
         again.path = "elsewhere/copy.wav"
@@ -94,8 +96,8 @@ import TestSupport
         #expect(try Migrations.apply(to: db) == Migrations.latest)
     }
 
-    @Test func aFailedImportLeavesNoTrace() throws {
-        let project = try Project.create(at: try Fixtures.scratch(), config: try Self.config())
+    @Test(arguments: Engine.testable) func aFailedImportLeavesNoTrace(engine: Engine) throws {
+        let project = try Project.create(at: try Fixtures.scratch(), config: try Self.config(engine))
         var bad = Self.recording("bad")
         bad.segments.append((start: 5, end: 4, speechStart: 5, speechEnd: 4))  // violates start < end
         #expect(throws: ProjectError.self) { try project.store.add(bad) }

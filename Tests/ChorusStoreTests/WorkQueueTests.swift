@@ -9,9 +9,10 @@ struct Scenario {
     var work: WorkQueue { project.work }
     let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 
-    init(segments: Int = 3, people: [String] = ["amina", "baraka", "chausiku", "dalila"]) throws {
+    init(_ engine: Engine, segments: Int = 3, people: [String] = ["amina", "baraka", "chausiku", "dalila"]) throws {
         var config = try ProjectConfig(sourceLanguage: LanguageTag("sw"), targetLanguages: [LanguageTag("en")])
         config.redundancy = 2
+        if let database = try engine.database() { config.database = database }
         project = try Project.create(at: try Fixtures.scratch(), config: config)
         var spans: [(start: Double, end: Double, speechStart: Double, speechEnd: Double)] = []
         for i in 0..<segments {
@@ -32,8 +33,8 @@ struct Scenario {
 }
 
 @Suite struct WorkQueueTests {
-    @Test func redundantTranscribersMeetOnTheSameSegmentButNobodyGetsItTwice() throws {
-        let s = try Scenario()
+    @Test(arguments: Engine.testable) func redundantTranscribersMeetOnTheSameSegmentButNobodyGetsItTwice(engine: Engine) throws {
+        let s = try Scenario(engine)
         let a = try s.work.claim(as: "amina", now: s.t0)
         let b = try s.work.claim(as: "baraka", now: s.t0)
         #expect(a.kind == .transcribe && b.kind == .transcribe)
@@ -44,8 +45,8 @@ struct Scenario {
         #expect(a.leaseExpires == s.t0.timeIntervalSince1970 + 15 * 60)
     }
 
-    @Test func agreeingTranscriptsSettleAndOpenTranslation() throws {
-        let s = try Scenario(segments: 1)
+    @Test(arguments: Engine.testable) func agreeingTranscriptsSettleAndOpenTranslation(engine: Engine) throws {
+        let s = try Scenario(engine, segments: 1)
         let a = try s.work.claim(as: "amina", now: s.t0)
         let b = try s.work.claim(as: "baraka", now: s.t0)
         #expect(try s.work.submit(task: a.taskID, as: "amina", text: "Habari za asubuhi.", now: s.t0).settled == nil)
@@ -57,8 +58,8 @@ struct Scenario {
         #expect(t.sourceTexts == ["Habari za asubuhi."])
     }
 
-    @Test func disagreementGoesToAReviewerWhoDidNotTranscribe() throws {
-        let s = try Scenario(segments: 1)
+    @Test(arguments: Engine.testable) func disagreementGoesToAReviewerWhoDidNotTranscribe(engine: Engine) throws {
+        let s = try Scenario(engine, segments: 1)
         let a = try s.work.claim(as: "amina", now: s.t0)
         let b = try s.work.claim(as: "baraka", now: s.t0)
         _ = try s.work.submit(task: a.taskID, as: "amina", text: "Leo ni siku ya soko", now: s.t0)
@@ -72,8 +73,8 @@ struct Scenario {
         #expect(try s.work.claim(as: "dalila", now: s.t0).kind == .translate)
     }
 
-    @Test func aLapsedLeaseReturnsToThePoolAndTheLateSubmissionIsKept() throws {
-        let s = try Scenario(segments: 1, people: ["amina", "baraka", "chausiku"])
+    @Test(arguments: Engine.testable) func aLapsedLeaseReturnsToThePoolAndTheLateSubmissionIsKept(engine: Engine) throws {
+        let s = try Scenario(engine, segments: 1, people: ["amina", "baraka", "chausiku"])
         let a = try s.work.claim(as: "amina", now: s.t0)
         _ = try s.work.claim(as: "baraka", now: s.t0)
         let c = try s.work.claim(as: "chausiku", now: s.at(16))
@@ -84,14 +85,14 @@ struct Scenario {
         #expect(theirs.counted)
     }
 
-    @Test func aLateSubmissionNobodyOvertookStillCounts() throws {
-        let s = try Scenario(segments: 1, people: ["amina"])
+    @Test(arguments: Engine.testable) func aLateSubmissionNobodyOvertookStillCounts(engine: Engine) throws {
+        let s = try Scenario(engine, segments: 1, people: ["amina"])
         let a = try s.work.claim(as: "amina", now: s.t0)
         #expect(try s.work.submit(task: a.taskID, as: "amina", text: "bado iko", now: s.at(60)).counted)
     }
 
-    @Test func refusalsSayWhy() throws {
-        let s = try Scenario(segments: 1)
+    @Test(arguments: Engine.testable) func refusalsSayWhy(engine: Engine) throws {
+        let s = try Scenario(engine, segments: 1)
         let a = try s.work.claim(as: "amina", now: s.t0)
         let notYours = #expect(throws: ProjectError.self) { try s.work.submit(task: a.taskID, as: "baraka", text: "x", now: s.t0) }
         #expect(notYours?.code == .notYours)
@@ -103,8 +104,8 @@ struct Scenario {
         #expect((#expect(throws: ProjectError.self) { try s.work.claim(as: "chausiku", kind: .transcribe, now: s.t0) })?.code == .nothingToDo)
     }
 
-    @Test func aDistressingSkipWarnsTheNextPersonAndIsNotOfferedAgain() throws {
-        let s = try Scenario(segments: 1, people: ["amina", "baraka", "chausiku"])
+    @Test(arguments: Engine.testable) func aDistressingSkipWarnsTheNextPersonAndIsNotOfferedAgain(engine: Engine) throws {
+        let s = try Scenario(engine, segments: 1, people: ["amina", "baraka", "chausiku"])
         let a = try s.work.claim(as: "amina", now: s.t0)
         try s.work.skip(task: a.taskID, as: "amina", reason: .distressing, comment: "violence", now: s.t0)
         #expect((#expect(throws: ProjectError.self) { try s.work.claim(as: "amina", now: s.t0) })?.code == .nothingToDo)
@@ -112,8 +113,8 @@ struct Scenario {
         #expect(b.contentWarning)
     }
 
-    @Test func releasingKeepsTheDraftForNextTime() throws {
-        let s = try Scenario(segments: 1, people: ["amina"])
+    @Test(arguments: Engine.testable) func releasingKeepsTheDraftForNextTime(engine: Engine) throws {
+        let s = try Scenario(engine, segments: 1, people: ["amina"])
         let a = try s.work.claim(as: "amina", now: s.t0)
         try s.work.saveDraft(task: a.taskID, as: "amina", text: "nusu ya", now: s.t0)
         try s.work.release(task: a.taskID, as: "amina")
@@ -123,8 +124,8 @@ struct Scenario {
         #expect(try s.work.renew(task: a.taskID, as: "amina", now: s.at(10)) == s.at(25).timeIntervalSince1970)
     }
 
-    @Test func annotatorsAreCheckedWhenAdded() throws {
-        let s = try Scenario(segments: 1, people: [])
+    @Test(arguments: Engine.testable) func annotatorsAreCheckedWhenAdded(engine: Engine) throws {
+        let s = try Scenario(engine, segments: 1, people: [])
         let added = try s.project.store.addAnnotator(name: "amina", languages: [LanguageTag("sw")], rate: "0.40/audio-minute", creditName: "Amina Hassan")
         #expect(added.payModel == .audioMinute && added.payRate == "0.40")
         #expect(throws: ProjectError.self) { try s.project.store.addAnnotator(name: "amina", languages: [LanguageTag("sw")], rate: nil, creditName: nil) }

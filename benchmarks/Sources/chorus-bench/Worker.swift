@@ -30,11 +30,13 @@ func worker(project folder: String, as name: String, cycles: Int) throws {
     out.write(Data("done \(done)\n".utf8))
 }
 
-/// `chorus-bench queue-project DIR SEGMENTS WORKERS`: a sw project with SEGMENTS one-second
-/// segments (two transcription tasks each) and annotators w0...w(WORKERS-1).
-func makeQueueProject(folder: String, segments: Int, workers: Int) throws {
+/// `chorus-bench queue-project DIR SEGMENTS WORKERS [DATABASE]`: a sw project with SEGMENTS
+/// one-second segments (two transcription tasks each) and annotators w0...w(WORKERS-1), in a
+/// SQLite file or the PostgreSQL database DATABASE names.
+func makeQueueProject(folder: String, segments: Int, workers: Int, database: String? = nil) throws {
     var config = ProjectConfig(sourceLanguage: try LanguageTag("sw"), targetLanguages: [try LanguageTag("en")])
     config.leaseMinutes = 1
+    if let database { config.database = database }
     let project = try Project.create(at: folder, config: config)
     var spans: [(start: Double, end: Double, speechStart: Double, speechEnd: Double)] = []
     for i in 0..<segments { spans.append((Double(i) * 2, Double(i) * 2 + 1, Double(i) * 2, Double(i) * 2 + 1)) }

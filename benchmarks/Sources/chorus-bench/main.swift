@@ -25,8 +25,8 @@ do {
         try runQueueBenchmarks(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", self: "\(here)/chorus-bench")
     case "worker" where args.count == 4:
         try worker(project: args[1], as: args[2], cycles: Int(args[3]) ?? 0)
-    case "queue-project" where args.count == 4:
-        try makeQueueProject(folder: args[1], segments: Int(args[2]) ?? 0, workers: Int(args[3]) ?? 0)
+    case "queue-project" where args.count == 4 || args.count == 5:
+        try makeQueueProject(folder: args[1], segments: Int(args[2]) ?? 0, workers: Int(args[3]) ?? 0, database: args.count == 5 ? args[4] : nil)
     default:
         print("usage: chorus-bench run | queue | decode FILE | trace FILE [FROM TO] | worker DIR NAME CYCLES | queue-project DIR SEGMENTS WORKERS")
         exit(2)
