@@ -35,17 +35,27 @@ public final class PostgresDatabase: SQLDatabase, @unchecked Sendable {
 
     public func read<T>(_ body: (SQLConnection) throws -> T) throws -> T { try transaction("BEGIN READ ONLY", body) }
 
+    /// Runs `body` in a transaction; when the server ends it as a deadlock victim (SQLSTATE
+    /// 40P01) or for a serialization failure (40001), runs it again from the start, up to 10
+    /// times. Every store operation is one all-or-nothing transaction, so this is safe.
     private func transaction<T>(_ begin: String, _ body: (SQLConnection) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
-        _ = try run(begin, [])
-        do {
-            let result = try body(Connection(database: self))
-            _ = try run("COMMIT", [])
-            return result
-        } catch {
-            _ = try? run("ROLLBACK", [])
-            throw error
+        var attempt = 0
+        while true {
+            attempt += 1
+            _ = try run(begin, [])
+            do {
+                let result = try body(Connection(database: self))
+                _ = try run("COMMIT", [])
+                return result
+            } catch let error as ProjectError where ["40P01", "40001"].contains(error.cause ?? "") && attempt < 10 {
+                _ = try? run("ROLLBACK", [])
+                usleep(UInt32.random(in: 1_000...(5_000 * UInt32(attempt))))
+            } catch {
+                _ = try? run("ROLLBACK", [])
+                throw error
+            }
         }
     }
 

@@ -196,6 +196,9 @@ public struct WorkQueue: Sendable {
             }
             let segment = row["segment_id"].int ?? 0
             try lockSegment(segment, c)
+            if counts {
+                try c.execute("UPDATE tasks SET state = 'done', annotator_id = ?, lease_expires = NULL WHERE id = ?", [.integer(me.id), .integer(task)])
+            }
             let kind = row["kind"].string ?? "", language = row["language"].string ?? ""
             try c.execute(
                 """
@@ -208,7 +211,6 @@ public struct WorkQueue: Sendable {
             try c.execute("DELETE FROM drafts WHERE task_id = ? AND annotator_id = ?", [.integer(task), .integer(me.id)])
             var settled: String?
             if counts {
-                try c.execute("UPDATE tasks SET state = 'done', annotator_id = ?, lease_expires = NULL WHERE id = ?", [.integer(me.id), .integer(task)])
                 settled = try settle(segment: segment, kind: TaskKind(rawValue: kind) ?? .transcribe, language: language, now: now, c)
             }
             return Submission(annotationID: annotation, taskID: task, counted: counts, settled: settled)

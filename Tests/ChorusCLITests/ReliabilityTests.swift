@@ -28,7 +28,8 @@ import TestSupport
             p.arguments = ["worker", project, "w\(w)", "500"]
             FileManager.default.createFile(atPath: "\(dir)/w\(w).log", contents: nil)
             p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(dir)/w\(w).log"))
-            p.standardError = FileHandle.nullDevice
+            FileManager.default.createFile(atPath: "\(dir)/w\(w).err", contents: nil)
+            p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(dir)/w\(w).err"))
             try p.run()
             workers.append(p)
         }
@@ -60,7 +61,7 @@ import TestSupport
         #expect(holding, "w0 was caught holding a lease")
         #expect(victim.terminationReason == .uncaughtSignal)
         for (w, p) in workers.enumerated().dropFirst() {
-            #expect(p.terminationStatus == 0)
+            #expect(p.terminationStatus == 0, "w\(w): \((try? String(contentsOfFile: "\(dir)/w\(w).err", encoding: .utf8)) ?? "")")
             #expect(Self.lines("\(dir)/w\(w).log").last == "done 500")
         }
 
