@@ -12,6 +12,8 @@ public final class PostgresDatabase: SQLDatabase, @unchecked Sendable {
     public let displayURL: String
     private let lock = NSLock()
     private let connection: OpaquePointer
+    /// Statements prepared on this connection (`PQprepare`), by their SQL: planned once.
+    private var prepared: [String: String] = [:]
 
     /// Connects to `url` (`postgres://user@host:port/db` or `postgresql:///db?host=/run/dir`).
     /// - Throws: ``ProjectError`` `.store` with libpq's message.
@@ -79,9 +81,34 @@ public final class PostgresDatabase: SQLDatabase, @unchecked Sendable {
         }
         var cStrings: [UnsafeMutablePointer<CChar>?] = values.map { $0.map { strdup($0) } ?? nil }
         defer { for p in cStrings { free(p) } }
+        // Statements with parameters are prepared once and reused; transaction control and
+        // one-off statements without parameters are sent as they are.
+        var name: String?
+        if !values.isEmpty {
+            if let known = prepared[text] {
+                name = known
+            } else {
+                let fresh = "chorus_\(prepared.count)"
+                guard let made = PQprepare(connection, fresh, text, Int32(values.count), nil) else {
+                    throw ProjectError(code: .store, message: "\(displayURL): \(String(cString: PQerrorMessage(connection)))")
+                }
+                defer { PQclear(made) }
+                guard PQresultStatus(made) == PGRES_COMMAND_OK else {
+                    let message = String(cString: PQresultErrorMessage(made)).trimmingCharacters(in: .whitespacesAndNewlines)
+                    let state = PQresultErrorField(made, chorus_pg_diag_sqlstate()).map { String(cString: $0) } ?? ""
+                    throw ProjectError(code: .store, message: "store error: \(message)", path: displayURL, cause: state)
+                }
+                prepared[text] = fresh
+                name = fresh
+            }
+        }
         let result = cStrings.withUnsafeMutableBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: max(buffer.count, 1)) { params in
-                PQexecParams(connection, text, Int32(values.count), nil, values.isEmpty ? nil : params, nil, nil, 0)
+                if let name {
+                    PQexecPrepared(connection, name, Int32(values.count), params, nil, nil, 0)
+                } else {
+                    PQexecParams(connection, text, 0, nil, nil, nil, nil, 0)
+                }
             }
         }
         guard let result else {
