@@ -44,6 +44,9 @@ struct SegmentCommand: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Files to segment at once. (default: all cores)", valueName: "n"))
     var jobs: Int?
 
+    @Flag(help: "Segment recordings already in the project again with these settings and replace their segments, unless those carry work.")
+    var resegment = false
+
     @Flag(help: "Segment what decodes from files that are truncated (a recorder that died mid-take) or damaged part way, with a warning, instead of failing them.")
     var allowTruncated = false
 
@@ -58,6 +61,7 @@ struct SegmentCommand: ParsableCommand {
 
     func validate() throws {
         if out != nil && !dryRun { throw ValidationError("--out writes a manifest: use it with --dry-run") }
+        if resegment && dryRun { throw ValidationError("--resegment changes a project: it does not go with --dry-run") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     }
 
@@ -84,15 +88,16 @@ struct SegmentCommand: ParsableCommand {
         var known: [String] = []
         ProjectImport.run(
             files: files, into: project, configuration: segmenter.configuration, allowTruncated: allowTruncated,
-            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, progress: { progress.update(done: $0) }
+            resegment: resegment, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, progress: { progress.update(done: $0) }
         ) { _, outcome in
             switch outcome {
-            case .imported(let result, _):
+            case .imported(let result, _), .resegmented(let result, _):
                 for warning in result.warnings {
                     progress.clear()
                     console.warning("\(result.path): \(warning)")
                 }
                 report.add(result)
+                if case .resegmented = outcome { report.resegmented.append(result.path) }
             case .known(let path, _):
                 known.append(path)
             case .failed(let path, let reason):
@@ -158,6 +163,8 @@ struct SegmentReport {
     var failures: [String] = []
     /// Files whose content a project already held (import only).
     var alreadyImported: [String]?
+    /// Recordings segmented again (`--resegment`).
+    var resegmented: [String] = []
 
     mutating func add(_ result: FileSegmentation) {
         files += 1
@@ -173,6 +180,9 @@ struct SegmentReport {
         var lines = [
             "\(alreadyImported == nil ? "segmented" : "imported") \(files) file\(files == 1 ? "" : "s"), \(String(format: "%.2f", seconds / 3600)) h of audio, into \(segments) segment\(segments == 1 ? "" : "s"); speech \(String(format: "%.1f", speechShare * 100))% of the audio"
         ]
+        if !resegmented.isEmpty {
+            lines.append("segmented again, segments replaced: \(resegmented.count) file\(resegmented.count == 1 ? "" : "s")")
+        }
         if let known = alreadyImported, !known.isEmpty {
             lines.append("already in the project, skipped: \(known.count) file\(known.count == 1 ? "" : "s")")
         }
@@ -189,7 +199,7 @@ struct SegmentReport {
         func list(_ xs: [String]) -> String { "[" + xs.map(SegmentManifest.jsonString).joined(separator: ",") + "]" }
         return "{\"files\":\(files),\"audio_hours\":\(String(format: "%.4f", seconds / 3600)),\"segments\":\(segments)"
             + ",\"speech_share\":\(String(format: "%.4f", speechShare)),\"no_pause_found\":\(list(noPause))"
-            + (alreadyImported.map { ",\"already_imported\":\(list($0))" } ?? "")
+            + (alreadyImported.map { ",\"already_imported\":\(list($0)),\"resegmented\":\(list(resegmented))" } ?? "")
             + ",\"failed\":\(list(failures))}"
     }
 }

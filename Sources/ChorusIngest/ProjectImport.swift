@@ -9,6 +9,8 @@ public enum ImportOutcome: Sendable {
     case imported(FileSegmentation, sha256: String)
     /// The same content was imported before (under this or another name); nothing was added.
     case known(path: String, sha256: String)
+    /// Content already in the project, segmented again and its segments replaced (`--resegment`).
+    case resegmented(FileSegmentation, sha256: String)
     case failed(path: String, reason: String)
 }
 
@@ -17,28 +19,42 @@ public enum ImportOutcome: Sendable {
 public enum ProjectImport {
     /// Imports `files` on `jobs` threads; outcomes arrive in input order on the calling thread,
     /// after the file's transaction is committed.
+    /// - Parameter resegment: segment content already in the project again with `configuration`
+    ///   and replace its segments, unless they carry work (then that file fails, named).
     public static func run(
         files: [String], into project: Project, configuration: SegmenterConfiguration, allowTruncated: Bool = false,
-        jobs: Int, progress: (Int) -> Void = { _ in }, deliver: (Int, ImportOutcome) -> Void
+        resegment: Bool = false, jobs: Int, progress: (Int) -> Void = { _ in }, deliver: (Int, ImportOutcome) -> Void
     ) {
         let store = project.store
         OrderedBatch.run(count: files.count, jobs: jobs, work: { index -> ImportOutcome in
             let path = files[index]
             do {
                 let sha = try ContentHash.sha256(path: path)
-                if try store.recording(sha256: sha) != nil { return .known(path: path, sha256: sha) }
-                return .imported(try FileSegmenter.segment(path: path, configuration: configuration, allowTruncated: allowTruncated), sha256: sha)
+                let known = try store.recording(sha256: sha) != nil
+                if known && !resegment { return .known(path: path, sha256: sha) }
+                let result = try FileSegmenter.segment(path: path, configuration: configuration, allowTruncated: allowTruncated)
+                return known ? .resegmented(result, sha256: sha) : .imported(result, sha256: sha)
             } catch {
                 return .failed(path: path, reason: BatchSegmenter.reason(error))
             }
         }, progress: progress) { index, outcome in
-            guard case .imported(let result, let sha) = outcome else { return deliver(index, outcome) }
+            let (result, sha): (FileSegmentation, String)
+            switch outcome {
+            case .imported(let r, let s), .resegmented(let r, let s): (result, sha) = (r, s)
+            default: return deliver(index, outcome)
+            }
             do {
                 var recording = newRecording(result, sha256: sha, configuration: configuration)
                 recording.transcriptionTasks = (project.config.sourceLanguage.value, project.config.redundancy)
+                if case .resegmented = outcome {
+                    try store.replaceSegments(of: sha, with: recording)
+                    return deliver(index, outcome)
+                }
                 let (_, added) = try store.add(recording)
                 // Two names for one content in the same batch: the second finds the first stored.
                 deliver(index, added ? outcome : .known(path: result.path, sha256: sha))
+            } catch let error as ProjectError {
+                deliver(index, .failed(path: result.path, reason: error.message))
             } catch {
                 deliver(index, .failed(path: result.path, reason: "\(error)"))
             }

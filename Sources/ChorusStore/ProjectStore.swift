@@ -95,20 +95,51 @@ public struct ProjectStore: Sendable {
                 let existing = try c.query("SELECT id FROM recordings WHERE sha256 = ?", [.text(r.sha256)]).first?["id"].int ?? 0
                 return (existing, false)
             }
-            let created = Timestamp.now()
-            for s in r.segments {
-                try c.execute(
-                    "INSERT INTO segments (recording_id, start, \"end\", speech_start, speech_end) VALUES (?, ?, ?, ?, ?)",
-                    [.integer(id), .real(s.start), .real(s.end), .real(s.speechStart), .real(s.speechEnd)])
-                guard let tasks = r.transcriptionTasks else { continue }
-                let segment = try c.lastInsertedID()
-                for slot in 0..<tasks.count {
-                    try c.execute(
-                        "INSERT INTO tasks (segment_id, kind, language, slot, created_at) VALUES (?, 'transcribe', ?, ?, ?)",
-                        [.integer(segment), .text(tasks.language), .integer(Int64(slot)), .text(created)])
-                }
-            }
+            try insertSegments(r, recording: id, c)
             return (id, true)
+        }
+    }
+
+    /// Replaces a recording's segments (and their transcription tasks) with new ones, in one
+    /// transaction.
+    /// - Throws: ``ProjectError`` `.invalidInput` when any of its segments carries work (an
+    ///   annotation, a lease, a skip or a draft): re-segmenting would drop it.
+    public func replaceSegments(of sha256: String, with r: NewRecording) throws {
+        try database.write { c in
+            guard let id = try c.query("SELECT id FROM recordings WHERE sha256 = ?", [.text(sha256)]).first?["id"].int else {
+                throw ProjectError(code: .notFound, message: "the recording is not in the project")
+            }
+            let work = try c.query(
+                """
+                SELECT (SELECT COUNT(*) FROM annotations a JOIN segments s ON s.id = a.segment_id WHERE s.recording_id = ?)
+                     + (SELECT COUNT(*) FROM leases l JOIN tasks t ON t.id = l.task_id JOIN segments s ON s.id = t.segment_id WHERE s.recording_id = ?)
+                     + (SELECT COUNT(*) FROM skips k JOIN segments s ON s.id = k.segment_id WHERE s.recording_id = ?) AS n
+                """, [.integer(id), .integer(id), .integer(id)]).first?["n"].int ?? 0
+            guard work == 0 else {
+                throw ProjectError(
+                    code: .invalidInput,
+                    message: "its segments already carry work (\(work) annotations, leases or skips); re-segmenting would drop it, so it keeps its segments")
+            }
+            try c.execute("DELETE FROM tasks WHERE segment_id IN (SELECT id FROM segments WHERE recording_id = ?)", [.integer(id)])
+            try c.execute("DELETE FROM segments WHERE recording_id = ?", [.integer(id)])
+            try c.execute("UPDATE recordings SET segmenter = ? WHERE id = ?", [.text(r.segmenter), .integer(id)])
+            try insertSegments(r, recording: id, c)
+        }
+    }
+
+    private func insertSegments(_ r: NewRecording, recording id: Int64, _ c: SQLConnection) throws {
+        let created = Timestamp.now()
+        for s in r.segments {
+            try c.execute(
+                "INSERT INTO segments (recording_id, start, \"end\", speech_start, speech_end) VALUES (?, ?, ?, ?, ?)",
+                [.integer(id), .real(s.start), .real(s.end), .real(s.speechStart), .real(s.speechEnd)])
+            guard let tasks = r.transcriptionTasks else { continue }
+            let segment = try c.lastInsertedID()
+            for slot in 0..<tasks.count {
+                try c.execute(
+                    "INSERT INTO tasks (segment_id, kind, language, slot, created_at) VALUES (?, 'transcribe', ?, ?, ?)",
+                    [.integer(segment), .text(tasks.language), .integer(Int64(slot)), .text(created)])
+            }
         }
     }
 

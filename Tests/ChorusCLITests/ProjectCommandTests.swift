@@ -73,3 +73,38 @@ import TestSupport
         #expect(totals?["segments"] as? Int == 26)
     }
 }
+
+@Suite struct ResegmentTests {
+    static func status(_ dir: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(try ChorusProcess.run(["status", "--project", dir, "--json"]).stdout.utf8)) as? [String: Any])
+    }
+
+    @Test func resegmentingReplacesSegmentsUntilWorkExistsThenRefuses() throws {
+        let dir = try Fixtures.scratch() + "/p"
+        let soko = Fixtures.corpus + "/audio/sw-soko.flac"
+        #expect(try ChorusProcess.run(["init", dir, "--source-lang", "sw"]).status == 0)
+        #expect(try ChorusProcess.run(["segment", soko, "--project", dir, "-q"]).status == 0)
+        #expect(try Self.status(dir)["segments"] as? Int == 8)
+        // Without --resegment, other settings change nothing.
+        #expect(try ChorusProcess.run(["segment", soko, "--project", dir, "-q", "--min-silence", "2"]).status == 0)
+        #expect(try Self.status(dir)["segments"] as? Int == 8)
+        // With it, pauses under 2 s no longer separate: fewer, longer segments, and their tasks.
+        let again = try ChorusProcess.run(["segment", soko, "--project", dir, "--resegment", "--min-silence", "2", "--json"])
+        #expect(again.status == 0)
+        let summary = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any]
+        #expect((summary?["resegmented"] as? [String]) == [soko])
+        let fewer = try #require(try Self.status(dir)["segments"] as? Int)
+        #expect(fewer < 8 && fewer > 0)
+        let tasks = try Self.status(dir)["tasks"] as? [[String: Any]]
+        #expect(tasks?.first?["open"] as? Int == fewer * 2)
+        // Once someone has submitted work on it, re-segmenting is refused and nothing changes.
+        #expect(try ChorusProcess.run(["annotators", "add", "amina", "--languages", "sw", "--project", dir]).status == 0)
+        let claim = try JSONSerialization.jsonObject(with: Data(try ChorusProcess.run(["tasks", "claim", "--as", "amina", "--project", dir, "--json"]).stdout.utf8)) as? [String: Any]
+        let id = try #require(claim?["task_id"] as? Int)
+        #expect(try ChorusProcess.run(["tasks", "submit", "\(id)", "--as", "amina", "--text", "habari", "--project", dir]).status == 0)
+        let refused = try ChorusProcess.run(["segment", soko, "--project", dir, "--resegment"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("chorus: error: \(soko): its segments already carry work"))
+        #expect(try Self.status(dir)["segments"] as? Int == fewer)
+    }
+}
