@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
         // libsndfile, from Debian's libsndfile1-dev. Only ChorusAudio imports it.
@@ -37,7 +38,11 @@ let package = Package(
         // Audio files in, segments out: walks folders, decodes, segments, batches over cores.
         .target(
             name: "ChorusIngest",
-            dependencies: ["ChorusAudio", "ChorusSegmentation", "ChorusStore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "ChorusAudio", "ChorusSegmentation", "ChorusStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftCSV", package: "SwiftCSV"),
+            ]
         ),
         // Projects: config file, language tags, and the store (recordings, segments, and the
         // work to come) behind one API, SQLite through GRDB.

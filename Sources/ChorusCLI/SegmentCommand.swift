@@ -44,6 +44,9 @@ struct SegmentCommand: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Files to segment at once. (default: all cores)", valueName: "n"))
     var jobs: Int?
 
+    @Option(help: ArgumentHelp("A CSV with a header: a 'file' column (path or file name), an optional 'speaker', any other columns kept as metadata.", valueName: "file.csv"))
+    var metadata: String?
+
     @Flag(help: "Segment recordings already in the project again with these settings and replace their segments, unless those carry work.")
     var resegment = false
 
@@ -62,6 +65,7 @@ struct SegmentCommand: ParsableCommand {
     func validate() throws {
         if out != nil && !dryRun { throw ValidationError("--out writes a manifest: use it with --dry-run") }
         if resegment && dryRun { throw ValidationError("--resegment changes a project: it does not go with --dry-run") }
+        if metadata != nil && dryRun { throw ValidationError("--metadata is stored in a project: it does not go with --dry-run") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     }
 
@@ -84,11 +88,13 @@ struct SegmentCommand: ParsableCommand {
     /// Imports into the project and prints what was added.
     private func importIntoProject(files: [String], report: inout SegmentReport, console: Console) throws {
         let project = try projectOptions.open()
+        let table: RecordingMetadata?
+        do { table = try metadata.map(RecordingMetadata.init(path:)) } catch let error as MetadataError { throw CLIError(error.description) }
         let progress = ProgressBar(console: console, total: files.count, label: "importing", enabled: !quiet)
         var known: [String] = []
         ProjectImport.run(
             files: files, into: project, configuration: segmenter.configuration, allowTruncated: allowTruncated,
-            resegment: resegment, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, progress: { progress.update(done: $0) }
+            resegment: resegment, metadata: table, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, progress: { progress.update(done: $0) }
         ) { _, outcome in
             switch outcome {
             case .imported(let result, _), .resegmented(let result, _):

@@ -21,9 +21,11 @@ public enum ProjectImport {
     /// after the file's transaction is committed.
     /// - Parameter resegment: segment content already in the project again with `configuration`
     ///   and replace its segments, unless they carry work (then that file fails, named).
+    /// - Parameter metadata: speakers and other columns per file; also set on content already there.
     public static func run(
         files: [String], into project: Project, configuration: SegmenterConfiguration, allowTruncated: Bool = false,
-        resegment: Bool = false, jobs: Int, progress: (Int) -> Void = { _ in }, deliver: (Int, ImportOutcome) -> Void
+        resegment: Bool = false, metadata: RecordingMetadata? = nil,
+        jobs: Int, progress: (Int) -> Void = { _ in }, deliver: (Int, ImportOutcome) -> Void
     ) {
         let store = project.store
         OrderedBatch.run(count: files.count, jobs: jobs, work: { index -> ImportOutcome in
@@ -41,13 +43,25 @@ public enum ProjectImport {
             let (result, sha): (FileSegmentation, String)
             switch outcome {
             case .imported(let r, let s), .resegmented(let r, let s): (result, sha) = (r, s)
-            default: return deliver(index, outcome)
+            case .known(let path, let s):
+                if let entry = metadata?.entry(for: path) {
+                    do { try store.setMetadata(of: s, speaker: entry.speaker, metadata: entry.json) } catch {
+                        return deliver(index, .failed(path: path, reason: "\(error)"))
+                    }
+                }
+                return deliver(index, outcome)
+            case .failed: return deliver(index, outcome)
             }
             do {
                 var recording = newRecording(result, sha256: sha, configuration: configuration)
+                if let entry = metadata?.entry(for: result.path) {
+                    recording.speaker = entry.speaker
+                    recording.metadata = entry.json
+                }
                 recording.transcriptionTasks = (project.config.sourceLanguage.value, project.config.redundancy)
                 if case .resegmented = outcome {
                     try store.replaceSegments(of: sha, with: recording)
+                    try store.setMetadata(of: sha, speaker: recording.speaker, metadata: recording.metadata)
                     return deliver(index, outcome)
                 }
                 let (_, added) = try store.add(recording)

@@ -14,6 +14,8 @@ public struct RecordingRecord: Sendable, Equatable {
     public var container: String
     public var encoding: String
     public var speaker: String?
+    /// Other metadata, as a JSON object.
+    public var metadata: String
     /// The segmenter settings its segments came from, as JSON.
     public var segmenter: String
 }
@@ -28,6 +30,8 @@ public struct NewRecording: Sendable {
     public var container: String
     public var encoding: String
     public var speaker: String?
+    /// Other metadata, as a JSON object.
+    public var metadata: String = "{}"
     public var segmenter: String
     /// Segments as (start, end, speech start, speech end), seconds.
     public var segments: [(start: Double, end: Double, speechStart: Double, speechEnd: Double)]
@@ -86,11 +90,12 @@ public struct ProjectStore: Sendable {
             // The content hash decides: a recording another process added meanwhile is not added again.
             guard let id = try c.query(
                 """
-                INSERT INTO recordings (sha256, path, duration, sample_rate, channels, container, encoding, speaker, segmenter, added_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING RETURNING id
+                INSERT INTO recordings (sha256, path, duration, sample_rate, channels, container, encoding, speaker, metadata, segmenter, added_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING RETURNING id
                 """,
                 [.text(r.sha256), .text(r.path), .real(r.duration), .integer(Int64(r.sampleRate)), .integer(Int64(r.channels)),
-                 .text(r.container), .text(r.encoding), r.speaker.map(SQLValue.text) ?? .null, .text(r.segmenter), .text(Timestamp.now())]
+                 .text(r.container), .text(r.encoding), r.speaker.map(SQLValue.text) ?? .null, .text(r.metadata), .text(r.segmenter),
+                 .text(Timestamp.now())]
             ).first?["id"].int else {
                 let existing = try c.query("SELECT id FROM recordings WHERE sha256 = ?", [.text(r.sha256)]).first?["id"].int ?? 0
                 return (existing, false)
@@ -143,6 +148,13 @@ public struct ProjectStore: Sendable {
         }
     }
 
+    /// Sets a recording's speaker and metadata (JSON object).
+    public func setMetadata(of sha256: String, speaker: String?, metadata: String) throws {
+        try database.write { c in
+            try c.execute("UPDATE recordings SET speaker = ?, metadata = ? WHERE sha256 = ?", [speaker.map(SQLValue.text) ?? .null, .text(metadata), .text(sha256)])
+        }
+    }
+
     /// Every recording, in the order they were added.
     public func recordings() throws -> [RecordingRecord] {
         try database.read { c in try c.query("SELECT * FROM recordings ORDER BY id").map(Self.recording) }
@@ -173,6 +185,7 @@ public struct ProjectStore: Sendable {
             id: row["id"].int ?? 0, sha256: row["sha256"].string ?? "", path: row["path"].string ?? "",
             duration: row["duration"].double ?? 0, sampleRate: Int(row["sample_rate"].int ?? 0),
             channels: Int(row["channels"].int ?? 0), container: row["container"].string ?? "",
-            encoding: row["encoding"].string ?? "", speaker: row["speaker"].string, segmenter: row["segmenter"].string ?? "")
+            encoding: row["encoding"].string ?? "", speaker: row["speaker"].string, metadata: row["metadata"].string ?? "{}",
+            segmenter: row["segmenter"].string ?? "")
     }
 }

@@ -1,3 +1,4 @@
+import ChorusStore
 import Foundation
 import Testing
 import TestSupport
@@ -106,5 +107,40 @@ import TestSupport
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("chorus: error: \(soko): its segments already carry work"))
         #expect(try Self.status(dir)["segments"] as? Int == fewer)
+    }
+}
+
+@Suite struct MetadataTests {
+    @Test func speakersAndOtherColumnsAreStoredAndCanBeUpdated() throws {
+        let dir = try Fixtures.scratch()
+        let soko = Fixtures.corpus + "/audio/sw-soko.flac", kijiji = Fixtures.corpus + "/audio/sw-kijiji.flac"
+        #expect(try ChorusProcess.run(["init", dir + "/p", "--source-lang", "sw"]).status == 0)
+        let csv = dir + "/speakers.csv"
+        try Fixtures.writeText("file,speaker,region,note\nsw-soko.flac,spk1,Pwani,\"market, morning\"\n\(kijiji),spk2,Ziwa,\n", to: csv)
+        let run = try ChorusProcess.run(["segment", soko, kijiji, "--project", dir + "/p", "--metadata", csv, "-q"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let stored = try Project.open(at: dir + "/p").store.recordings()
+        #expect(stored.map(\.speaker) == ["spk1", "spk2"])
+        #expect(stored.first?.metadata == #"{"note":"market, morning","region":"Pwani"}"#)
+        // Given again for content already there, it updates the speaker without re-segmenting.
+        try Fixtures.writeText("file,speaker\nsw-soko.flac,spk9\n", to: csv)
+        #expect(try ChorusProcess.run(["segment", soko, "--project", dir + "/p", "--metadata", csv, "-q"]).status == 0)
+        #expect(try Project.open(at: dir + "/p").store.recordings().first?.speaker == "spk9")
+    }
+
+    @Test("a bad metadata file is named with its line", arguments: [
+        ("speaker,region\nspk1,Pwani\n", "no 'file' column"),
+        ("file,speaker\nsw-soko.flac,spk1,extra\n", ":2: 3 fields, but the header has 2"),
+        ("file,speaker\nsw-soko.flac,a\nsw-soko.flac,b\n", ":3: 'sw-soko.flac' is listed twice"),
+    ])
+    func badFiles(text: String, expected: String) throws {
+        let dir = try Fixtures.scratch()
+        #expect(try ChorusProcess.run(["init", dir + "/p", "--source-lang", "sw"]).status == 0)
+        try Fixtures.writeText(text, to: dir + "/m.csv")
+        let run = try ChorusProcess.run(["segment", Fixtures.corpus + "/audio/sw-soko.flac", "--project", dir + "/p", "--metadata", dir + "/m.csv"])
+        #expect(run.status == 1)
+        #expect(run.stderr.hasPrefix("chorus: error: \(dir)/m.csv"))
+        #expect(run.stderr.contains(expected), "\(run.stderr)")
+        #expect(try Project.open(at: dir + "/p").store.recordings().isEmpty)
     }
 }
