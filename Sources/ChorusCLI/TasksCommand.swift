@@ -49,11 +49,7 @@ struct TasksCommand: ParsableCommand {
     struct Submit: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Submit the text for a task.")
 
-        @Argument(help: ArgumentHelp("The task.", valueName: "task-id"))
-        var task: Int64
-
-        @Option(name: .customLong("as"), help: ArgumentHelp("The annotator.", valueName: "name"))
-        var annotator: String
+        @OptionGroup var target: TaskArguments
 
         @Option(help: ArgumentHelp("The transcript or translation.", valueName: "text"))
         var text: String?
@@ -64,17 +60,12 @@ struct TasksCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Seconds of active work on it, when known.", valueName: "seconds"))
         var activeSeconds: Double?
 
-        @OptionGroup var projectOptions: ProjectOptions
-
-        @Flag(help: "Print the outcome as JSON.")
-        var json = false
-
         func validate() throws {
             if (text == nil) == (textFile == nil) { throw ValidationError("give the text with exactly one of --text or --text-file") }
         }
 
         func run() throws {
-            let project = try projectOptions.open()
+            let (project, task, annotator, json) = try target.resolve()
             var body = text ?? ""
             if let textFile {
                 guard let data = FileManager.default.contents(atPath: textFile), let s = String(data: data, encoding: .utf8) else {
@@ -97,11 +88,7 @@ struct TasksCommand: ParsableCommand {
             abstract: "Give a task back with a reason; never held against anyone.",
             discussion: "Reasons: no-speech, unintelligible, wrong-language, distressing, other. 'distressing' puts a content warning on the segment for whoever comes next.")
 
-        @Argument(help: ArgumentHelp("The task.", valueName: "task-id"))
-        var task: Int64
-
-        @Option(name: .customLong("as"), help: ArgumentHelp("The annotator.", valueName: "name"))
-        var annotator: String
+        @OptionGroup var target: TaskArguments
 
         @Option(help: ArgumentHelp("Why.", valueName: "reason"))
         var reason: SkipReason
@@ -109,13 +96,8 @@ struct TasksCommand: ParsableCommand {
         @Option(help: ArgumentHelp("A note for the reviewers.", valueName: "text"))
         var comment: String?
 
-        @OptionGroup var projectOptions: ProjectOptions
-
-        @Flag(help: "Print the outcome as JSON.")
-        var json = false
-
         func run() throws {
-            let project = try projectOptions.open()
+            let (project, task, annotator, json) = try target.resolve()
             try cli { try project.work.skip(task: task, as: annotator, reason: reason, comment: comment) }
             print(json ? "{\"task_id\":\(task),\"skipped\":true,\"reason\":\"\(reason.rawValue)\"}" : "task \(task) given back (\(reason.rawValue))")
         }
@@ -124,19 +106,10 @@ struct TasksCommand: ParsableCommand {
     struct Release: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Give a task back to the pool undone; the draft is kept.")
 
-        @Argument(help: ArgumentHelp("The task.", valueName: "task-id"))
-        var task: Int64
-
-        @Option(name: .customLong("as"), help: ArgumentHelp("The annotator.", valueName: "name"))
-        var annotator: String
-
-        @OptionGroup var projectOptions: ProjectOptions
-
-        @Flag(help: "Print the outcome as JSON.")
-        var json = false
+        @OptionGroup var target: TaskArguments
 
         func run() throws {
-            let project = try projectOptions.open()
+            let (project, task, annotator, json) = try target.resolve()
             try cli { try project.work.release(task: task, as: annotator) }
             print(json ? "{\"task_id\":\(task),\"released\":true}" : "task \(task) released")
         }
@@ -145,22 +118,31 @@ struct TasksCommand: ParsableCommand {
     struct Renew: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Extend the lease on a task by the project's lease time.")
 
-        @Argument(help: ArgumentHelp("The task.", valueName: "task-id"))
-        var task: Int64
-
-        @Option(name: .customLong("as"), help: ArgumentHelp("The annotator.", valueName: "name"))
-        var annotator: String
-
-        @OptionGroup var projectOptions: ProjectOptions
-
-        @Flag(help: "Print the outcome as JSON.")
-        var json = false
+        @OptionGroup var target: TaskArguments
 
         func run() throws {
-            let project = try projectOptions.open()
+            let (project, task, annotator, json) = try target.resolve()
             let expires = try cli { try project.work.renew(task: task, as: annotator) }
             print(json ? "{\"task_id\":\(task),\"lease_expires\":\(expires)}" : "task \(task) leased until \(Date(timeIntervalSince1970: expires))")
         }
+    }
+}
+
+/// What every command on one task takes: the task, who acts, the project, and `--json`.
+struct TaskArguments: ParsableArguments {
+    @Argument(help: ArgumentHelp("The task.", valueName: "task-id"))
+    var task: Int64
+
+    @Option(name: .customLong("as"), help: ArgumentHelp("The annotator.", valueName: "name"))
+    var annotator: String
+
+    @OptionGroup var projectOptions: ProjectOptions
+
+    @Flag(help: "Print the outcome as JSON.")
+    var json = false
+
+    func resolve() throws -> (Project, Int64, String, Bool) {
+        (try projectOptions.open(), task, annotator, json)
     }
 }
 
