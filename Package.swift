@@ -12,7 +12,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
@@ -28,6 +27,12 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        // OpenSSL's libcrypto, from Debian's libssl-dev: SHA-256 of recordings. Only ChorusIngest imports it.
+        .systemLibrary(
+            name: "CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // Reading and writing audio; the only module that touches C.
         .target(name: "ChorusAudio", dependencies: ["CSndFile"]),
         // Silence segmentation on plain sample buffers; pure, no I/O.
@@ -40,7 +45,7 @@ let package = Package(
             name: "ChorusIngest",
             dependencies: [
                 "ChorusAudio", "ChorusSegmentation", "ChorusStore",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "CLibCrypto",
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
             ]
         ),

@@ -1,10 +1,11 @@
 import ChorusAudio
-import Crypto
+import CLibCrypto
 import Foundation
 
 /// A recording's identity: the SHA-256 of its file's bytes.
 public enum ContentHash {
-    /// The SHA-256 of the file at `path` as lower-case hex, read in 1 MiB pieces.
+    /// The SHA-256 of the file at `path` as lower-case hex, read in 1 MiB pieces
+    /// (OpenSSL's `EVP_DigestInit_ex`, `EVP_DigestUpdate`, `EVP_DigestFinal_ex`).
     /// - Throws: ``ChorusAudio/AudioError`` `.notFound` or `.unreadable`, naming the file.
     public static func sha256(path: String) throws -> String {
         let fd = open(path, O_RDONLY)
@@ -13,7 +14,11 @@ public enum ContentHash {
             throw AudioError(code: missing ? .notFound : .unreadable, path: path, message: missing ? "no such file" : "cannot read: \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
-        var hasher = SHA256()
+        guard let context = EVP_MD_CTX_new() else { throw AudioError(code: .unreadable, path: path, message: "cannot hash: out of memory") }
+        defer { EVP_MD_CTX_free(context) }
+        guard EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else {
+            throw AudioError(code: .unreadable, path: path, message: "cannot hash: OpenSSL has no SHA-256")
+        }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
@@ -22,8 +27,15 @@ public enum ContentHash {
                 throw AudioError(code: .unreadable, path: path, message: "cannot read: \(String(cString: strerror(errno)))")
             }
             if n == 0 { break }
-            buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            guard buffer.withUnsafeBytes({ EVP_DigestUpdate(context, $0.baseAddress, n) }) == 1 else {
+                throw AudioError(code: .unreadable, path: path, message: "cannot hash")
+            }
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        var digest = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 0
+        guard EVP_DigestFinal_ex(context, &digest, &length) == 1, length == 32 else {
+            throw AudioError(code: .unreadable, path: path, message: "cannot hash")
+        }
+        return digest.map { String(format: "%02x", $0) }.joined()
     }
 }
