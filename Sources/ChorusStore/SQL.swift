@@ -57,9 +57,9 @@ public enum SQLDialect: Sendable {
     /// The larger of two values.
     public func greatest(_ a: String, _ b: String) -> String { self == .sqlite ? "MAX(\(a), \(b))" : "GREATEST(\(a), \(b))" }
 
-    /// What a claim's SELECT ends with so concurrent claims pass over each other's rows.
-    /// SQLite needs nothing: a write transaction holds the whole database.
-    public var skipLocked: String { self == .sqlite ? "" : " FOR UPDATE OF t SKIP LOCKED" }
+    /// What a SELECT over one table ends with to lock the rows it returns while passing over
+    /// rows other transactions hold. SQLite needs nothing: a write transaction holds the whole database.
+    public var skipLocked: String { self == .sqlite ? "" : " FOR UPDATE SKIP LOCKED" }
 
     /// A statement that locks one row of `table` until the transaction ends, serialising work
     /// on it (settling a segment); nil where the transaction already holds everything.

@@ -91,17 +91,16 @@ public struct WorkQueue: Sendable {
                 }
             }
             guard let (taskID, segmentID, foundKind, foundLanguage) = found else { throw nothing(me) }
-            // Mark the segment started on its tasks. Under PostgreSQL, pass over sibling tasks
-            // that other claims hold: waiting for them while they wait for this one deadlocks,
-            // and each claim marks its own task anyway.
-            let flag = database.dialect == .sqlite
-                ? "UPDATE tasks SET segment_started = 1 WHERE segment_id = ? AND segment_started = 0"
-                : "UPDATE tasks SET segment_started = 1 WHERE id IN (SELECT id FROM tasks WHERE segment_id = ? AND segment_started = 0 FOR UPDATE SKIP LOCKED)"
-            try c.execute(flag, [.integer(segmentID)])
+            // Mark the segment started on its tasks, passing over sibling tasks that other claims
+            // hold (PostgreSQL): waiting for them while they wait for this one deadlocks, and
+            // each claim marks its own task anyway.
+            try c.execute(
+                "UPDATE tasks SET segment_started = 1 WHERE id IN (SELECT id FROM tasks WHERE segment_id = ? AND segment_started = 0\(database.dialect.skipLocked))",
+                [.integer(segmentID)])
             let expires = t + leaseSeconds
             try c.execute("UPDATE tasks SET state = 'leased', annotator_id = ?, lease_expires = ? WHERE id = ?", [.integer(me.id), .real(expires), .integer(taskID)])
             try c.execute("INSERT INTO leases (task_id, annotator_id, leased_at, expires) VALUES (?, ?, ?, ?)", [.integer(taskID), .integer(me.id), .real(t), .real(expires)])
-            return try describe(taskID: taskID, segmentID: segmentID, kind: foundKind.rawValue, language: foundLanguage, me: me, expires: expires, c)
+            return try describe(taskID: taskID, segmentID: segmentID, kind: foundKind, language: foundLanguage, me: me, expires: expires, c)
         }
     }
 
@@ -123,13 +122,12 @@ public struct WorkQueue: Sendable {
         ProjectError(code: .nothingToDo, message: "no task for \(me.name) right now (languages: \(me.languages.map(\.value).joined(separator: ", ")))")
     }
 
-    private func describe(taskID: Int64, segmentID: Int64, kind: String, language: String, me: Annotator, expires: Double, _ c: SQLConnection) throws -> ClaimedTask {
+    private func describe(taskID: Int64, segmentID: Int64, kind k: TaskKind, language: String, me: Annotator, expires: Double, _ c: SQLConnection) throws -> ClaimedTask {
         guard let s = try c.query(
             "SELECT s.start, s.\"end\", s.content_warning, r.path FROM segments s JOIN recordings r ON r.id = s.recording_id WHERE s.id = ?",
             [.integer(segmentID)]).first else { throw ProjectError(code: .notFound, message: "segment \(segmentID) is missing") }
         let draft = try c.query("SELECT text FROM drafts WHERE task_id = ? AND annotator_id = ?", [.integer(taskID), .integer(me.id)]).first?["text"].string
         var sources: [String] = []
-        let k = TaskKind(rawValue: kind) ?? .transcribe
         if k == .translate {
             sources = try c.query("SELECT text FROM settled WHERE segment_id = ? AND language = ?", [.integer(segmentID), .text(config.sourceLanguage.value)]).compactMap { $0["text"].string }
         } else if k == .review {
