@@ -69,6 +69,9 @@ struct SegmentCommand: ParsableCommand {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     }
 
+    /// Files segmented at once: `--jobs`, or all cores.
+    private var workers: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }
+
     func run() throws {
         let console = Console()
         let (files, problems) = AudioPaths.expand(paths)
@@ -94,22 +97,16 @@ struct SegmentCommand: ParsableCommand {
         var known: [String] = []
         ProjectImport.run(
             files: files, into: project, configuration: segmenter.configuration, allowTruncated: allowTruncated,
-            resegment: resegment, metadata: table, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, progress: { progress.update(done: $0) }
+            resegment: resegment, metadata: table, jobs: workers, progress: { progress.update(done: $0) }
         ) { _, outcome in
             switch outcome {
             case .imported(let result, _), .resegmented(let result, _):
-                for warning in result.warnings {
-                    progress.clear()
-                    console.warning("\(result.path): \(warning)")
-                }
-                report.add(result)
+                report.add(result, console: console, progress: progress)
                 if case .resegmented = outcome { report.resegmented.append(result.path) }
             case .known(let path, _):
                 known.append(path)
             case .failed(let path, let reason):
-                progress.clear()
-                console.error("\(path): \(reason)")
-                report.failures.append(path)
+                report.fail(path, reason, console: console, progress: progress)
             }
         }
         progress.clear()
@@ -125,20 +122,14 @@ struct SegmentCommand: ParsableCommand {
         var writeError: Error?
         BatchSegmenter.run(
             files: files, configuration: segmenter.configuration, allowTruncated: allowTruncated,
-            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+            jobs: workers,
             progress: { progress.update(done: $0) }
         ) { _, outcome in
             switch outcome {
             case .failed(let path, let reason):
-                progress.clear()
-                console.error("\(path): \(reason)")
-                report.failures.append(path)
+                report.fail(path, reason, console: console, progress: progress)
             case .segmented(let result):
-                for warning in result.warnings {
-                    progress.clear()
-                    console.warning("\(result.path): \(warning)")
-                }
-                report.add(result)
+                report.add(result, console: console, progress: progress)
                 // Line by line: a file's segments are held until it is known to be good, but
                 // its manifest text never is, so memory does not grow with the length of a file.
                 do {
@@ -171,6 +162,22 @@ struct SegmentReport {
     var alreadyImported: [String]?
     /// Recordings segmented again (`--resegment`).
     var resegmented: [String] = []
+
+    /// Counts a file that went well, printing its warnings.
+    mutating func add(_ result: FileSegmentation, console: Console, progress: ProgressBar) {
+        for warning in result.warnings {
+            progress.clear()
+            console.warning("\(result.path): \(warning)")
+        }
+        add(result)
+    }
+
+    /// Counts and prints a file that failed.
+    mutating func fail(_ path: String, _ reason: String, console: Console, progress: ProgressBar) {
+        progress.clear()
+        console.error("\(path): \(reason)")
+        failures.append(path)
+    }
 
     mutating func add(_ result: FileSegmentation) {
         files += 1
