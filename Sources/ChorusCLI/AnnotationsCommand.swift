@@ -17,7 +17,9 @@ struct AnnotationsCommand: ParsableCommand {
                 "recording_sha256"; "start" and "end" in seconds (the segment overlapping them
                 most), or "segment_id"; "kind" (transcribe, translate, review); "language"
                 (default: the source language); "annotator" (an existing annotator); "text";
-                optionally "active_seconds". Each fills an open task of its segment as if its
+                optionally "active_seconds". A line with "machine_draft" (the system's name)
+                instead of "annotator" is a machine's text to start from, handed out with the
+                task (machine_draft in `chorus tasks claim --json`). Each other line fills an open task of its segment as if its
                 annotator had done it in Chorus, so segments settle and translation tasks open as
                 usual. The whole file is one transaction: a bad line (named with its field)
                 leaves the project unchanged.

@@ -60,6 +60,9 @@ struct TasksCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Seconds of active work on it, when known.", valueName: "seconds"))
         var activeSeconds: Double?
 
+        @Flag(help: "The text started from the task's machine draft.")
+        var fromMachineDraft = false
+
         func validate() throws {
             if (text == nil) == (textFile == nil) { throw ValidationError("give the text with exactly one of --text or --text-file") }
         }
@@ -73,7 +76,7 @@ struct TasksCommand: ParsableCommand {
                 }
                 body = s
             }
-            let result = try cli { try project.work.submit(task: task, as: annotator, text: body, activeSeconds: activeSeconds) }
+            let result = try cli { try project.work.submit(task: task, as: annotator, text: body, activeSeconds: activeSeconds, fromMachineDraft: fromMachineDraft) }
             if json {
                 print(try encodeJSON(result))
             } else {

@@ -6,7 +6,8 @@ import Foundation
 /// `end` (seconds: the segment of that recording overlapping them most), or `segment_id`;
 /// `kind` (`transcribe`, `translate` or `review`); `language` (BCP-47; default: the project's
 /// source language for transcripts); `annotator` (an existing annotator's name); `text`; and
-/// optionally `active_seconds`. Export adds `annotation_id`, `task_id`, `counted`, `source` and
+/// optionally `active_seconds`. A line with `machine_draft` (the system's name) instead of
+/// `annotator` is a machine's text for people to start from: it fills no task. Export adds `annotation_id`, `task_id`, `counted`, `source` and
 /// `submitted_at`, which import accepts and ignores.
 public struct AnnotationLine: Sendable, Equatable {
     public var line: Int
@@ -17,11 +18,14 @@ public struct AnnotationLine: Sendable, Equatable {
     public var end: Double?
     public var kind: TaskKind
     public var language: String?
+    /// The person, or empty for a machine draft.
     public var annotator: String
+    /// The system that wrote a machine draft; nil for a person's annotation.
+    public var machineDraft: String?
     public var text: String
     public var activeSeconds: Double?
 
-    static let importKeys: Set<String> = ["recording", "recording_sha256", "segment_id", "start", "end", "kind", "language", "annotator", "text", "active_seconds"]
+    static let importKeys: Set<String> = ["recording", "recording_sha256", "segment_id", "start", "end", "kind", "language", "annotator", "machine_draft", "text", "active_seconds"]
     static let exportOnlyKeys: Set<String> = ["annotation_id", "task_id", "counted", "source", "submitted_at"]
 
     /// Parses a whole file; the first bad line stops it.
@@ -63,11 +67,13 @@ public struct AnnotationLine: Sendable, Equatable {
             }
             let text = try string("text", required: true) ?? ""
             guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw fail("text", "is empty") }
+            let machine = try string("machine_draft")
+            if machine != nil && object["annotator"] != nil { throw fail("machine_draft", "a line is a person's annotation or a machine draft, not both") }
             var item = AnnotationLine(
                 line: lineNumber, recording: try string("recording"), recordingSHA256: try string("recording_sha256"),
                 segmentID: try number("segment_id").map { Int64($0) }, start: try number("start"), end: try number("end"),
-                kind: kind, language: try string("language"), annotator: try string("annotator", required: true) ?? "",
-                text: text, activeSeconds: try number("active_seconds"))
+                kind: kind, language: try string("language"), annotator: try string("annotator", required: machine == nil) ?? "",
+                machineDraft: machine, text: text, activeSeconds: try number("active_seconds"))
             if let language = item.language {
                 do { item.language = try LanguageTag(language).value } catch let e as ProjectError { throw fail("language", e.message) }
             }
@@ -95,6 +101,16 @@ extension WorkQueue {
             for item in sorted {
                 func fail(_ field: String, _ problem: String) -> ProjectError {
                     ProjectError(code: .invalidInput, message: "field '\(field)': \(problem)", path: "\(path):\(item.line)")
+                }
+                if let system = item.machineDraft {
+                    let segment = try findSegment(item, c, fail)
+                    let language = item.language ?? config.sourceLanguage.value
+                    let key: [SQLValue] = [.integer(segment), .text(item.kind.rawValue), .text(language)]
+                    try c.execute("DELETE FROM machine_drafts WHERE segment_id = ? AND kind = ? AND language = ?", key)
+                    try c.execute(
+                        "INSERT INTO machine_drafts (segment_id, kind, language, text, source, added_at) VALUES (?, ?, ?, ?, ?, ?)",
+                        key + [.text(item.text.precomposedStringWithCanonicalMapping), .text(system), .real(now.timeIntervalSince1970)])
+                    continue
                 }
                 let me: Annotator
                 do { me = try ProjectStore.annotator(named: item.annotator, c) } catch let e as ProjectError { throw fail("annotator", e.message) }

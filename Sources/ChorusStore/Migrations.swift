@@ -116,6 +116,17 @@ public enum Migrations {
             """,
             "CREATE INDEX skips_by_segment ON skips(segment_id, annotator_id)",
             """
+            CREATE TABLE machine_drafts (
+                segment_id INTEGER NOT NULL REFERENCES segments(id),
+                kind TEXT NOT NULL,
+                language TEXT NOT NULL,
+                text TEXT NOT NULL,
+                source TEXT NOT NULL,
+                added_at {real} NOT NULL,
+                PRIMARY KEY (segment_id, kind, language)
+            )
+            """,
+            """
             CREATE TABLE settled (
                 segment_id INTEGER NOT NULL REFERENCES segments(id),
                 language TEXT NOT NULL,

@@ -27,12 +27,14 @@ public struct ClaimedTask: Sendable, Equatable, Codable {
     public var contentWarning: Bool
     /// What this person had typed before, if anything.
     public var draft: String?
+    /// A machine's text to start from (an ASR or MT system's output), if one was imported.
+    public var machineDraft: String?
     /// For translation and review: the text to translate or the transcripts to reconcile.
     public var sourceTexts: [String]
 
     enum CodingKeys: String, CodingKey {
         case taskID = "task_id", kind, language, segmentID = "segment_id", recording, start, end
-        case leaseExpires = "lease_expires", contentWarning = "content_warning", draft, sourceTexts = "source_texts"
+        case leaseExpires = "lease_expires", contentWarning = "content_warning", draft, machineDraft = "machine_draft", sourceTexts = "source_texts"
     }
 }
 
@@ -136,10 +138,13 @@ public struct WorkQueue: Sendable {
                 "SELECT text FROM annotations WHERE segment_id = ? AND kind = ? AND language = ? AND counted = 1 ORDER BY id",
                 [.integer(segmentID), .text(reviewed), .text(language)]).compactMap { $0["text"].string }
         }
+        let machine = try c.query(
+            "SELECT text FROM machine_drafts WHERE segment_id = ? AND kind = ? AND language = ?",
+            [.integer(segmentID), .text(k.rawValue), .text(language)]).first?["text"].string
         return ClaimedTask(
             taskID: taskID, kind: k, language: language, segmentID: segmentID, recording: s["path"].string ?? "",
             start: s["start"].double ?? 0, end: s["end"].double ?? 0, leaseExpires: expires,
-            contentWarning: (s["content_warning"].int ?? 0) != 0, draft: draft, sourceTexts: sources)
+            contentWarning: (s["content_warning"].int ?? 0) != 0, draft: draft, machineDraft: machine, sourceTexts: sources)
     }
 
     // MARK: While working

@@ -69,6 +69,23 @@ import TestSupport
         }
     }
 
+    @Test func machineDraftsAreHandedOutWithTheTaskAndFillNoTask() throws {
+        let dir = try Self.project()
+        let file = try Fixtures.scratch() + "/asr.jsonl"
+        let soko = Fixtures.corpus + "/audio/sw-soko.flac"
+        try Fixtures.writeText(#"{"recording":"\#(soko)","start":1.2,"end":2.9,"kind":"transcribe","machine_draft":"asr-v1","text":"habari za asubui"}"# + "\n", to: file)
+        #expect(try ChorusProcess.run(["annotations", "import", file, "--project", dir]).status == 0)
+        #expect(try Self.export(dir).isEmpty, "a machine draft is not an annotation")
+        let claim = try JSONSerialization.jsonObject(with: Data(try ChorusProcess.run(["tasks", "claim", "--as", "amina", "--project", dir, "--json"]).stdout.utf8)) as? [String: Any]
+        #expect(claim?["machine_draft"] as? String == "habari za asubui")
+        let id = try #require(claim?["task_id"] as? Int)
+        #expect(try ChorusProcess.run(["tasks", "submit", "\(id)", "--as", "amina", "--text", "Habari za asubuhi.", "--from-machine-draft", "--project", dir]).status == 0)
+        try Fixtures.writeText(#"{"segment_id":1,"kind":"transcribe","machine_draft":"asr-v1","annotator":"amina","text":"x"}"# + "\n", to: file)
+        let both = try ChorusProcess.run(["annotations", "import", file, "--project", dir])
+        #expect(both.status == 1)
+        #expect(both.stderr.contains("\(file):1: field 'machine_draft': a line is a person's annotation or a machine draft, not both"))
+    }
+
     @Test func anExportImportsIntoAnotherProject() throws {
         let first = try Self.project()
         #expect(try ChorusProcess.run(["annotations", "import", Fixtures.corpus + "/annotations.jsonl", "--project", first]).status == 0)
