@@ -1,8 +1,7 @@
 import Foundation
 
-/// A recording as the store keeps it.
-public struct RecordingRecord: Sendable, Equatable {
-    public var id: Int64
+/// What the store knows of a recording, new or stored.
+public struct RecordingFacts: Sendable, Equatable {
     /// SHA-256 of the file's bytes, lower-case hex: the recording's identity.
     public var sha256: String
     /// The path it was imported from, as given.
@@ -15,24 +14,24 @@ public struct RecordingRecord: Sendable, Equatable {
     public var encoding: String
     public var speaker: String?
     /// Other metadata, as a JSON object.
-    public var metadata: String
+    public var metadata: String = "{}"
     /// The segmenter settings its segments came from, as JSON.
     public var segmenter: String
 }
 
-/// A recording to add, with its segments.
+/// A recording as the store keeps it: its id and its facts (`record.speaker` reads `record.facts.speaker`).
+@dynamicMemberLookup
+public struct RecordingRecord: Sendable, Equatable {
+    public var id: Int64
+    public var facts: RecordingFacts
+
+    public subscript<T>(dynamicMember field: KeyPath<RecordingFacts, T>) -> T { facts[keyPath: field] }
+}
+
+/// A recording to add, with its segments (`recording.speaker` reads and writes `recording.facts.speaker`).
+@dynamicMemberLookup
 public struct NewRecording: Sendable {
-    public var sha256: String
-    public var path: String
-    public var duration: Double
-    public var sampleRate: Int
-    public var channels: Int
-    public var container: String
-    public var encoding: String
-    public var speaker: String?
-    /// Other metadata, as a JSON object.
-    public var metadata: String = "{}"
-    public var segmenter: String
+    public var facts: RecordingFacts
     /// Segments as (start, end, speech start, speech end), seconds.
     public var segments: [(start: Double, end: Double, speechStart: Double, speechEnd: Double)]
     /// Transcription tasks to create per segment, in this language: (language, count).
@@ -42,16 +41,15 @@ public struct NewRecording: Sendable {
         sha256: String, path: String, duration: Double, sampleRate: Int, channels: Int, container: String, encoding: String,
         speaker: String? = nil, segmenter: String, segments: [(start: Double, end: Double, speechStart: Double, speechEnd: Double)]
     ) {
-        self.sha256 = sha256
-        self.path = path
-        self.duration = duration
-        self.sampleRate = sampleRate
-        self.channels = channels
-        self.container = container
-        self.encoding = encoding
-        self.speaker = speaker
-        self.segmenter = segmenter
+        facts = RecordingFacts(
+            sha256: sha256, path: path, duration: duration, sampleRate: sampleRate, channels: channels,
+            container: container, encoding: encoding, speaker: speaker, segmenter: segmenter)
         self.segments = segments
+    }
+
+    public subscript<T>(dynamicMember field: WritableKeyPath<RecordingFacts, T>) -> T {
+        get { facts[keyPath: field] }
+        set { facts[keyPath: field] = newValue }
     }
 }
 
@@ -181,11 +179,11 @@ public struct ProjectStore: Sendable {
     }
 
     static func recording(_ row: SQLRow) -> RecordingRecord {
-        RecordingRecord(
-            id: row["id"].int ?? 0, sha256: row["sha256"].string ?? "", path: row["path"].string ?? "",
+        RecordingRecord(id: row["id"].int ?? 0, facts: RecordingFacts(
+            sha256: row["sha256"].string ?? "", path: row["path"].string ?? "",
             duration: row["duration"].double ?? 0, sampleRate: Int(row["sample_rate"].int ?? 0),
             channels: Int(row["channels"].int ?? 0), container: row["container"].string ?? "",
             encoding: row["encoding"].string ?? "", speaker: row["speaker"].string, metadata: row["metadata"].string ?? "{}",
-            segmenter: row["segmenter"].string ?? "")
+            segmenter: row["segmenter"].string ?? ""))
     }
 }
