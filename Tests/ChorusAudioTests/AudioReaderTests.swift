@@ -59,10 +59,11 @@ struct LosslessCase: CustomTestStringConvertible, Sendable {
         (.mp3, 8_000), (.mp3, 16_000), (.mp3, 44_100), (.mp3, 48_000),
     ])
     func lossyRoundTrip(type: AudioFileType, rate: Int) throws {
-        guard AudioWriter.canWrite(type: type, encoding: .codec, sampleRate: rate, channels: 2) else {
-            // libsndfile builds without an encoder for this codec can still read it; nothing to write here.
-            return
-        }
+        let writable = AudioWriter.canWrite(type: type, encoding: .codec, sampleRate: rate, channels: 2)
+        // MP3 is read "where the installed libsndfile reads it": a build without an MP3 encoder
+        // leaves nothing to write here. Vorbis and Opus are always in Debian's libsndfile.
+        guard writable || type != .mp3 else { return }
+        #expect(writable, "this libsndfile cannot write \(type.rawValue) at \(rate) Hz")
         let dir = try Fixtures.scratch()
         for channels in [1, 2] {
             let written = Self.signal(rate: rate, channels: channels, seconds: 2)
