@@ -33,8 +33,16 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // ALSA's libasound, from Debian's libasound2-dev: playback. Only ChorusPlayback imports it.
+        .systemLibrary(
+            name: "CALSA",
+            pkgConfig: "alsa",
+            providers: [.apt(["libasound2-dev"])]
+        ),
         // Reading and writing audio; the only module that touches C.
         .target(name: "ChorusAudio", dependencies: ["CSndFile"]),
+        // Playing clips: ALSA or an external player or nothing, pitch-keeping speed change, on its own thread.
+        .target(name: "ChorusPlayback", dependencies: ["ChorusAudio", "CALSA"]),
         // Silence segmentation on plain sample buffers; pure, no I/O.
         .target(
             name: "ChorusSegmentation",
@@ -59,6 +67,9 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // The full-screen annotation loop: raw terminal, line editor, screens, keys; plays
+        // through ChorusPlayback and works through the store's work queue.
+        .target(name: "ChorusTerminal", dependencies: ["ChorusAudio", "ChorusPlayback", "ChorusStore"]),
         // The subcommands. Each run() parses, calls library modules, prints.
         .target(
             name: "ChorusCLI",
@@ -67,6 +78,8 @@ let package = Package(
                 "ChorusSegmentation",
                 "ChorusIngest",
                 "ChorusStore",
+                "ChorusPlayback",
+                "ChorusTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -80,6 +93,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["ChorusAudio", "ChorusStore"], path: "Tests/TestSupport"),
         .testTarget(name: "ChorusAudioTests", dependencies: ["ChorusAudio", "TestSupport"]),
         .testTarget(name: "ChorusSegmentationTests", dependencies: ["ChorusSegmentation", "ChorusAudio", "TestSupport"]),
+        .testTarget(name: "ChorusPlaybackTests", dependencies: ["ChorusPlayback", "TestSupport"]),
+        .testTarget(name: "ChorusTerminalTests", dependencies: ["ChorusTerminal", "TestSupport"]),
         .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "TestSupport"]),
         .testTarget(name: "ChorusIngestTests", dependencies: ["ChorusIngest", "ChorusStore", "TestSupport"]),
         .testTarget(name: "ChorusCLITests", dependencies: ["ChorusCLI", "ChorusStore", "TestSupport"], exclude: ["Golden"]),

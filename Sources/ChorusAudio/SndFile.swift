@@ -92,6 +92,17 @@ public final class AudioReader {
         return got
     }
 
+    /// Moves to `frame` from the start (`sf_seek` with `SEEK_SET`); the next read starts there.
+    /// - Throws: ``AudioError`` `.decode` when the file cannot seek there.
+    public func seek(toFrame frame: Int64) throws {
+        guard let handle else { return }
+        if sf_seek(handle, sf_count_t(frame), SEEK_SET) < 0 {
+            let cause = sndMessage(sf_strerror(handle))
+            throw AudioError(code: .decode, path: path, message: "cannot seek to \(info.timestamp(frame)) (libsndfile: \(cause))", cause: cause)
+        }
+        framesRead = frame
+    }
+
     /// libsndfile's log for this file (`SFC_GET_LOG_INFO`): header warnings such as a data
     /// length that runs past the end of the file.
     public var log: String {

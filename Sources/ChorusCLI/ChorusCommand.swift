@@ -15,7 +15,10 @@ public struct ChorusCommand: ParsableCommand {
             Every command has --help with examples.
             """,
         version: "0.1.0",
-        subcommands: [InitCommand.self, SegmentCommand.self, AnnotatorsCommand.self, TasksCommand.self, AnnotationsCommand.self, StatusCommand.self]
+        subcommands: [
+            InitCommand.self, SegmentCommand.self, AnnotatorsCommand.self, TranscribeCommand.self, TranslateCommand.self, ReviewCommand.self,
+            TasksCommand.self, AnnotationsCommand.self, StatusCommand.self,
+        ]
     )
 
     public init() {}

@@ -105,11 +105,7 @@ extension WorkQueue {
                 if let system = item.machineDraft {
                     let segment = try findSegment(item, c, fail)
                     let language = item.language ?? config.sourceLanguage.value
-                    let key: [SQLValue] = [.integer(segment), .text(item.kind.rawValue), .text(language)]
-                    try c.execute("DELETE FROM machine_drafts WHERE segment_id = ? AND kind = ? AND language = ?", key)
-                    try c.execute(
-                        "INSERT INTO machine_drafts (segment_id, kind, language, text, source, added_at) VALUES (?, ?, ?, ?, ?, ?)",
-                        key + [.text(item.text.precomposedStringWithCanonicalMapping), .text(system), .real(now.timeIntervalSince1970)])
+                    try Self.storeMachineDraft(segment: segment, kind: item.kind, language: language, text: item.text, source: system, now: now, c)
                     continue
                 }
                 let me: Annotator

@@ -138,6 +138,10 @@ public enum Migrations {
             )
             """,
         ]),
+        // The annotation loop: active working time carried with a draft across restarts.
+        (3, [
+            "ALTER TABLE drafts ADD COLUMN active_seconds {real}",
+        ]),
     ]
 
     /// The newest schema version this build knows.

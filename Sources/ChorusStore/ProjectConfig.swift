@@ -19,6 +19,19 @@ public struct ProjectConfig: Sendable, Equatable {
     public var leaseMinutes: Double = 15
     /// Non-speech tags transcribers may type; checked when a transcript is submitted.
     public var tags: [String] = ["[noise]", "[laugh]", "[cough]", "[breath]", "[music]", "[unintelligible]", "[foreign]"]
+    /// Seconds playback backs up when resumed after a pause, so the last words are heard again (0 to 5).
+    public var rewindOnResume: Double = 2
+    /// Pause the audio while the annotator types, resuming a second after they stop.
+    public var pauseWhileTyping = false
+    /// An external player for machines where ALSA does not reach the speakers; reads raw 32-bit
+    /// float samples on standard input, with `{rate}` and `{channels}` filled in. Empty: ALSA.
+    public var player = ""
+    /// A command that writes a machine draft (an ASR or MT system's output) to standard output;
+    /// `{audio}` is a WAV of the clip, `{text}` the source text, `{lang}` the language. Empty: none.
+    public var draftCommand = ""
+    /// Key bindings that differ from the defaults: action name to key names, such as
+    /// `replay: [tab, ctrl-space]`.
+    public var keys: [String: [String]] = [:]
 
     /// The file name of the config inside a project folder.
     public static let fileName = "chorus.yaml"
@@ -41,12 +54,26 @@ public struct ProjectConfig: Sendable, Equatable {
         for tag in tags where !(tag.hasPrefix("[") && tag.hasSuffix("]") && tag.count > 2) {
             return "tags must look like [noise]; '\(tag)' does not"
         }
+        if !(rewindOnResume >= 0 && rewindOnResume <= 5) { return "rewind_on_resume must be between 0 and 5 seconds" }
+        if !player.isEmpty && player.trimmingCharacters(in: .whitespaces).isEmpty { return "player must be a command or empty" }
+        return nil
+    }
+
+    /// The first word in `text` that looks like a non-speech tag (`[...]`) but is not in ``tags``.
+    public func unknownTag(in text: String) -> String? {
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "[") {
+            guard let close = rest[open...].firstIndex(of: "]") else { return String(rest[open...]) }
+            let tag = String(rest[open...close])
+            if !tags.contains(tag) { return tag }
+            rest = rest[rest.index(after: close)...]
+        }
         return nil
     }
 
     // MARK: The file
 
-    private static let keys = ["source_language", "target_languages", "database", "redundancy", "translation_redundancy", "lease_minutes", "tags"]
+    private static let keys = ["source_language", "target_languages", "database", "redundancy", "translation_redundancy", "lease_minutes", "tags", "rewind_on_resume", "pause_while_typing", "player", "draft_command", "keys"]
 
     /// The config as a commented YAML document.
     public var yaml: String {
@@ -75,6 +102,22 @@ public struct ProjectConfig: Sendable, Equatable {
 
             # Non-speech tags transcribers may type.
             tags: \(list(tags))
+
+            # The annotation loop (chorus transcribe, translate, review).
+            # Seconds playback backs up when resumed after a pause (0 to 5).
+            rewind_on_resume: \(rewindOnResume == rewindOnResume.rounded() ? String(Int(rewindOnResume)) : String(rewindOnResume))
+            # Pause the audio while typing; it resumes a second after the last key.
+            pause_while_typing: \(pauseWhileTyping)
+            # An external player instead of ALSA, reading raw float samples on standard input:
+            # "pacat --raw --format=float32le --rate={rate} --channels={channels}"
+            player: "\(player)"
+            # A machine draft to start from: {audio} is a WAV of the clip, {text} the source text,
+            # {lang} the language; its standard output pre-fills the editor. Example:
+            # "whisper-cli -m ggml-base.bin -l {lang} -nt -np -f {audio}"
+            draft_command: "\(draftCommand)"
+            # Keys that differ from the defaults (see the README), for example:
+            # keys: {replay: [tab, ctrl-space], pause: [ctrl-p, escape]}
+            keys: {\(keys.keys.sorted().map { "\($0): \(list(keys[$0] ?? []))" }.joined(separator: ", "))}
 
             """
     }
@@ -130,6 +173,28 @@ public struct ProjectConfig: Sendable, Equatable {
         if let v = map["tags"] {
             guard let xs = v as? [String] else { throw fail("tags must be a list of text, like [\"[noise]\"]") }
             config.tags = xs
+        }
+        if let v = map["rewind_on_resume"] {
+            guard let n = (v as? Double) ?? (v as? Int).map(Double.init) else { throw fail("rewind_on_resume must be a number of seconds") }
+            config.rewindOnResume = n
+        }
+        if let v = map["pause_while_typing"] {
+            guard let b = v as? Bool else { throw fail("pause_while_typing must be true or false") }
+            config.pauseWhileTyping = b
+        }
+        if let v = try string("player") { config.player = v }
+        if let v = try string("draft_command") { config.draftCommand = v }
+        if let v = map["keys"] {
+            guard let m = v as? [String: Any] else { throw fail("keys must map actions to keys, like {replay: [tab, ctrl-space]}") }
+            for (action, value) in m {
+                if let one = value as? String {
+                    config.keys[action] = [one]
+                } else if let many = value as? [String] {
+                    config.keys[action] = many
+                } else {
+                    throw fail("keys.\(action) must be a key name or a list of them")
+                }
+            }
         }
         if let problem = config.problem() { throw fail(problem) }
         return config

@@ -27,14 +27,19 @@ public struct ClaimedTask: Sendable, Equatable, Codable {
     public var contentWarning: Bool
     /// What this person had typed before, if anything.
     public var draft: String?
+    /// Active seconds already spent on the draft in earlier sittings.
+    public var draftActiveSeconds: Double?
     /// A machine's text to start from (an ASR or MT system's output), if one was imported.
     public var machineDraft: String?
     /// For translation and review: the text to translate or the transcripts to reconcile.
     public var sourceTexts: [String]
+    /// The settled transcript of the segment before this one in the recording, for context.
+    public var context: String?
 
     enum CodingKeys: String, CodingKey {
         case taskID = "task_id", kind, language, segmentID = "segment_id", recording, start, end
-        case leaseExpires = "lease_expires", contentWarning = "content_warning", draft, machineDraft = "machine_draft", sourceTexts = "source_texts"
+        case leaseExpires = "lease_expires", contentWarning = "content_warning", draft, draftActiveSeconds = "draft_active_seconds"
+        case machineDraft = "machine_draft", sourceTexts = "source_texts", context
     }
 }
 
@@ -66,12 +71,12 @@ public struct WorkQueue: Sendable {
     /// Leases the next task `name` can do: one whose language they work in, on a segment they
     /// have not annotated, held or skipped for that kind; segments already started first.
     /// - Throws: ``ProjectError`` `.notFound` for an unknown annotator, `.nothingToDo` when no task fits.
-    public func claim(as name: String, kind: TaskKind? = nil, now: Date = Date()) throws -> ClaimedTask {
+    public func claim(as name: String, kind: TaskKind? = nil, language: String? = nil, now: Date = Date()) throws -> ClaimedTask {
         try database.write { c in
             let me = try ProjectStore.annotator(named: name, c)
             let t = now.timeIntervalSince1970
             try c.execute("UPDATE tasks SET state = 'open', annotator_id = NULL, lease_expires = NULL WHERE state = 'leased' AND lease_expires <= ?", [.real(t)])
-            let pairs = allowed(for: me, kind: kind)
+            let pairs = allowed(for: me, kind: kind, language: language)
             guard !pairs.isEmpty else { throw nothing(me) }
             // One index walk per (kind, language), in priority order, each stopping at the first
             // task this person may take: started segments first, then import order.
@@ -108,7 +113,7 @@ public struct WorkQueue: Sendable {
 
     /// The (kind, language) pairs this person may do, in the order they are offered: reviews,
     /// then translations, then transcriptions, so work nearer the end is finished first.
-    private func allowed(for me: Annotator, kind: TaskKind?) -> [(TaskKind, String)] {
+    func allowed(for me: Annotator, kind: TaskKind?, language: String? = nil) -> [(TaskKind, String)] {
         let speaks = Set(me.languages.map(\.language))
         let source = config.sourceLanguage
         guard speaks.contains(source.language) else { return [] }
@@ -117,18 +122,18 @@ public struct WorkQueue: Sendable {
         for language in [source.value] + targets { pairs.append((.review, language)) }
         for language in targets { pairs.append((.translate, language)) }
         pairs.append((.transcribe, source.value))
-        return pairs.filter { kind == nil || $0.0 == kind }
+        return pairs.filter { (kind == nil || $0.0 == kind) && (language == nil || $0.1 == language) }
     }
 
-    private func nothing(_ me: Annotator) -> ProjectError {
+    func nothing(_ me: Annotator) -> ProjectError {
         ProjectError(code: .nothingToDo, message: "no task for \(me.name) right now (languages: \(me.languages.map(\.value).joined(separator: ", ")))")
     }
 
-    private func describe(taskID: Int64, segmentID: Int64, kind k: TaskKind, language: String, me: Annotator, expires: Double, _ c: SQLConnection) throws -> ClaimedTask {
+    func describe(taskID: Int64, segmentID: Int64, kind k: TaskKind, language: String, me: Annotator, expires: Double, _ c: SQLConnection) throws -> ClaimedTask {
         guard let s = try c.query(
             "SELECT s.start, s.\"end\", s.content_warning, r.path FROM segments s JOIN recordings r ON r.id = s.recording_id WHERE s.id = ?",
             [.integer(segmentID)]).first else { throw ProjectError(code: .notFound, message: "segment \(segmentID) is missing") }
-        let draft = try c.query("SELECT text FROM drafts WHERE task_id = ? AND annotator_id = ?", [.integer(taskID), .integer(me.id)]).first?["text"].string
+        let draftRow = try c.query("SELECT text, active_seconds FROM drafts WHERE task_id = ? AND annotator_id = ?", [.integer(taskID), .integer(me.id)]).first
         var sources: [String] = []
         if k == .translate {
             sources = try c.query("SELECT text FROM settled WHERE segment_id = ? AND language = ?", [.integer(segmentID), .text(config.sourceLanguage.value)]).compactMap { $0["text"].string }
@@ -144,7 +149,8 @@ public struct WorkQueue: Sendable {
         return ClaimedTask(
             taskID: taskID, kind: k, language: language, segmentID: segmentID, recording: s["path"].string ?? "",
             start: s["start"].double ?? 0, end: s["end"].double ?? 0, leaseExpires: expires,
-            contentWarning: (s["content_warning"].int ?? 0) != 0, draft: draft, machineDraft: machine, sourceTexts: sources)
+            contentWarning: (s["content_warning"].int ?? 0) != 0, draft: draftRow?["text"].string, draftActiveSeconds: draftRow?["active_seconds"].double,
+            machineDraft: machine, sourceTexts: sources, context: try context(before: segmentID, c))
     }
 
     // MARK: While working
@@ -163,14 +169,14 @@ public struct WorkQueue: Sendable {
     }
 
     /// Saves what `name` has typed so far; kept until they submit, whatever happens to the lease.
-    public func saveDraft(task: Int64, as name: String, text: String, now: Date = Date()) throws {
+    public func saveDraft(task: Int64, as name: String, text: String, activeSeconds: Double? = nil, now: Date = Date()) throws {
         try database.write { c in
             let me = try ProjectStore.annotator(named: name, c)
             _ = try taskRow(task, c)
             guard try heldEver(task, me, c) else { throw notYours(task, me) }
             try c.execute("DELETE FROM drafts WHERE task_id = ? AND annotator_id = ?", [.integer(task), .integer(me.id)])
-            try c.execute("INSERT INTO drafts (task_id, annotator_id, text, saved_at) VALUES (?, ?, ?, ?)",
-                          [.integer(task), .integer(me.id), .text(text), .real(now.timeIntervalSince1970)])
+            try c.execute("INSERT INTO drafts (task_id, annotator_id, text, saved_at, active_seconds) VALUES (?, ?, ?, ?, ?)",
+                          [.integer(task), .integer(me.id), .text(text), .real(now.timeIntervalSince1970), activeSeconds.map(SQLValue.real) ?? .null])
         }
     }
 
@@ -180,10 +186,14 @@ public struct WorkQueue: Sendable {
     /// else took, it counts and completes the task; if someone else has the task by now it is
     /// kept as an extra annotation. Completing the last transcript of a segment settles it when
     /// the transcripts agree (creating its translation tasks) or opens a review task.
-    /// - Throws: ``ProjectError`` `.invalidInput` for empty text, `.notYours` for a task this person never held.
+    /// - Throws: ``ProjectError`` `.invalidInput` for empty text or a non-speech tag the project
+    ///   does not list, `.notYours` for a task this person never held.
     public func submit(task: Int64, as name: String, text: String, activeSeconds: Double? = nil, fromMachineDraft: Bool = false, now: Date = Date()) throws -> Submission {
         let clean = text.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !clean.isEmpty else { throw ProjectError(code: .invalidInput, message: "the text for task \(task) is empty") }
+        if let tag = config.unknownTag(in: clean) {
+            throw ProjectError(code: .invalidInput, message: "\(tag) is not one of this project's tags (\(config.tags.joined(separator: " ")))")
+        }
         return try database.write { c in
             let me = try ProjectStore.annotator(named: name, c)
             let row = try taskRow(task, c)

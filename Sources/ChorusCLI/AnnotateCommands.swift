@@ -1,0 +1,151 @@
+import ArgumentParser
+import ChorusPlayback
+import ChorusStore
+import ChorusTerminal
+import Foundation
+
+/// The options every annotation loop shares.
+struct SessionArguments: ParsableArguments {
+    @Option(name: .customLong("as"), help: ArgumentHelp("The annotator (see `chorus annotators list`).", valueName: "name"))
+    var annotator: String
+
+    @OptionGroup var projectOptions: ProjectOptions
+
+    @Option(help: ArgumentHelp(
+        "Where the sound goes: auto (ALSA's default device, or silence with a note on screen when there is none), alsa, player (the project's or --player command) or none.",
+        valueName: "how"))
+    var audio: AudioOutput = .auto
+
+    @Option(help: ArgumentHelp("The ALSA device for --audio alsa.", valueName: "device"))
+    var device: String = "default"
+
+    @Option(help: ArgumentHelp(
+        "An external player reading raw 32-bit float samples on standard input, with {rate} and {channels} filled in; overrides the project's player setting.",
+        valueName: "command"))
+    var player: String?
+
+    @Option(help: ArgumentHelp(
+        "Run this command on each clip ahead of time and start from its output; {audio} is a WAV of the clip, {text} the source text, {lang} the language. Overrides the project's draft_command.",
+        valueName: "command"))
+    var draftCommand: String?
+
+    @Option(help: ArgumentHelp("Append a JSON line per submission with the store time and the delay from Enter to the next clip's audio.", valueName: "file"))
+    var timingLog: String?
+
+    enum AudioOutput: String, ExpressibleByArgument, CaseIterable {
+        case auto, alsa, player, none
+    }
+
+    func run(kind: TaskKind, language: String? = nil) throws {
+        let project = try projectOptions.open()
+        if ProcessInfo.processInfo.environment["TERM"] == "dumb" {
+            throw CLIError("this screen needs a terminal that can move the cursor (TERM is 'dumb')")
+        }
+        let command = player ?? project.config.player
+        let sink: SinkChoice
+        switch audio {
+        case .auto: sink = player != nil || !project.config.player.isEmpty ? .command(command) : .automatic
+        case .alsa: sink = .alsa(device)
+        case .player:
+            guard !command.isEmpty else { throw CLIError("--audio player needs --player COMMAND or a player setting in chorus.yaml") }
+            sink = .command(command)
+        case .none: sink = .null
+        }
+        let drafts = draftCommand ?? (project.config.draftCommand.isEmpty ? nil : project.config.draftCommand)
+        let options = SessionOptions(
+            annotator: annotator, kind: kind, language: language, sink: sink, draftCommand: drafts, timingLog: timingLog,
+            colour: ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+        let summary: SessionSummary
+        do {
+            _ = try cli { try project.store.annotator(named: annotator) }
+            let session = try AnnotationSession(project: project, options: options)
+            summary = try cli { try session.run() }
+        } catch let error as TerminalError {
+            throw CLIError(error.description)
+        }
+        guard !summary.hungUp else { return }
+        var line = "\(summary.submitted) submitted, \(summary.skipped) skipped, \(clock(summary.activeSeconds)) active."
+        if let kept = summary.keptTask {
+            line += " Task \(kept) is kept for you with your draft; it comes back when you start again."
+        }
+        print(line)
+    }
+
+    private func clock(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+    }
+}
+
+struct TranscribeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "transcribe",
+        abstract: "Transcribe segments in the terminal: the audio plays, you type, Enter submits and the next one plays.",
+        discussion: """
+            Keyboard only. Tab or Ctrl-Space replays, Ctrl-P (or Escape) pauses and resumes
+            (backing up rewind_on_resume seconds), Ctrl-Left/Right seek 2 s, Ctrl-Up/Down
+            change the speed (0.5× to 1.5×, pitch kept), Ctrl-L marks a loop, Ctrl-T inserts a
+            tag, Ctrl-S skips with a reason, Ctrl-Z undoes, F10 lists every key, Ctrl-Q quits.
+            Keys can be changed under keys: in chorus.yaml.
+
+            What you type is saved as a draft while you type; quitting, a closed terminal or
+            a crash brings the same draft back next time.
+
+            Examples:
+            $ chorus transcribe --as amina --project corpus
+            $ chorus transcribe --as amina --audio player --player 'pacat --raw --format=float32le --rate={rate} --channels={channels}'
+            $ chorus transcribe --as amina --draft-command 'whisper-cli -m ggml-base.bin -l {lang} -nt -np -f {audio}'
+            """)
+
+    @OptionGroup var session: SessionArguments
+
+    func run() throws { try session.run(kind: .transcribe) }
+}
+
+struct TranslateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "translate",
+        abstract: "Translate settled transcripts in the terminal, with the audio playing and the source text on screen.",
+        discussion: """
+            The same keys as chorus transcribe.
+
+            Examples:
+            $ chorus translate --as chausiku --to en --project corpus
+            $ chorus translate --as chausiku --to en --draft-command 'argos-translate --from {source_lang} --to {lang} {text}'
+            """)
+
+    @OptionGroup var session: SessionArguments
+
+    @Option(help: ArgumentHelp("The language to translate into: one of the project's target languages.", valueName: "lang"))
+    var to: String
+
+    func run() throws {
+        let project = try session.projectOptions.open()
+        guard let target = project.config.targetLanguages.first(where: { $0.value == to || $0.language == to }) else {
+            throw CLIError("--to \(to): the project translates into \(project.config.targetLanguages.map(\.value).joined(separator: ", ")), not \(to)")
+        }
+        try session.run(kind: .translate, language: target.value)
+    }
+}
+
+struct ReviewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "review",
+        abstract: "Settle segments whose transcripts (or translations) disagree: pick a version or write a merged one.",
+        discussion: """
+            The competing versions are shown side by side with the words that differ
+            highlighted, and the audio plays. Alt-1, Alt-2 ... copy a version into the editor;
+            edit it if needed and press Enter: that text is settled, marked "adjudicated".
+
+            Examples:
+            $ chorus review --as chausiku --project corpus
+            $ chorus review --as chausiku --language en
+            """)
+
+    @OptionGroup var session: SessionArguments
+
+    @Option(help: ArgumentHelp("Only reviews in this language.", valueName: "lang"))
+    var language: String?
+
+    func run() throws { try session.run(kind: .review, language: language) }
+}

@@ -1,0 +1,81 @@
+import CALSA
+import Foundation
+
+// Every snd_* call in Chorus lives in this file.
+
+/// Plays through ALSA's PCM interface (libasound), as 32-bit float interleaved frames; ALSA's
+/// plug layer converts rate and format for the device. Owns one `snd_pcm_t*`, closed in `deinit`.
+public final class ALSASink: AudioSink {
+    public let name: String
+    public let audible = true
+    private var pcm: OpaquePointer?
+    let channels: Int
+
+    /// Opens `device` (`snd_pcm_open`, then `snd_pcm_set_params` with 60 ms of latency).
+    /// - Throws: ``PlaybackError`` with ALSA's own text (`snd_strerror`) when there is no such
+    ///   device or it refuses the format.
+    public init(device: String = "default", rate: Int, channels: Int) throws {
+        chorus_alsa_quiet()
+        self.channels = channels
+        var handle: OpaquePointer?
+        var rc = snd_pcm_open(&handle, device, SND_PCM_STREAM_PLAYBACK, 0)
+        guard rc >= 0, let handle else { throw PlaybackError("ALSA '\(device)': \(Self.message(rc))") }
+        rc = snd_pcm_set_params(handle, SND_PCM_FORMAT_FLOAT_LE, SND_PCM_ACCESS_RW_INTERLEAVED, UInt32(channels), UInt32(rate), 1, 60_000)
+        guard rc >= 0 else {
+            snd_pcm_close(handle)
+            throw PlaybackError("ALSA device '\(device)' refuses \(channels) channels at \(rate) Hz: \(Self.message(rc))")
+        }
+        pcm = handle
+        name = "ALSA \(device)"
+    }
+
+    deinit {
+        if let pcm {
+            snd_pcm_drop(pcm)
+            snd_pcm_close(pcm)
+        }
+    }
+
+    /// `snd_pcm_writei`, recovering from an underrun (`snd_pcm_recover`).
+    public func write(_ samples: [Float]) throws {
+        guard let pcm else { return }
+        var offset = 0
+        let frames = samples.count / channels
+        while offset < frames {
+            let written = samples.withUnsafeBufferPointer { buffer in
+                snd_pcm_writei(pcm, buffer.baseAddress! + offset * channels, snd_pcm_uframes_t(frames - offset))
+            }
+            if written < 0 {
+                let rc = snd_pcm_recover(pcm, Int32(written), 1)
+                if rc < 0 { throw PlaybackError("ALSA playback failed: \(Self.message(rc))") }
+            } else {
+                offset += Int(written)
+            }
+        }
+    }
+
+    /// `snd_pcm_delay`: frames queued ahead of the speaker.
+    public var queuedFrames: Int {
+        guard let pcm else { return 0 }
+        var delay = snd_pcm_sframes_t(0)
+        return snd_pcm_delay(pcm, &delay) >= 0 ? max(0, Int(delay)) : 0
+    }
+
+    /// `snd_pcm_drop`, then `snd_pcm_prepare` so the next write plays at once.
+    public func drop() {
+        guard let pcm else { return }
+        snd_pcm_drop(pcm)
+        snd_pcm_prepare(pcm)
+    }
+
+    private static func message(_ rc: Int32) -> String {
+        guard let text = snd_strerror(rc) else { return "error \(rc)" }
+        return String(cString: text)
+    }
+}
+
+/// Why playback could not start or went on.
+public struct PlaybackError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

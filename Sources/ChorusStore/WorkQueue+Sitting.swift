@@ -1,0 +1,127 @@
+import Foundation
+
+/// How far one person has got, for the top line of the annotation screen.
+public struct Progress: Sendable, Equatable {
+    /// Tasks submitted since the given time (the start of their day).
+    public var done: Int
+    /// Active seconds recorded on those submissions.
+    public var activeSeconds: Double
+    /// Open tasks this person could be given now.
+    public var available: Int
+}
+
+/// A segment waiting for a machine draft, with what a draft command needs.
+public struct MachineDraftJob: Sendable, Equatable {
+    public var segmentID: Int64
+    public var kind: TaskKind
+    public var language: String
+    public var recording: String
+    public var start: Double
+    public var end: Double
+    /// For translation: the settled transcript to translate.
+    public var sourceText: String?
+
+    public init(segmentID: Int64, kind: TaskKind, language: String, recording: String, start: Double, end: Double, sourceText: String?) {
+        self.segmentID = segmentID
+        self.kind = kind
+        self.language = language
+        self.recording = recording
+        self.start = start
+        self.end = end
+        self.sourceText = sourceText
+    }
+}
+
+extension WorkQueue {
+    /// The task `name` still holds on a live lease (after a crash, a closed terminal or a quit
+    /// with a draft), with their draft; nil when they hold none. The lease is renewed.
+    public func resume(as name: String, kind: TaskKind? = nil, language: String? = nil, now: Date = Date()) throws -> ClaimedTask? {
+        try database.write { c in
+            let me = try ProjectStore.annotator(named: name, c)
+            let t = now.timeIntervalSince1970
+            let rows = try c.query(
+                "SELECT id, segment_id, kind, language FROM tasks WHERE state = 'leased' AND annotator_id = ? AND lease_expires > ? ORDER BY id",
+                [.integer(me.id), .real(t)])
+            guard let row = rows.first(where: { row in
+                (kind == nil || row["kind"].string == kind?.rawValue) && (language == nil || row["language"].string == language)
+            }), let id = row["id"].int, let segment = row["segment_id"].int,
+                let k = row["kind"].string.flatMap(TaskKind.init(rawValue:)), let lang = row["language"].string else { return nil }
+            let expires = t + leaseSeconds
+            try c.execute("UPDATE tasks SET lease_expires = ? WHERE id = ?", [.real(expires), .integer(id)])
+            try c.execute("UPDATE leases SET expires = ? WHERE task_id = ? AND annotator_id = ? AND expires < ?", [.real(expires), .integer(id), .integer(me.id), .real(expires)])
+            return try describe(taskID: id, segmentID: segment, kind: k, language: lang, me: me, expires: expires, c)
+        }
+    }
+
+    /// Submissions and active time of `name` since `since`, and how many open tasks of
+    /// `kind` (and `language`) they could take now.
+    public func progress(of name: String, since: Date, kind: TaskKind? = nil, language: String? = nil) throws -> Progress {
+        try database.read { c in
+            let me = try ProjectStore.annotator(named: name, c)
+            let row = try c.query(
+                "SELECT COUNT(*) AS n, SUM(active_seconds) AS s FROM annotations WHERE annotator_id = ? AND submitted_at >= ? AND source = 'chorus'",
+                [.integer(me.id), .real(since.timeIntervalSince1970)]).first
+            var available = 0
+            for (k, lang) in allowed(for: me, kind: kind, language: language) {
+                let mine: [SQLValue] = [.text(k.rawValue), .text(lang), .integer(me.id), .integer(me.id), .integer(me.id)]
+                available += Int(try c.query(
+                    """
+                    SELECT COUNT(DISTINCT t.segment_id) AS n FROM tasks t
+                    WHERE t.state = 'open' AND t.kind = ? AND t.language = ?
+                      AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.segment_id = t.segment_id AND a.kind = t.kind AND a.language = t.language AND a.annotator_id = ?)
+                      AND NOT EXISTS (SELECT 1 FROM skips k WHERE k.segment_id = t.segment_id AND k.annotator_id = ? AND k.kind = t.kind)
+                      AND NOT EXISTS (SELECT 1 FROM tasks o WHERE o.segment_id = t.segment_id AND o.kind = t.kind AND o.language = t.language AND o.annotator_id = ?)
+                    """, mine).first?["n"].int ?? 0)
+            }
+            return Progress(done: Int(row?["n"].int ?? 0), activeSeconds: row?["s"].double ?? 0, available: available)
+        }
+    }
+
+    /// Segments with open tasks of `kind` in `language` and no machine draft yet, in the order
+    /// they will be handed out: the work a draft command should do next.
+    public func machineDraftJobs(kind: TaskKind, language: String, limit: Int) throws -> [MachineDraftJob] {
+        try database.read { c in
+            try c.query(
+                """
+                SELECT s.id, s.start, s."end", r.path FROM tasks t
+                JOIN segments s ON s.id = t.segment_id JOIN recordings r ON r.id = s.recording_id
+                WHERE t.state = 'open' AND t.kind = ? AND t.language = ?
+                  AND NOT EXISTS (SELECT 1 FROM machine_drafts m WHERE m.segment_id = t.segment_id AND m.kind = t.kind AND m.language = t.language)
+                GROUP BY s.id, s.start, s."end", r.path ORDER BY MAX(t.segment_started) DESC, s.id LIMIT ?
+                """, [.text(kind.rawValue), .text(language), .integer(Int64(limit))]
+            ).map { row in
+                let segment = row["id"].int ?? 0
+                let source = kind == .translate
+                    ? try c.query("SELECT text FROM settled WHERE segment_id = ? AND language = ?", [.integer(segment), .text(config.sourceLanguage.value)]).first?["text"].string
+                    : nil
+                return MachineDraftJob(
+                    segmentID: segment, kind: kind, language: language, recording: row["path"].string ?? "",
+                    start: row["start"].double ?? 0, end: row["end"].double ?? 0, sourceText: source)
+            }
+        }
+    }
+
+    /// Stores a machine's text for a segment, replacing any earlier one; `source` names the
+    /// system (the command, or the imported file's `machine_draft` field).
+    public func addMachineDraft(segment: Int64, kind: TaskKind, language: String, text: String, source: String, now: Date = Date()) throws {
+        try database.write { c in try Self.storeMachineDraft(segment: segment, kind: kind, language: language, text: text, source: source, now: now, c) }
+    }
+
+    static func storeMachineDraft(segment: Int64, kind: TaskKind, language: String, text: String, source: String, now: Date, _ c: SQLConnection) throws {
+        let key: [SQLValue] = [.integer(segment), .text(kind.rawValue), .text(language)]
+        try c.execute("DELETE FROM machine_drafts WHERE segment_id = ? AND kind = ? AND language = ?", key)
+        try c.execute(
+            "INSERT INTO machine_drafts (segment_id, kind, language, text, source, added_at) VALUES (?, ?, ?, ?, ?, ?)",
+            key + [.text(text.precomposedStringWithCanonicalMapping), .text(source), .real(now.timeIntervalSince1970)])
+    }
+
+    /// The settled source transcript of the segment just before `segment` in its recording.
+    func context(before segment: Int64, _ c: SQLConnection) throws -> String? {
+        try c.query(
+            """
+            SELECT st.text FROM segments s JOIN segments p ON p.recording_id = s.recording_id AND p.start < s.start
+            JOIN settled st ON st.segment_id = p.id AND st.language = ?
+            WHERE s.id = ? ORDER BY p.start DESC LIMIT 1
+            """, [.text(config.sourceLanguage.value), .integer(segment)]).first?["text"].string
+    }
+}

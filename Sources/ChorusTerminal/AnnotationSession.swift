@@ -1,0 +1,525 @@
+import ChorusPlayback
+import ChorusStore
+import Foundation
+
+/// How a sitting at the annotation loop is set up.
+public struct SessionOptions: Sendable {
+    public var annotator: String
+    public var kind: TaskKind
+    /// For translation and review: only this language.
+    public var language: String?
+    public var sink: SinkChoice
+    /// A machine-draft command (see ``MachineDrafter``); nil for none.
+    public var draftCommand: String?
+    /// A file to append one JSON line per submission to: how long the store took and how long
+    /// from Enter until the next segment's audio reached the sink.
+    public var timingLog: String?
+    public var colour: Bool
+
+    public init(annotator: String, kind: TaskKind, language: String? = nil, sink: SinkChoice = .automatic,
+                draftCommand: String? = nil, timingLog: String? = nil, colour: Bool = true) {
+        self.annotator = annotator
+        self.kind = kind
+        self.language = language
+        self.sink = sink
+        self.draftCommand = draftCommand
+        self.timingLog = timingLog
+        self.colour = colour
+    }
+}
+
+/// What a sitting did, for the line printed after the screen closes.
+public struct SessionSummary: Sendable, Equatable {
+    public var submitted = 0
+    public var skipped = 0
+    /// Active seconds on the tasks submitted in this sitting.
+    public var activeSeconds = 0.0
+    /// The task kept for this person with their draft, if they left one unfinished.
+    public var keptTask: Int64?
+    /// The terminal went away (SIGHUP or end of input): nothing more should be printed.
+    public var hungUp = false
+    /// The signal that ended the sitting, if one did.
+    public var signal: Int32?
+}
+
+/// The full-screen player-and-type loop: claims a task, plays its clip as soon as it is on
+/// screen, lets the person type, replay, slow down, skip or tag, and submits on Enter, then
+/// the next one. Keys are read on the main thread and never wait for audio (its own thread),
+/// clip decoding (a loader queue) or draft saving and lease renewal (a store queue).
+public final class AnnotationSession {
+    let project: Project
+    let options: SessionOptions
+    let work: WorkQueue
+    let keys: KeyMap
+    private let store = DispatchQueue(label: "chorus-store")
+    private let loader = DispatchQueue(label: "chorus-clip")
+    private let mailbox = Mailbox()
+
+    private var terminal: RawTerminal?
+    private let player: Player
+    private var drafter: MachineDrafter?
+    private var view: SessionView
+    private var clock = ActiveClock()
+    private var decoder = KeyDecoder()
+    private var summary = SessionSummary()
+    private var quitting = false
+    private var lastFrame = ""
+    private var size = (rows: 24, columns: 80)
+    private var peakClip: [Double] = []
+
+    // Draft saving, lease renewal and the rest of the timing.
+    private var dirty = false
+    private var touched = false
+    private var firstDirty = 0.0
+    private var lastKey = 0.0
+    private var lastRenew = 0.0
+    private var lastPoll = 0.0
+    private var pausedForTyping = false
+    private var helpReturn = SessionMode.working
+    private var enterAt: Double?
+    private var storeMilliseconds = 0.0
+
+    /// - Throws: ``TerminalError`` for key settings in chorus.yaml that cannot work.
+    public init(project: Project, options: SessionOptions) throws {
+        self.project = project
+        self.options = options
+        work = project.work
+        keys = try KeyMap(overrides: project.config.keys)
+        player = Player(sink: options.sink)
+        let language = options.language ?? (options.kind == .translate ? project.config.targetLanguages.first?.value : nil) ?? project.config.sourceLanguage.value
+        view = SessionView(annotator: options.annotator, kind: options.kind, language: language, keys: keys)
+        view.tags = project.config.tags
+        view.colour = options.colour
+    }
+
+    /// Takes over the terminal until the person quits, the terminal closes or a signal says stop.
+    /// - Throws: ``TerminalError`` when there is no terminal; store errors that stop the start.
+    public func run() throws -> SessionSummary {
+        let terminal = try RawTerminal()
+        self.terminal = terminal
+        defer {
+            player.shutdown()
+            drafter?.stop()
+            terminal.leave()
+        }
+        size = terminal.size
+        if let command = options.draftCommand, !command.isEmpty, options.kind != .review {
+            drafter = MachineDrafter(
+                command: command, work: work, kind: options.kind, language: view.language,
+                sourceLanguage: project.config.sourceLanguage.value)
+        }
+        try nextTask(first: true)
+        while !quitting {
+            let (bytes, signals, hungUp) = terminal.wait(timeout: decoder.hasPending ? 0.03 : 0.1)
+            for sig in signals {
+                switch sig {
+                case SIGWINCH: size = terminal.size; lastFrame = ""
+                case SIGCONT: terminal.reenter(); lastFrame = ""
+                default:
+                    summary.signal = sig
+                    quit(hungUp: sig == SIGHUP)
+                }
+            }
+            if hungUp { quit(hungUp: true) }
+            if quitting { break }
+            var events = decoder.feed(bytes)
+            if bytes.isEmpty && decoder.hasPending { events += decoder.flush() }
+            for event in events where !quitting { handle(event) }
+            if !quitting { tick() }
+            if !quitting { draw() }
+        }
+        return summary
+    }
+
+    // MARK: Tasks
+
+    private func nextTask(first: Bool = false) throws {
+        let now = Player.now()
+        let language = options.kind == .transcribe ? nil : view.language
+        let task: ClaimedTask?
+        do {
+            task = try store.sync {
+                if let held = try work.resume(as: options.annotator, kind: options.kind, language: language) { return held }
+                return try work.claim(as: options.annotator, kind: options.kind, language: language)
+            }
+        } catch let error as ProjectError where error.code == .nothingToDo {
+            task = nil
+        }
+        lastPoll = now
+        refreshProgress()
+        guard let task else {
+            view.task = nil
+            view.mode = .idle
+            player.load(nil)
+            return
+        }
+        view.task = task
+        view.editor = LineEditor(text: task.draft ?? task.machineDraft ?? "")
+        view.fromMachineDraft = task.machineDraft != nil && (task.draft == nil || task.draft == task.machineDraft)
+        clock = ActiveClock(carried: task.draftActiveSeconds ?? 0)
+        clock.event(at: now)
+        dirty = false
+        touched = task.draft != nil
+        lastRenew = now
+        pausedForTyping = false
+        if task.draft != nil && !first { view.message = "Your draft of this segment is back." }
+        if first && task.draft != nil { view.message = "Welcome back: your draft is as you left it." }
+        if task.contentWarning {
+            view.mode = .warning
+            player.load(nil)
+            peakClip = []
+        } else {
+            view.mode = .working
+            startAudio(task)
+        }
+        if task.machineDraft == nil && task.draft == nil { drafter?.prioritize(task) }
+    }
+
+    /// Decodes the clip on the loader queue and hands it to the player, which starts at once.
+    private func startAudio(_ task: ClaimedTask) {
+        let token = mailbox.nextClip()
+        peakClip = []
+        loader.async { [player, mailbox] in
+            do {
+                let clip = try AudioClip.load(path: task.recording, start: task.start, end: task.end)
+                guard mailbox.isCurrent(token) else { return }
+                player.load(clip)
+                mailbox.deliver(peaks: clip.peaks(columns: 1024), token: token)
+            } catch {
+                mailbox.post("cannot play this segment: \(error)")
+            }
+        }
+    }
+
+    private func refreshProgress() {
+        let since = Calendar.current.startOfDay(for: Date())
+        let language = options.kind == .transcribe ? nil : view.language
+        if let p = try? store.sync(execute: { try work.progress(of: options.annotator, since: since, kind: options.kind, language: language) }) {
+            view.doneToday = p.done
+            view.workedToday = p.activeSeconds
+            view.available = p.available
+        }
+    }
+
+    // MARK: Keys
+
+    private func handle(_ event: KeyEvent) {
+        lastKey = Player.now()
+        if view.mode == .working || view.mode == .warning { clock.event(at: lastKey) }
+        view.message = nil
+        view.messageIsError = false
+        if case .key(let key) = event, key == .ctrl("c") { quit(hungUp: false); return }
+        switch view.mode {
+        case .help:
+            view.mode = helpReturn
+        case .idle:
+            if case .key(let key) = event {
+                if keys.action(for: key) == .quit { quit(hungUp: false) }
+                if keys.action(for: key) == .help { showHelp() }
+            }
+        case .warning:
+            guard case .key(let key) = event else {
+                if case .text(let t) = event, t.lowercased() == "p" { skip(.distressing) }
+                return
+            }
+            if key.base == .enter, let task = view.task {
+                view.mode = .working
+                startAudio(task)
+            } else if keys.action(for: key) == .skip {
+                skip(.distressing)
+            } else if keys.action(for: key) == .quit {
+                quit(hungUp: false)
+            } else if keys.action(for: key) == .help {
+                showHelp()
+            }
+        case .skipMenu:
+            if case .text(let t) = event, let n = Int(t), (1...SkipReason.allCases.count).contains(n) {
+                skip(SkipReason.allCases[n - 1])
+            } else if case .key(let key) = event, key.base == .escape || keys.action(for: key) == .skip {
+                view.mode = .working
+            }
+        case .tagMenu:
+            if case .text(let t) = event, let n = Int(t), (1...min(9, view.tags.count)).contains(n) {
+                edit { $0.insert(($0.cursor > 0 && $0.characters[$0.cursor - 1] != " " ? " " : "") + view.tags[n - 1] + " ") }
+                view.mode = .working
+            } else if case .key(let key) = event, key.base == .escape || keys.action(for: key) == .tag {
+                view.mode = .working
+            }
+        case .working:
+            switch event {
+            case .text(let text):
+                edit { $0.insert(text.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ")) }
+                if project.config.pauseWhileTyping && player.status.playing {
+                    player.pause()
+                    pausedForTyping = true
+                }
+            case .key(let key):
+                if let action = keys.action(for: key) { perform(action) } else { editKey(key) }
+            }
+        }
+    }
+
+    private func perform(_ action: Action) {
+        let status = player.status
+        switch action {
+        case .submit: submit()
+        case .replay: player.replay()
+        case .pause:
+            pausedForTyping = false
+            player.toggle(rewind: project.config.rewindOnResume)
+        case .rewind: player.seek(by: -2)
+        case .forward: player.seek(by: 2)
+        case .slower: player.setSpeed(status.speed - 0.1)
+        case .faster: player.setSpeed(status.speed + 0.1)
+        case .loop: player.markLoop()
+        case .skip: view.mode = .skipMenu
+        case .tag: view.mode = view.tags.isEmpty ? .working : .tagMenu
+        case .undo: edit { $0.undo() }
+        case .redo: edit { $0.redo() }
+        case .help: showHelp()
+        case .quit: quit(hungUp: false)
+        }
+    }
+
+    private func showHelp() {
+        helpReturn = view.mode
+        view.mode = .help
+    }
+
+    private func editKey(_ key: Key) {
+        let width = max(2, size.columns - 2)
+        let word = key.alt || key.ctrl
+        switch key.base {
+        case .left: edit { word ? $0.moveWordLeft() : $0.moveLeft() }
+        case .right: edit { word ? $0.moveWordRight() : $0.moveRight() }
+        case .up: edit { $0.moveRows(-1, width: width) }
+        case .down: edit { $0.moveRows(1, width: width) }
+        case .home: edit { $0.moveHome() }
+        case .end: edit { $0.moveEnd() }
+        case .backspace: edit { word ? $0.deleteWordBackward() : $0.deleteBackward() }
+        case .delete: edit { word ? $0.deleteWordForward() : $0.deleteForward() }
+        case .character(let c) where key.ctrl:
+            switch c {
+            case "a": edit { $0.moveHome() }
+            case "e": edit { $0.moveEnd() }
+            case "b": edit { $0.moveLeft() }
+            case "f": edit { $0.moveRight() }
+            case "w": edit { $0.deleteWordBackward() }
+            case "k": edit { $0.deleteToEnd() }
+            case "u": edit { $0.deleteToStart() }
+            default: break
+            }
+        case .character(let c) where key.alt:
+            if let n = c.wholeNumberValue, n >= 1, let task = view.task, task.kind == .review, n <= task.sourceTexts.count {
+                edit { $0.replace(with: task.sourceTexts[n - 1]) }
+            } else if c == "b" {
+                edit { $0.moveWordLeft() }
+            } else if c == "f" {
+                edit { $0.moveWordRight() }
+            } else if c == "d" {
+                edit { $0.deleteWordForward() }
+            }
+        default: break
+        }
+    }
+
+    /// Applies an editor change; a change of text is a draft to save.
+    private func edit(_ change: (inout LineEditor) -> Void) {
+        let before = view.editor.text
+        change(&view.editor)
+        if view.editor.text != before {
+            if !dirty { firstDirty = Player.now() }
+            dirty = true
+            touched = true
+        }
+    }
+
+    // MARK: Submit, skip, quit
+
+    private func submit() {
+        guard let task = view.task else { return }
+        let text = view.editor.text
+        if text.trimmingCharacters(in: .whitespaces).isEmpty {
+            flash("Type the text first, or skip the segment with \(keys.name(of: .skip)).", error: true)
+            return
+        }
+        if let tag = project.config.unknownTag(in: text) {
+            flash("\(tag) is not one of this project's tags: \(project.config.tags.joined(separator: " ")) (\(keys.name(of: .tag)) inserts one)", error: true)
+            return
+        }
+        let now = Player.now()
+        clock.pause(at: now)
+        enterAt = now
+        do {
+            let result = try store.sync {
+                try work.submit(task: task.taskID, as: options.annotator, text: text, activeSeconds: clock.seconds, fromMachineDraft: view.fromMachineDraft)
+            }
+            storeMilliseconds = (Player.now() - now) * 1000
+            summary.submitted += 1
+            summary.activeSeconds += clock.seconds
+            try nextTask()
+            storeMilliseconds = (Player.now() - now) * 1000
+            if !result.counted {
+                flash("Saved. Your lease on the last segment had lapsed and someone else had it, so it is kept as an extra annotation.", error: false)
+            } else if result.settled != nil {
+                flash("Saved; that segment is now settled.", error: false)
+            } else {
+                flash("Saved.", error: false)
+            }
+        } catch {
+            clock.event(at: now)
+            enterAt = nil
+            flash("Not submitted, your text is still here: \(error)", error: true)
+        }
+    }
+
+    private func skip(_ reason: SkipReason) {
+        guard let task = view.task else { return }
+        do {
+            try store.sync { try work.skip(task: task.taskID, as: options.annotator, reason: reason) }
+            summary.skipped += 1
+            try nextTask()
+            flash("Skipped (\(SessionScreen.reasonLabel(reason).split(separator: "(").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? "")).", error: false)
+        } catch {
+            view.mode = .working
+            flash("Not skipped: \(error)", error: true)
+        }
+    }
+
+    /// Saves the draft (or gives an untouched task back) and ends the loop.
+    private func quit(hungUp: Bool) {
+        guard !quitting else { return }
+        quitting = true
+        summary.hungUp = hungUp
+        clock.pause(at: Player.now())
+        if let task = view.task {
+            let text = view.editor.text
+            let seconds = clock.seconds
+            do {
+                try store.sync {
+                    if text.trimmingCharacters(in: .whitespaces).isEmpty && !touched {
+                        try work.release(task: task.taskID, as: options.annotator)
+                    } else {
+                        try work.saveDraft(task: task.taskID, as: options.annotator, text: text, activeSeconds: seconds)
+                        summary.keptTask = task.taskID
+                    }
+                }
+            } catch {
+                // The lease lapsed and the task was given to someone else: the draft save
+                // still works through the lease history; anything else is reported by the caller.
+                summary.keptTask = nil
+            }
+        }
+    }
+
+    // MARK: The clock
+
+    private func tick() {
+        let now = Player.now()
+        let status = player.status
+        view.player = view.mode == .working ? status : nil
+        if view.mode == .working && status.playing { clock.event(at: now) }
+        if let peaks = mailbox.takePeaks() { peakClip = peaks }
+        if let message = mailbox.takeMessage() { flash(message, error: true) }
+        view.peaks = view.mode == .working ? Self.fold(peakClip, into: size.columns) : []
+        // Drafts: half a second after the last key, and never more than 1.5 s behind.
+        if dirty, let task = view.task, now - lastKey >= 0.5 || now - firstDirty >= 1.5 {
+            let text = view.editor.text, seconds = clock.seconds
+            dirty = false
+            store.async { [work, options, mailbox] in
+                do { try work.saveDraft(task: task.taskID, as: options.annotator, text: text, activeSeconds: seconds) } catch {
+                    mailbox.post("draft not saved: \(error)")
+                }
+            }
+        }
+        // The lease, renewed at a third of its time while the person is here.
+        if let task = view.task, now - lastRenew > project.config.leaseMinutes * 20 {
+            lastRenew = now
+            store.async { [work, options, mailbox] in
+                do { _ = try work.renew(task: task.taskID, as: options.annotator) } catch {
+                    mailbox.post("your lease on this segment lapsed; Enter still saves your text (\(error))")
+                }
+            }
+        }
+        if pausedForTyping && now - lastKey >= 1.0 {
+            pausedForTyping = false
+            player.resume(rewind: project.config.rewindOnResume)
+        }
+        if let drafter, let task = view.task, view.editor.isEmpty && !touched, let text = drafter.result(for: task.segmentID) {
+            view.editor.replace(with: text)
+            view.fromMachineDraft = true
+        }
+        if let error = drafter?.takeError() { flash(error, error: true) }
+        if let enter = enterAt {
+            if let started = status.startedAt, started > enter {
+                logTiming(enterToAudio: (started - enter) * 1000)
+                enterAt = nil
+            } else if view.mode != .working || now - enter > 5 {
+                enterAt = nil
+            }
+        }
+        if view.mode == .idle && now - lastPoll > 5 { try? nextTask() }
+    }
+
+    /// Peak levels folded into `columns` (the loudest of each group).
+    static func fold(_ peaks: [Double], into columns: Int) -> [Double] {
+        guard !peaks.isEmpty, columns > 0 else { return [] }
+        return (0..<columns).map { c in
+            let from = peaks.count * c / columns, to = max(from + 1, peaks.count * (c + 1) / columns)
+            return peaks[from..<min(to, peaks.count)].max() ?? -120
+        }
+    }
+
+    private func logTiming(enterToAudio: Double) {
+        guard let path = options.timingLog else { return }
+        let line = String(format: "{\"task\":%lld,\"store_ms\":%.2f,\"enter_to_audio_ms\":%.2f}\n", view.task?.taskID ?? 0, storeMilliseconds, enterToAudio)
+        if let handle = FileHandle(forWritingAtPath: path) ?? (FileManager.default.createFile(atPath: path, contents: nil) ? FileHandle(forWritingAtPath: path) : nil) {
+            handle.seekToEndOfFile()
+            handle.write(Data(line.utf8))
+            try? handle.close()
+        }
+    }
+
+    private func flash(_ text: String, error: Bool) {
+        view.message = text
+        view.messageIsError = error
+    }
+
+    // MARK: Drawing
+
+    private func draw() {
+        guard let terminal else { return }
+        let frame = SessionScreen.render(view, rows: size.rows, columns: size.columns)
+        var out = "\u{1B}[?25l\u{1B}[H"
+        for (i, line) in frame.lines.enumerated() {
+            out += line + "\u{1B}[K" + (i < frame.lines.count - 1 ? "\r\n" : "")
+        }
+        if let c = frame.cursor { out += "\u{1B}[\(c.row + 1);\(c.column + 1)H\u{1B}[?25h" }
+        guard out != lastFrame else { return }
+        lastFrame = out
+        if !terminal.write(out) { quit(hungUp: true) }
+    }
+}
+
+/// What background work hands back to the loop: the current clip's levels and messages.
+private final class Mailbox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var clipToken = 0
+    private var peaks: (token: Int, peaks: [Double])?
+    private var message: String?
+
+    /// A new clip is on its way; older loads are now stale.
+    func nextClip() -> Int { lock.withLock { clipToken += 1; return clipToken } }
+    func isCurrent(_ token: Int) -> Bool { lock.withLock { clipToken == token } }
+    func deliver(peaks: [Double], token: Int) { lock.withLock { self.peaks = (token, peaks) } }
+    func post(_ text: String) { lock.withLock { message = text } }
+
+    func takePeaks() -> [Double]? {
+        lock.withLock {
+            defer { peaks = nil }
+            return peaks.flatMap { $0.token == clipToken ? $0.peaks : nil }
+        }
+    }
+
+    func takeMessage() -> String? { lock.withLock { defer { message = nil }; return message } }
+}

@@ -1,0 +1,282 @@
+import ChorusPlayback
+import ChorusStore
+import Foundation
+
+/// What the annotation screen is showing.
+public enum SessionMode: Equatable, Sendable {
+    /// Typing; the audio plays.
+    case working
+    /// The segment carries a content warning: nothing plays until the person chooses to listen.
+    case warning
+    /// Choosing why to skip.
+    case skipMenu
+    /// Choosing a non-speech tag to insert.
+    case tagMenu
+    /// Every key, until any key is pressed.
+    case help
+    /// No task fits this person now; the queue is checked again every few seconds.
+    case idle
+}
+
+/// Everything the screen draws, gathered by the loop; ``SessionScreen/render(_:rows:columns:)`` is pure.
+struct SessionView {
+    var annotator: String
+    var kind: TaskKind
+    var language: String
+    var mode: SessionMode = .idle
+    var task: ClaimedTask?
+    var editor = LineEditor()
+    var player: PlayerStatus?
+    var peaks: [Double] = []
+    var doneToday = 0
+    var workedToday = 0.0
+    var available = 0
+    var message: String?
+    var messageIsError = false
+    var fromMachineDraft = false
+    var tags: [String] = []
+    var keys: KeyMap
+    var colour = true
+}
+
+/// Lays out the annotation screen as lines of text with ANSI styling, and where the cursor goes.
+enum SessionScreen {
+    struct Frame {
+        var lines: [String]
+        /// Zero-based row and column of the text cursor, or nil to hide it.
+        var cursor: (row: Int, column: Int)?
+    }
+
+    static func render(_ v: SessionView, rows: Int, columns: Int) -> Frame {
+        let width = max(20, columns)
+        var out: [String] = []
+        let style = Style(on: v.colour)
+        func line(_ s: String = "") { out.append(s) }
+        func rule() { line(style.dim(String(repeating: "─", count: width))) }
+
+        // Progress.
+        let title = "Chorus · \(v.kind.rawValue) \(v.language) · \(v.annotator)"
+        let progress = "done today \(v.doneToday) · worked \(clock(v.workedToday)) · \(v.available) left"
+        let gap = width - title.terminalWidth - progress.terminalWidth
+        line(gap >= 1 ? style.bold(title) + String(repeating: " ", count: gap) + progress : style.bold(title.fitted(to: width)))
+        rule()
+
+        var cursor: (row: Int, column: Int)?
+        switch v.mode {
+        case .idle:
+            line()
+            line("Nothing for you to do right now. The queue is checked again every few seconds.")
+            line("\(v.keys.name(of: .quit)) quits.")
+        case .help:
+            line(style.bold("Keys"))
+            for action in Action.allCases {
+                line("  " + (v.keys.keys[action] ?? []).map(\.description).joined(separator: ", ").padded(to: 26) + action.label)
+            }
+            line("  " + "Alt-1 … Alt-9".padded(to: 26) + "review: take version 1 … 9 into the editor")
+            line("  " + "←/→, Alt-←/→, Home/End".padded(to: 26) + "move by character, word, to either end")
+            line("  " + "↑/↓".padded(to: 26) + "move between wrapped lines")
+            line("  " + "Ctrl-W, Alt-Backspace".padded(to: 26) + "delete the word before the cursor")
+            line("  " + "Alt-D, Ctrl-Delete".padded(to: 26) + "delete the word after it")
+            line("  " + "Ctrl-K, Ctrl-U".padded(to: 26) + "delete to the end, to the start")
+            line("  " + "Ctrl-C".padded(to: 26) + "quit (your draft is kept)")
+            line()
+            line(style.dim("Any key returns."))
+        default:
+            guard let task = v.task else { break }
+            let range = "\(timestamp(task.start))–\(timestamp(task.end)) (\(String(format: "%.2f", task.end - task.start)) s)"
+            line("Segment \(task.segmentID) · \((task.recording as NSString).lastPathComponent) · \(range)".fitted(to: width))
+            if v.mode == .warning {
+                line()
+                line(style.warn(" Content warning ".padded(to: min(width, 18))))
+                line("Someone who worked on this segment marked it as distressing.".fitted(to: width))
+                line("Nothing has played. You can pass it without listening; passing is never held against you.".fitted(to: width))
+                line()
+                line("Enter: listen and work on it    \(v.keys.name(of: .skip)) or P: pass    \(v.keys.name(of: .quit)): quit".fitted(to: width))
+            } else {
+                line(waveform(v.peaks, status: v.player, width: width, style: style))
+                line(playerLine(v.player, keys: v.keys).fitted(to: width))
+                if let context = task.context { line(style.dim("Before: ") + context.fitted(to: width - 8)) }
+                if task.kind == .translate, let source = task.sourceTexts.first {
+                    for (i, row) in wrap(source, width: width - 9).enumerated() {
+                        line((i == 0 ? style.bold("Source: ") + " " : String(repeating: " ", count: 9)) + row)
+                    }
+                }
+                if task.kind == .review {
+                    out += versions(task.sourceTexts, width: width, style: style)
+                }
+                rule()
+                let heading: String
+                switch task.kind {
+                case .transcribe: heading = "Transcript (\(task.language))"
+                case .translate: heading = "Translation (\(task.language))"
+                case .review: heading = "Settled text (\(task.language)): Alt-1…Alt-\(max(1, task.sourceTexts.count)) takes a version; edit freely"
+                }
+                line(style.bold(heading.fitted(to: width)) + (v.fromMachineDraft ? style.dim("  started from a machine draft") : ""))
+                let layout = v.editor.layout(width: width - 2)
+                let top = out.count
+                for (i, r) in layout.rows.enumerated() {
+                    line((i == 0 ? "> " : "  ") + v.editor.characters[r])
+                }
+                cursor = (top + layout.cursorRow, 2 + layout.cursorColumn)
+                if v.mode == .skipMenu {
+                    line()
+                    line(style.bold("Skip this segment, because:") + " (never held against you)")
+                    for (i, reason) in SkipReason.allCases.enumerated() { line("  \(i + 1)  \(reasonLabel(reason))") }
+                    line(style.dim("  Escape: back to work"))
+                    cursor = nil
+                } else if v.mode == .tagMenu {
+                    line()
+                    line(style.bold("Insert a tag:"))
+                    line("  " + v.tags.prefix(9).enumerated().map { "\($0.offset + 1) \($0.element)" }.joined(separator: "   "))
+                    line(style.dim("  Escape: back"))
+                    cursor = nil
+                }
+            }
+        }
+
+        // Bottom: message and help line.
+        var bottom: [String] = []
+        if let message = v.message {
+            bottom.append(v.messageIsError ? style.error(message.fitted(to: width)) : message.fitted(to: width))
+        }
+        bottom.append(style.dim(helpLine(v, width: width)))
+        let room = max(0, rows - bottom.count)
+        if out.count > room {
+            // Keep the editor on screen: drop lines above it first.
+            let excess = out.count - room
+            let cut = min(excess, max(0, (cursor?.row ?? out.count) - 2))
+            out.removeSubrange(2..<(2 + cut))
+            if let c = cursor { cursor = (c.row - cut, c.column) }
+            out = Array(out.prefix(room))
+        }
+        while out.count < room { out.append("") }
+        return Frame(lines: out + bottom, cursor: cursor.flatMap { $0.row < room ? $0 : nil })
+    }
+
+    static func helpLine(_ v: SessionView, width: Int) -> String {
+        let items: [Action]
+        switch v.mode {
+        case .working: items = [.submit, .replay, .pause, .rewind, .slower, .tag, .skip, .help, .quit, .loop, .undo]
+        default: items = [.help, .quit]
+        }
+        var text = ""
+        for action in items {
+            var item = "\(v.keys.name(of: action)) \(action.label)"
+            // Pairs read better together: Ctrl-←/→ ±2 s, Ctrl-↓/↑ speed.
+            if action == .rewind { item = pair(v.keys.name(of: .rewind), v.keys.name(of: .forward)) + " ±2 s" }
+            if action == .slower { item = pair(v.keys.name(of: .slower), v.keys.name(of: .faster)) + " speed" }
+            if (text + " · " + item).terminalWidth > width { break }
+            text += text.isEmpty ? item : " · " + item
+        }
+        return text
+    }
+
+    /// "Ctrl-←" and "Ctrl-→" as "Ctrl-←/→".
+    static func pair(_ a: String, _ b: String) -> String {
+        let common = zip(a, b).prefix { $0 == $1 }.count
+        let cut = a.prefix(common).lastIndex(of: "-").map { a.distance(from: a.startIndex, to: $0) + 1 } ?? 0
+        return cut > 0 ? a + "/" + b.dropFirst(cut) : a + "/" + b
+    }
+
+    static func reasonLabel(_ r: SkipReason) -> String {
+        switch r {
+        case .noSpeech: "no speech"
+        case .unintelligible: "unintelligible"
+        case .wrongLanguage: "wrong language"
+        case .distressing: "distressing content (the next person is warned before anything plays)"
+        case .other: "other"
+        }
+    }
+
+    static func playerLine(_ p: PlayerStatus?, keys: KeyMap) -> String {
+        guard let p else { return "loading audio…" }
+        let state = p.playing ? "▶ playing " : p.position >= p.duration - 0.005 ? "■ ended " : "❚❚ paused "
+        var parts = [state + "\(timestamp(p.position)) / \(timestamp(p.duration))"]
+        parts.append(String(format: "%.2f×", p.speed))
+        if let loop = p.loop { parts.append("loop \(timestamp(loop.lowerBound))–\(timestamp(loop.upperBound))") }
+        else if let a = p.loopStart { parts.append("loop from \(timestamp(a)), \(keys.name(of: .loop)) again to close") }
+        parts.append(p.audible ? p.sink : "silent: \(p.sink)")
+        return parts.joined(separator: " · ")
+    }
+
+    /// The clip's peak levels as block characters (-60 to 0 dBFS), the playhead in reverse video.
+    static func waveform(_ peaks: [Double], status: PlayerStatus?, width: Int, style: Style) -> String {
+        guard !peaks.isEmpty else { return style.dim(String(repeating: "·", count: width)) }
+        let blocks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+        let head = status.map { $0.duration > 0 ? Int(Double(peaks.count) * $0.position / $0.duration) : 0 } ?? -1
+        var out = ""
+        for (i, db) in peaks.enumerated() {
+            let level = max(0, min(7, Int((db + 60) / 60 * 8)))
+            let c = String(blocks[level])
+            if let loop = status?.loop, let d = status?.duration, d > 0,
+               Double(i) >= Double(peaks.count) * loop.lowerBound / d, Double(i) <= Double(peaks.count) * loop.upperBound / d {
+                out += i == min(head, peaks.count - 1) ? style.reverse(c) : style.underline(c)
+            } else {
+                out += i == min(head, peaks.count - 1) ? style.reverse(c) : c
+            }
+        }
+        return out
+    }
+
+    /// Competing versions for review: side by side when there is room, one under another
+    /// otherwise, with the words that differ highlighted.
+    static func versions(_ texts: [String], width: Int, style: Style) -> [String] {
+        let marked = WordDiff.mark(texts)
+        let n = max(1, texts.count)
+        let sideBySide = n <= 3 && (width - 3 * (n - 1)) / n >= 28
+        let columnWidth = sideBySide ? (width - 3 * (n - 1)) / n : width
+        let columns: [[String]] = marked.enumerated().map { i, words in
+            var rows: [String] = [], plain: [String] = []
+            var row = "", rowWidth = 0
+            let label = "\(i + 1) "
+            row = style.bold(label)
+            rowWidth = label.count
+            for (word, differs) in words {
+                let w = word.terminalWidth
+                if rowWidth + w + 1 > columnWidth && rowWidth > label.count {
+                    rows.append(row + String(repeating: " ", count: max(0, columnWidth - rowWidth)))
+                    plain.append("")
+                    row = String(repeating: " ", count: label.count)
+                    rowWidth = label.count
+                }
+                row += (differs ? style.highlight(word) : word) + " "
+                rowWidth += w + 1
+            }
+            rows.append(row + String(repeating: " ", count: max(0, columnWidth - rowWidth)))
+            return rows
+        }
+        if !sideBySide { return columns.flatMap { $0 } }
+        let height = columns.map(\.count).max() ?? 0
+        return (0..<height).map { r in
+            columns.map { $0.indices.contains(r) ? $0[r] : String(repeating: " ", count: columnWidth) }.joined(separator: style.dim(" │ "))
+        }
+    }
+
+    static func wrap(_ text: String, width: Int) -> [String] {
+        let editor = LineEditor(text: text)
+        return editor.layout(width: width).rows.map { editor.characters[$0] }
+    }
+
+    static func timestamp(_ seconds: Double) -> String {
+        let s = max(0, seconds)
+        return String(format: "%d:%05.2f", Int(s) / 60, s.truncatingRemainder(dividingBy: 60))
+    }
+
+    static func clock(_ seconds: Double) -> String {
+        let s = Int(max(0, seconds))
+        return String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+    }
+}
+
+/// ANSI styling, or none.
+struct Style {
+    var on: Bool
+    private func wrap(_ code: String, _ s: String) -> String { on ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+    func bold(_ s: String) -> String { wrap("1", s) }
+    func dim(_ s: String) -> String { wrap("2", s) }
+    func reverse(_ s: String) -> String { on ? wrap("7", s) : "|" }
+    func underline(_ s: String) -> String { wrap("4", s) }
+    func highlight(_ s: String) -> String { on ? wrap("30;43", s) : "*\(s)*" }
+    func error(_ s: String) -> String { wrap("1;31", s) }
+    func warn(_ s: String) -> String { on ? wrap("1;30;43", s) : "!! \(s) !!" }
+}
