@@ -29,11 +29,21 @@ struct SessionArguments: ParsableArguments {
         valueName: "command"))
     var draftCommand: String?
 
+    @Option(help: ArgumentHelp("Seconds playback backs up when resumed after a pause, 0 to 5; overrides the project's rewind_on_resume.", valueName: "seconds"))
+    var rewindOnResume: Double?
+
+    @Flag(inversion: .prefixedNo, help: "Pause the audio while you type, resuming a second after the last key; overrides the project's pause_while_typing.")
+    var pauseWhileTyping: Bool?
+
     @Option(help: ArgumentHelp("Append a JSON line per submission with the store time and the delay from Enter to the next clip's audio.", valueName: "file"))
     var timingLog: String?
 
     enum AudioOutput: String, ExpressibleByArgument, CaseIterable {
         case auto, alsa, player, none
+    }
+
+    func validate() throws {
+        if let r = rewindOnResume, !(0...5).contains(r) { throw ValidationError("--rewind-on-resume must be between 0 and 5 seconds") }
     }
 
     func run(kind: TaskKind, language: String? = nil) throws {
@@ -53,8 +63,10 @@ struct SessionArguments: ParsableArguments {
         }
         let drafts = draftCommand ?? (project.config.draftCommand.isEmpty ? nil : project.config.draftCommand)
         let options = SessionOptions(
-            annotator: annotator, kind: kind, language: language, sink: sink, draftCommand: drafts, timingLog: timingLog,
-            colour: ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+            annotator: annotator, kind: kind, language: language, sink: sink, draftCommand: drafts,
+            rewindOnResume: rewindOnResume ?? project.config.rewindOnResume,
+            pauseWhileTyping: pauseWhileTyping ?? project.config.pauseWhileTyping,
+            timingLog: timingLog, colour: ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
         let summary: SessionSummary
         do {
             _ = try cli { try project.store.annotator(named: annotator) }
@@ -82,14 +94,9 @@ struct TranscribeCommand: ParsableCommand {
         commandName: "transcribe",
         abstract: "Transcribe segments in the terminal: the audio plays, you type, Enter submits and the next one plays.",
         discussion: """
-            Keyboard only. Tab or Ctrl-Space replays, Ctrl-P (or Escape) pauses and resumes
-            (backing up rewind_on_resume seconds), Ctrl-Left/Right seek 2 s, Ctrl-Up/Down
-            change the speed (0.5× to 1.5×, pitch kept), Ctrl-L marks a loop, Ctrl-T inserts a
-            tag, Ctrl-S skips with a reason, Ctrl-Z undoes, F10 lists every key, Ctrl-Q quits.
-            Keys can be changed under keys: in chorus.yaml.
+            Keyboard only. Tab or Ctrl-Space replays, Ctrl-P (or Escape) pauses and resumes (backing up rewind_on_resume seconds), Ctrl-Left/Right seek 2 s, Ctrl-Up/Down change the speed (0.5× to 1.5×, pitch kept), Ctrl-L marks a loop, Ctrl-T inserts a tag, Ctrl-S skips with a reason, Ctrl-Z undoes, F10 lists every key, Ctrl-Q quits. Keys can be changed under keys: in chorus.yaml.
 
-            What you type is saved as a draft while you type; quitting, a closed terminal or
-            a crash brings the same draft back next time.
+            What you type is saved as a draft while you type; quitting, a closed terminal or a crash brings the same draft back next time. With no sound device the audio plays silently and the screen says so.
 
             Examples:
             $ chorus transcribe --as amina --project corpus
@@ -133,9 +140,7 @@ struct ReviewCommand: ParsableCommand {
         commandName: "review",
         abstract: "Settle segments whose transcripts (or translations) disagree: pick a version or write a merged one.",
         discussion: """
-            The competing versions are shown side by side with the words that differ
-            highlighted, and the audio plays. Alt-1, Alt-2 ... copy a version into the editor;
-            edit it if needed and press Enter: that text is settled, marked "adjudicated".
+            The competing versions are shown side by side with the words that differ highlighted, and the audio plays. Alt-1, Alt-2 ... copy a version into the editor; edit it if needed and press Enter: that text is settled, marked "adjudicated".
 
             Examples:
             $ chorus review --as chausiku --project corpus

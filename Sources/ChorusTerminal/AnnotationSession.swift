@@ -11,13 +11,20 @@ public struct SessionOptions: Sendable {
     public var sink: SinkChoice
     /// A machine-draft command (see ``MachineDrafter``); nil for none.
     public var draftCommand: String?
+    /// Seconds playback backs up on resuming after a pause.
+    public var rewindOnResume: Double
+    /// Pause the audio while typing, resuming a second after the last key.
+    public var pauseWhileTyping: Bool
     /// A file to append one JSON line per submission to: how long the store took and how long
     /// from Enter until the next segment's audio reached the sink.
     public var timingLog: String?
     public var colour: Bool
 
     public init(annotator: String, kind: TaskKind, language: String? = nil, sink: SinkChoice = .automatic,
-                draftCommand: String? = nil, timingLog: String? = nil, colour: Bool = true) {
+                draftCommand: String? = nil, rewindOnResume: Double = 2, pauseWhileTyping: Bool = false,
+                timingLog: String? = nil, colour: Bool = true) {
+        self.rewindOnResume = rewindOnResume
+        self.pauseWhileTyping = pauseWhileTyping
         self.annotator = annotator
         self.kind = kind
         self.language = language
@@ -240,7 +247,8 @@ public final class AnnotationSession {
             }
         case .tagMenu:
             if case .text(let t) = event, let n = Int(t), (1...min(9, view.tags.count)).contains(n) {
-                edit { $0.insert(($0.cursor > 0 && $0.characters[$0.cursor - 1] != " " ? " " : "") + view.tags[n - 1] + " ") }
+                let tag = view.tags[n - 1]
+                edit { $0.insert(($0.cursor > 0 && $0.characters[$0.cursor - 1] != " " ? " " : "") + tag + " ") }
                 view.mode = .working
             } else if case .key(let key) = event, key.base == .escape || keys.action(for: key) == .tag {
                 view.mode = .working
@@ -249,7 +257,7 @@ public final class AnnotationSession {
             switch event {
             case .text(let text):
                 edit { $0.insert(text.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ")) }
-                if project.config.pauseWhileTyping && player.status.playing {
+                if options.pauseWhileTyping && player.status.playing {
                     player.pause()
                     pausedForTyping = true
                 }
@@ -266,7 +274,7 @@ public final class AnnotationSession {
         case .replay: player.replay()
         case .pause:
             pausedForTyping = false
-            player.toggle(rewind: project.config.rewindOnResume)
+            player.toggle(rewind: options.rewindOnResume)
         case .rewind: player.seek(by: -2)
         case .forward: player.seek(by: 2)
         case .slower: player.setSpeed(status.speed - 0.1)
@@ -443,7 +451,7 @@ public final class AnnotationSession {
         }
         if pausedForTyping && now - lastKey >= 1.0 {
             pausedForTyping = false
-            player.resume(rewind: project.config.rewindOnResume)
+            player.resume(rewind: options.rewindOnResume)
         }
         if let drafter, let task = view.task, view.editor.isEmpty && !touched, let text = drafter.result(for: task.segmentID) {
             view.editor.replace(with: text)

@@ -24,6 +24,9 @@ public struct LineEditor: Sendable, Equatable {
     }
 
     public var text: String { String(characters) }
+
+    /// The text of one row of a ``Layout``.
+    public func text(of range: Range<Int>) -> String { String(characters[range]) }
     public var isEmpty: Bool { characters.isEmpty }
 
     // MARK: Editing
@@ -200,10 +203,6 @@ public struct LineEditor: Sendable, Equatable {
         }
         return Layout(rows: rows, cursorRow: row, cursorColumn: column)
     }
-}
-
-extension Array where Element == Character {
-    subscript(range: Range<Int>) -> String { String(self[range] as ArraySlice<Character>) }
 }
 
 extension ArraySlice where Element == Character {

@@ -64,6 +64,11 @@ public final class RawTerminal {
             }
         }
         signal(SIGPIPE, SIG_IGN)
+        // A parent may have left these blocked (the mask is inherited): they must reach us.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGCONT] { sigaddset(&unblock, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         guard tcsetattr(input, TCSAFLUSH, &raw) == 0 else { throw TerminalError("cannot switch the terminal to raw mode") }
         active = true
         // Alternate screen, bracketed paste.

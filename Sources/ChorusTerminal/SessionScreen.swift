@@ -55,7 +55,7 @@ enum SessionScreen {
         func rule() { line(style.dim(String(repeating: "─", count: width))) }
 
         // Progress.
-        let title = "Chorus · \(v.kind.rawValue) \(v.language) · \(v.annotator)"
+        let title = "Chorus · \(v.kind.rawValue) \(v.task?.language ?? v.language) · \(v.annotator)"
         let progress = "done today \(v.doneToday) · worked \(clock(v.workedToday)) · \(v.available) left"
         let gap = width - title.terminalWidth - progress.terminalWidth
         line(gap >= 1 ? style.bold(title) + String(repeating: " ", count: gap) + progress : style.bold(title.fitted(to: width)))
@@ -68,19 +68,26 @@ enum SessionScreen {
             line("Nothing for you to do right now. The queue is checked again every few seconds.")
             line("\(v.keys.name(of: .quit)) quits.")
         case .help:
-            line(style.bold("Keys"))
-            for action in Action.allCases {
-                line("  " + (v.keys.keys[action] ?? []).map(\.description).joined(separator: ", ").padded(to: 26) + action.label)
+            line(style.bold("Keys") + style.dim(" · any key returns"))
+            var rows = Action.allCases.map { ((v.keys.keys[$0] ?? []).map(\.description).joined(separator: ", "), $0.label) }
+            rows += [
+                ("Alt-1 … Alt-9", "review: take version 1 … 9"), ("←/→, Alt-←/→", "move by character, word"),
+                ("Home/End, ↑/↓", "move to either end, between rows"), ("Ctrl-W, Alt-Backspace", "delete the word before"),
+                ("Alt-D, Ctrl-Delete", "delete the word after"), ("Ctrl-K, Ctrl-U", "delete to the end, to the start"),
+                ("Ctrl-C", "quit (your draft is kept)"),
+            ]
+            // Two columns when there is room, so every key fits on a small screen.
+            let cell = 24 + 34
+            if width >= 2 * cell + 2 {
+                let half = (rows.count + 1) / 2
+                for i in 0..<half {
+                    let left = rows[i].0.padded(to: 24) + rows[i].1.padded(to: 34)
+                    let right = i + half < rows.count ? rows[i + half].0.padded(to: 24) + rows[i + half].1 : ""
+                    line(("  " + left + right).fitted(to: width))
+                }
+            } else {
+                for (keys, label) in rows { line(("  " + keys.padded(to: 24) + label).fitted(to: width)) }
             }
-            line("  " + "Alt-1 … Alt-9".padded(to: 26) + "review: take version 1 … 9 into the editor")
-            line("  " + "←/→, Alt-←/→, Home/End".padded(to: 26) + "move by character, word, to either end")
-            line("  " + "↑/↓".padded(to: 26) + "move between wrapped lines")
-            line("  " + "Ctrl-W, Alt-Backspace".padded(to: 26) + "delete the word before the cursor")
-            line("  " + "Alt-D, Ctrl-Delete".padded(to: 26) + "delete the word after it")
-            line("  " + "Ctrl-K, Ctrl-U".padded(to: 26) + "delete to the end, to the start")
-            line("  " + "Ctrl-C".padded(to: 26) + "quit (your draft is kept)")
-            line()
-            line(style.dim("Any key returns."))
         default:
             guard let task = v.task else { break }
             let range = "\(timestamp(task.start))–\(timestamp(task.end)) (\(String(format: "%.2f", task.end - task.start)) s)"
@@ -115,7 +122,7 @@ enum SessionScreen {
                 let layout = v.editor.layout(width: width - 2)
                 let top = out.count
                 for (i, r) in layout.rows.enumerated() {
-                    line((i == 0 ? "> " : "  ") + v.editor.characters[r])
+                    line((i == 0 ? "> " : "  ") + v.editor.text(of: r))
                 }
                 cursor = (top + layout.cursorRow, 2 + layout.cursorColumn)
                 if v.mode == .skipMenu {
@@ -142,9 +149,9 @@ enum SessionScreen {
         bottom.append(style.dim(helpLine(v, width: width)))
         let room = max(0, rows - bottom.count)
         if out.count > room {
-            // Keep the editor on screen: drop lines above it first.
+            // Keep the editor on screen: drop lines above it first; without an editor, the end.
             let excess = out.count - room
-            let cut = min(excess, max(0, (cursor?.row ?? out.count) - 2))
+            let cut = cursor == nil ? 0 : min(excess, max(0, (cursor?.row ?? 0) - 2))
             out.removeSubrange(2..<(2 + cut))
             if let c = cursor { cursor = (c.row - cut, c.column) }
             out = Array(out.prefix(room))
@@ -254,7 +261,7 @@ enum SessionScreen {
 
     static func wrap(_ text: String, width: Int) -> [String] {
         let editor = LineEditor(text: text)
-        return editor.layout(width: width).rows.map { editor.characters[$0] }
+        return editor.layout(width: width).rows.map { editor.text(of: $0) }
     }
 
     static func timestamp(_ seconds: Double) -> String {

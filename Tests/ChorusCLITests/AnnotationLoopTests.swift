@@ -1,0 +1,266 @@
+@testable import ChorusStore
+import Foundation
+import Testing
+import TestSupport
+
+/// A project on one sample recording with three annotators, for driving the real `chorus`
+/// binary in a pseudo-terminal.
+struct LoopProject {
+    let dir: String
+
+    init(recordings: [String] = ["sw-soko.flac"], redundancy: Int = 2) throws {
+        dir = try Fixtures.scratch("chorus-loop")
+        try check(["init", dir, "--source-lang", "sw", "--target-lang", "en", "--redundancy", String(redundancy)])
+        try check(["segment"] + recordings.map { Fixtures.corpus + "/audio/" + $0 } + ["--project", dir])
+        try check(["annotators", "add", "amina", "--languages", "sw", "--project", dir])
+        try check(["annotators", "add", "baraka", "--languages", "sw", "--project", dir])
+        try check(["annotators", "add", "chausiku", "--languages", "sw,en", "--project", dir])
+    }
+
+    private func check(_ args: [String]) throws {
+        let run = try ChorusProcess.run(args)
+        guard run.status == 0 else { throw TestSetupError("chorus \(args.joined(separator: " ")) failed: \(run.stderr)") }
+    }
+
+    /// Starts `chorus ARGS --project DIR --audio none` in a terminal. With `thenShell`, the
+    /// shell prints the exit status and the line-mode settings after chorus exits
+    /// (`STTY: icanon echo` when the terminal was put back; `-icanon -echo` when left raw).
+    func start(_ args: [String], thenShell: Bool = false, columns: Int = 100) throws -> TmuxScreen {
+        let line = ([ChorusProcess.binary] + args + ["--project", dir, "--audio", "none"]).map(quote).joined(separator: " ")
+        let modes = "stty -a | grep -oE -- '-?(icanon|echo)( |$)' | tr -d '\\n'"
+        // The shell stays a while: tmux 3.3 redraws a pane that dies straight after a program
+        // leaves the alternate screen from its saved grid, losing the lines printed since.
+        let command = thenShell ? "\(line); echo EXIT=$?; printf 'STTY: '; \(modes); echo; sleep 10" : "exec \(line)"
+        return try TmuxScreen(command, columns: columns, rows: 30, environment: ["NO_COLOR": "1"])
+    }
+
+    /// Rows from the project's store, opened afresh as another process would.
+    func rows(_ sql: String, _ values: [SQLValue] = []) throws -> [SQLRow] {
+        let project = try Project.open(at: dir)
+        return try project.store.database.read { try $0.query(sql, values) }
+    }
+
+    func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+}
+
+@Suite("The annotation loop in a real terminal", .serialized)
+struct AnnotationLoopTests {
+    @Test func typeNonASCIIReplayChangeSpeedAndSubmit() throws {
+        let p = try LoopProject()
+        let log = p.dir + "/timing.jsonl"
+        let t = try p.start(["transcribe", "--as", "amina", "--timing-log", log])
+        var screen = try t.waitFor("silent: playback is off")
+        #expect(screen.contains("Segment 1 · sw-soko.flac"))
+        #expect(screen.contains("Transcript (sw)"))
+        // Decomposed é (e + combining acute), a Swahili ŋ, double-width CJK and Arabic.
+        try t.type("Mwalimu ame\u{301}sema ŋombe 東京 مرحبا")
+        screen = try t.waitFor("ŋombe 東京 مرحبا")
+        // The cursor sits after the text as a person sees it: the combining mark takes no
+        // column, each CJK character two.
+        try t.press("C-Up", "C-Up")
+        try t.waitFor("1.20×")
+        try t.press("C-Down")
+        try t.waitFor("1.10×")
+        try t.press("Tab")
+        screen = try t.waitFor("▶ playing 0:0")
+        // Word delete and undo.
+        try t.press("C-w")
+        try t.waitUntil("the last word deleted") { !$0.contains("مرحبا") && $0.contains("東京") }
+        try t.press("C-z")
+        try t.waitFor("東京 مرحبا")
+        // A tag from the menu; an unknown one is refused at submit with the text kept.
+        try t.press("C-t")
+        try t.waitFor("Insert a tag:")
+        try t.press("1")
+        try t.waitFor("مرحبا [noise]")
+        try t.type("[kelele]")
+        try t.press("Enter")
+        try t.waitFor("[kelele] is not one of this project's tags")
+        #expect(try p.rows("SELECT * FROM annotations").isEmpty)
+        try t.press("C-w", "BSpace")
+        try t.press("Enter")
+        screen = try t.waitFor("Segment 2 ·")
+        #expect(screen.contains("Saved."))
+        #expect(screen.contains("done today 1"))
+        let stored = try p.rows("SELECT text, active_seconds, from_machine_draft, kind FROM annotations")
+        #expect(stored.count == 1)
+        #expect(stored.first?["text"].string == "Mwalimu amésema ŋombe 東京 مرحبا [noise]")
+        #expect((stored.first?["active_seconds"].double ?? 0) > 0)
+        #expect(stored.first?["from_machine_draft"].int == 0)
+        // Enter to the next clip's audio, as measured by the loop itself.
+        try t.waitUntil("a timing line", timeout: 5) { _ in FileManager.default.fileExists(atPath: log) }
+        let timing = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(timing.contains("\"enter_to_audio_ms\":"))
+        try t.press("C-q")
+        try t.waitForExit()
+    }
+
+    @Test func killedMidDraftTheDraftComesBack() throws {
+        let p = try LoopProject()
+        let t = try p.start(["transcribe", "--as", "amina"])
+        try t.waitFor("Segment 1 ·")
+        try t.type("nusu ya kazi ñ")
+        try t.waitFor("> nusu ya kazi ñ")
+        // Saved while typing, at most a couple of seconds behind.
+        let deadline = Date().addingTimeInterval(3)
+        var drafts: [SQLRow] = []
+        while Date() < deadline {
+            drafts = try p.rows("SELECT text FROM drafts")
+            if drafts.first?["text"].string == "nusu ya kazi ñ" { break }
+            usleep(100_000)
+        }
+        #expect(drafts.first?["text"].string == "nusu ya kazi ñ")
+        kill(try t.pid(), SIGKILL)
+        try t.waitForExit()
+        let again = try p.start(["transcribe", "--as", "amina"])
+        let screen = try again.waitFor("> nusu ya kazi ñ")
+        #expect(screen.contains("Segment 1 ·"))
+        #expect(screen.contains("your draft is as you left it"))
+        try again.type(" imekwisha")
+        try again.press("Enter")
+        try again.waitFor("Segment 2 ·")
+        #expect(try p.rows("SELECT text FROM annotations").first?["text"].string == "nusu ya kazi ñ imekwisha")
+        try again.press("C-q")
+    }
+
+    @Test(arguments: [("HUP", SIGHUP), ("TERM", SIGTERM), ("INT", SIGINT)])
+    func aSignalSavesTheDraftAtOnceAndRestoresTheTerminal(name: String, signal: Int32) throws {
+        let p = try LoopProject()
+        let t = try p.start(["transcribe", "--as", "baraka"], thenShell: true)
+        try t.waitFor("Segment 1 ·")
+        try t.type("haraka \(name)")
+        try t.waitFor("> haraka \(name)")
+        // The loop's pid is the shell's child.
+        let shell = try t.pid()
+        let child = try childPID(of: shell)
+        kill(child, signal)
+        let screen = try t.waitUntil("the shell's report") { $0.contains("STTY: ") && $0.contains("echo") }
+        #expect(try p.rows("SELECT text FROM drafts").first?["text"].string == "haraka \(name)")
+        #expect(try p.rows("SELECT state FROM tasks WHERE annotator_id IS NOT NULL").first?["state"].string == "leased")
+        // Raw mode is off again: the shell's terminal echoes and reads lines.
+        #expect(screen.contains("STTY: icanon echo"))
+    }
+
+    @Test func quitGivesAnUntouchedTaskBackAndKeepsOneWithADraft() throws {
+        let p = try LoopProject()
+        let t = try p.start(["transcribe", "--as", "amina"], thenShell: true)
+        try t.waitFor("Segment 1 ·")
+        try t.press("C-q")
+        var screen = try t.waitUntil("the shell's report") { $0.contains("STTY: ") && $0.contains("echo") }
+        #expect(screen.contains("EXIT=0"))
+        #expect(screen.contains("0 submitted, 0 skipped"))
+        #expect(screen.contains("STTY: icanon echo"))
+        #expect(try p.rows("SELECT COUNT(*) AS n FROM tasks WHERE state = 'leased'").first?["n"].int == 0)
+        let u = try p.start(["transcribe", "--as", "amina"], thenShell: true)
+        try u.waitFor("Segment 1 ·")
+        try u.type("kesho")
+        try u.press("C-c")
+        screen = try u.waitUntil("the shell's report") { $0.contains("STTY: ") && $0.contains("echo") }
+        #expect(screen.contains("EXIT=0"))
+        #expect(screen.contains("is kept for you with your draft"))
+        #expect(screen.contains("STTY: icanon echo"))
+        #expect(try p.rows("SELECT text FROM drafts").first?["text"].string == "kesho")
+    }
+
+    @Test func distressingSkipWarnsTheNextPersonBeforeAnythingPlays() throws {
+        let p = try LoopProject()
+        let a = try p.start(["transcribe", "--as", "amina"])
+        try a.waitFor("Segment 1 ·")
+        try a.press("C-s")
+        try a.waitFor("Skip this segment, because:")
+        try a.press("4")
+        try a.waitFor("Segment 2 ·")
+        try a.press("C-q")
+        try a.waitForExit()
+        let skip = try p.rows("SELECT reason FROM skips")
+        #expect(skip.first?["reason"].string == "distressing")
+        #expect(try p.rows("SELECT content_warning FROM segments WHERE id = 1").first?["content_warning"].int == 1)
+
+        let b = try p.start(["transcribe", "--as", "baraka"])
+        let screen = try b.waitFor("Content warning")
+        #expect(screen.contains("Nothing has played"))
+        #expect(!screen.contains("playing"))
+        try b.type("p")
+        try b.waitFor("Segment 2 ·")
+        #expect(try p.rows("SELECT COUNT(*) AS n FROM skips WHERE reason = 'distressing'").first?["n"].int == 2)
+        try b.press("C-q")
+    }
+
+    @Test func reviewShowsBothVersionsAndSettlesThePickedOne() throws {
+        let p = try LoopProject()
+        let project = try Project.open(at: p.dir)
+        for (name, text) in [("amina", "Habari ya asubuhi rafiki"), ("baraka", "Habari za asubuhi rafiki")] {
+            let task = try project.work.claim(as: name, kind: .transcribe)
+            #expect(task.segmentID == 1)
+            _ = try project.work.submit(task: task.taskID, as: name, text: text)
+        }
+        let t = try p.start(["review", "--as", "chausiku"], columns: 120)
+        var screen = try t.waitFor("Settled text (sw)")
+        // Without colour (NO_COLOR) the words that differ are marked with asterisks.
+        #expect(screen.contains("1 Habari *ya* asubuhi rafiki"))
+        #expect(screen.contains("2 Habari *za* asubuhi rafiki"))
+        // Side by side: both on one row.
+        #expect(screen.split(separator: "\n").contains { $0.contains("*ya* asubuhi") && $0.contains("*za* asubuhi") })
+        try t.press("M-2")
+        screen = try t.waitFor("> Habari za asubuhi rafiki")
+        try t.press("C-w")
+        try t.type("rafiki yangu")
+        try t.press("Enter")
+        try t.waitFor("Saved; that segment is now settled.")
+        let settled = try p.rows("SELECT text, method FROM settled WHERE segment_id = 1")
+        #expect(settled.first?["text"].string == "Habari za asubuhi rafiki yangu")
+        #expect(settled.first?["method"].string == "adjudicated")
+        try t.press("C-q")
+    }
+
+    @Test func translationShowsTheSourceAndAMachineDraftPrefills() throws {
+        let p = try LoopProject(redundancy: 1)
+        let project = try Project.open(at: p.dir)
+        let task = try project.work.claim(as: "amina", kind: .transcribe)
+        _ = try project.work.submit(task: task.taskID, as: "amina", text: "Mvua inanyesha sokoni")
+        // A stand-in for an MT command line: reads {text} and {lang}, as Argos Translate would.
+        let t = try p.start(["translate", "--as", "chausiku", "--to", "en", "--draft-command", "printf '[%s] %s' {lang} {text} | tr a-z A-Z"])
+        var screen = try t.waitFor("Translation (en)")
+        #expect(screen.contains("Source:  Mvua inanyesha sokoni"))
+        screen = try t.waitFor("> [EN] MVUA INANYESHA SOKONI")
+        #expect(screen.contains("started from a machine draft"))
+        try t.press("C-u")
+        try t.type("It is raining at the market")
+        try t.press("Enter")
+        try t.waitFor("Saved")
+        let rows = try p.rows("SELECT text, kind, language, from_machine_draft FROM annotations WHERE kind = 'translate'")
+        #expect(rows.first?["text"].string == "It is raining at the market")
+        #expect(rows.first?["language"].string == "en")
+        #expect(rows.first?["from_machine_draft"].int == 1)
+        #expect(try p.rows("SELECT source FROM machine_drafts").first?["source"].string?.hasPrefix("command: printf") == true)
+        try t.press("C-q")
+    }
+
+    @Test func theScreenFitsANarrowTerminalAndHelpListsEveryKey() throws {
+        let p = try LoopProject()
+        let t = try p.start(["transcribe", "--as", "amina"], columns: 60)
+        try t.waitFor("Segment 1 ·")
+        try t.type(String(repeating: "maneno marefu 東京 ", count: 8))
+        let screen = try t.waitFor("東京")
+        // Every row within the width, the text wrapped over several rows.
+        #expect(screen.split(separator: "\n").allSatisfy { $0.count <= 60 })
+        #expect(screen.split(separator: "\n").filter { $0.contains("maneno") }.count >= 3)
+        try t.press("F10")
+        let help = try t.waitFor("any key returns")
+        #expect(help.contains("Tab, Ctrl-Space"))
+        #expect(help.contains("Ctrl-S"))
+        try t.press("x")
+        try t.waitFor("Transcript (sw)")
+        try t.press("C-q")
+    }
+
+    private func childPID(of parent: pid_t) throws -> pid_t {
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline {
+            let children = (try? String(contentsOfFile: "/proc/\(parent)/task/\(parent)/children", encoding: .utf8)) ?? ""
+            if let first = children.split(separator: " ").first, let pid = pid_t(first) { return pid }
+            usleep(50_000)
+        }
+        throw TestSetupError("no child of \(parent)")
+    }
+}
