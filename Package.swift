@@ -87,7 +87,7 @@ let package = Package(
         // Benchmarks: `make bench` builds and runs this in release mode.
         .executableTarget(
             name: "chorus-bench",
-            dependencies: ["ChorusAudio", "ChorusSegmentation", "ChorusIngest", "ChorusStore"],
+            dependencies: ["ChorusAudio", "ChorusSegmentation", "ChorusIngest", "ChorusStore", "ChorusPlayback", "TestSupport"],
             path: "benchmarks/Sources/chorus-bench"
         ),
         .target(name: "TestSupport", dependencies: ["ChorusAudio", "ChorusStore"], path: "Tests/TestSupport"),
