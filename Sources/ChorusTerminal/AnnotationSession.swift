@@ -425,11 +425,12 @@ public final class AnnotationSession {
     private func tick() {
         let now = Player.now()
         let status = player.status
-        view.player = view.mode == .working ? status : nil
+        let audible = [.working, .skipMenu, .tagMenu].contains(view.mode)
+        view.player = audible ? status : nil
         if view.mode == .working && status.playing { clock.event(at: now) }
         if let peaks = mailbox.takePeaks() { peakClip = peaks }
         if let message = mailbox.takeMessage() { flash(message, error: true) }
-        view.peaks = view.mode == .working ? Self.fold(peakClip, into: size.columns) : []
+        view.peaks = audible ? Self.fold(peakClip, into: size.columns) : []
         // Drafts: half a second after the last key, and never more than 1.5 s behind.
         if dirty, let task = view.task, now - lastKey >= 0.5 || now - firstDirty >= 1.5 {
             let text = view.editor.text, seconds = clock.seconds

@@ -62,6 +62,8 @@ enum SessionScreen {
         rule()
 
         var cursor: (row: Int, column: Int)?
+        // Lines from here down (the editor and any menu) stay when the screen is short.
+        var anchor: Int?
         switch v.mode {
         case .idle:
             line()
@@ -71,22 +73,22 @@ enum SessionScreen {
             line(style.bold("Keys") + style.dim(" · any key returns"))
             var rows = Action.allCases.map { ((v.keys.keys[$0] ?? []).map(\.description).joined(separator: ", "), $0.label) }
             rows += [
-                ("Alt-1 … Alt-9", "review: take version 1 … 9"), ("←/→, Alt-←/→", "move by character, word"),
-                ("Home/End, ↑/↓", "move to either end, between rows"), ("Ctrl-W, Alt-Backspace", "delete the word before"),
-                ("Alt-D, Ctrl-Delete", "delete the word after"), ("Ctrl-K, Ctrl-U", "delete to the end, to the start"),
-                ("Ctrl-C", "quit (your draft is kept)"),
+                ("Alt-1 … Alt-9", "review: take version N"), ("←/→, Alt-←/→", "move by character, word"),
+                ("Home/End, ↑/↓", "start/end, wrapped rows"), ("Ctrl-W, Alt-Backspace", "delete the word before"),
+                ("Alt-D, Ctrl-Delete", "delete the word after"), ("Ctrl-K, Ctrl-U", "delete to end / to start"),
+                ("Ctrl-C", "quit, keeping your draft"),
             ]
             // Two columns when there is room, so every key fits on a small screen.
-            let cell = 24 + 34
-            if width >= 2 * cell + 2 {
+            let keysWidth = 22, labelWidth = 25
+            if width >= 2 * (keysWidth + labelWidth) + 2 {
                 let half = (rows.count + 1) / 2
                 for i in 0..<half {
-                    let left = rows[i].0.padded(to: 24) + rows[i].1.padded(to: 34)
-                    let right = i + half < rows.count ? rows[i + half].0.padded(to: 24) + rows[i + half].1 : ""
+                    let left = rows[i].0.padded(to: keysWidth) + rows[i].1.padded(to: labelWidth)
+                    let right = i + half < rows.count ? rows[i + half].0.padded(to: keysWidth) + rows[i + half].1 : ""
                     line(("  " + left + right).fitted(to: width))
                 }
             } else {
-                for (keys, label) in rows { line(("  " + keys.padded(to: 24) + label).fitted(to: width)) }
+                for (keys, label) in rows { line(("  " + keys.padded(to: keysWidth) + label).fitted(to: width)) }
             }
         default:
             guard let task = v.task else { break }
@@ -111,6 +113,7 @@ enum SessionScreen {
                 if task.kind == .review {
                     out += versions(task.sourceTexts, width: width, style: style)
                 }
+                anchor = out.count
                 rule()
                 let heading: String
                 switch task.kind {
@@ -148,14 +151,15 @@ enum SessionScreen {
         }
         bottom.append(style.dim(helpLine(v, width: width)))
         let room = max(0, rows - bottom.count)
-        if out.count > room {
-            // Keep the editor on screen: drop lines above it first; without an editor, the end.
-            let excess = out.count - room
-            let cut = cursor == nil ? 0 : min(excess, max(0, (cursor?.row ?? 0) - 2))
-            out.removeSubrange(2..<(2 + cut))
-            if let c = cursor { cursor = (c.row - cut, c.column) }
-            out = Array(out.prefix(room))
+        if out.count > room, let anchor, anchor > 4 {
+            // A short screen: keep the title, the segment line and the player line, and
+            // everything from the editor down; drop what is between (waveform, context) first.
+            let removable = Array(3..<anchor).filter { $0 != 4 }
+            let cut = Array(removable.prefix(out.count - room))
+            for i in cut.reversed() { out.remove(at: i) }
+            if let c = cursor { cursor = (c.row - cut.count, c.column) }
         }
+        if out.count > room { out = Array(out.prefix(room)) }
         while out.count < room { out.append("") }
         return Frame(lines: out + bottom, cursor: cursor.flatMap { $0.row < room ? $0 : nil })
     }
