@@ -68,6 +68,12 @@ public final class ALSASink: AudioSink {
         snd_pcm_prepare(pcm)
     }
 
+    /// `snd_pcm_drain`: plays what is queued, then stops.
+    public func drain() {
+        guard let pcm else { return }
+        snd_pcm_drain(pcm)
+    }
+
     private static func message(_ rc: Int32) -> String {
         guard let text = snd_strerror(rc) else { return "error \(rc)" }
         return String(cString: text)

@@ -14,6 +14,8 @@ public protocol AudioSink: AnyObject {
     var queuedFrames: Int { get }
     /// Throws away what is queued, for an immediate pause or seek.
     func drop()
+    /// Lets what is queued play out, then closes: when the player shuts down.
+    func drain()
 }
 
 /// The sink for machines without sound (servers, containers, tests): keeps real time, so the
@@ -31,6 +33,7 @@ public final class NullSink: AudioSink {
     public func write(_ samples: [Float]) throws { clock.pace(samples.count) }
     public var queuedFrames: Int { clock.queuedFrames }
     public func drop() { clock.reset() }
+    public func drain() { clock.reset() }
 }
 
 /// Keeps a writer at most `lead` seconds ahead of real time.
@@ -112,5 +115,14 @@ public final class CommandSink: AudioSink {
         process = nil
         input = nil
         clock.reset()
+    }
+
+    /// Closes the player's input and gives it a second to finish before stopping it.
+    public func drain() {
+        try? input?.close()
+        input = nil
+        let deadline = Date().addingTimeInterval(1)
+        while let process, process.isRunning, Date() < deadline { usleep(5000) }
+        drop()
     }
 }

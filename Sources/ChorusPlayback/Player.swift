@@ -55,7 +55,8 @@ public final class Player: @unchecked Sendable {
 
     public init(sink: SinkChoice) {
         choice = sink
-        let thread = Thread { [unowned self] in self.run() }
+        // The thread holds the player until ``shutdown()``.
+        let thread = Thread { self.run() }
         thread.name = "chorus-playback"
         self.thread = thread
         thread.start()
@@ -64,7 +65,8 @@ public final class Player: @unchecked Sendable {
     /// Seconds on the monotonic clock the player's timestamps use.
     public static func now() -> Double { PacedClock.now() }
 
-    /// Stops the thread; the player cannot be used after this.
+    /// Stops the thread (letting queued sound play out); the player cannot be used after
+    /// this. Must be called: the thread keeps the player alive until then. Safe to call twice.
     public func shutdown() {
         condition.lock()
         stopping = true
@@ -260,7 +262,7 @@ public final class Player: @unchecked Sendable {
             }
             condition.unlock()
         }
-        sink?.drop()
+        sink?.drain()
     }
 
     private func openSink(rate: Int, channels: Int) -> AudioSink {

@@ -91,12 +91,19 @@ public final class AnnotationSession {
         self.project = project
         self.options = options
         work = project.work
-        keys = try KeyMap(overrides: project.config.keys)
+        do { keys = try KeyMap(overrides: project.config.keys) } catch let error as TerminalError {
+            throw TerminalError("\(project.folder)/\(ProjectConfig.fileName): \(error)")
+        }
         player = Player(sink: options.sink)
         let language = options.language ?? (options.kind == .translate ? project.config.targetLanguages.first?.value : nil) ?? project.config.sourceLanguage.value
         view = SessionView(annotator: options.annotator, kind: options.kind, language: language, keys: keys)
         view.tags = project.config.tags
         view.colour = options.colour
+    }
+
+    deinit {
+        player.shutdown()
+        drafter?.stop()
     }
 
     /// Takes over the terminal until the person quits, the terminal closes or a signal says stop.

@@ -34,7 +34,8 @@ final class MachineDrafter: @unchecked Sendable {
         self.kind = kind
         self.language = language
         self.sourceLanguage = sourceLanguage
-        let thread = Thread { [unowned self] in self.run() }
+        // The thread holds the drafter until ``stop()``.
+        let thread = Thread { self.run() }
         thread.name = "chorus-machine-drafts"
         self.thread = thread
         thread.start()

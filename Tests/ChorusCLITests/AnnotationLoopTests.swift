@@ -236,6 +236,24 @@ struct AnnotationLoopTests {
         try t.press("C-q")
     }
 
+    @Test func pauseWhileTypingAndAnExternalPlayer() throws {
+        let p = try LoopProject()
+        let raw = p.dir + "/played.raw"
+        let line = ([ChorusProcess.binary, "transcribe", "--as", "amina", "--project", p.dir, "--pause-while-typing",
+                     "--rewind-on-resume", "1", "--audio", "player", "--player", "cat >> '\(raw)'"]).map(p.quote).joined(separator: " ")
+        let t = try TmuxScreen("exec \(line)", columns: 100, rows: 30, environment: ["NO_COLOR": "1"])
+        try t.waitFor("player: cat")
+        try t.waitFor("▶ playing")
+        try t.type("m")
+        // Typing pauses the clip; a second after the last key it plays again.
+        try t.waitFor("❚❚ paused")
+        try t.waitFor("▶ playing", timeout: 5)
+        try t.press("C-q")
+        try t.waitForExit()
+        // The player was fed samples: 32-bit floats at the clip's rate.
+        #expect((try Fixtures.size(raw)) > 16_000)
+    }
+
     @Test func theScreenFitsANarrowTerminalAndHelpListsEveryKey() throws {
         let p = try LoopProject()
         let t = try p.start(["transcribe", "--as", "amina"], columns: 60)
@@ -262,5 +280,33 @@ struct AnnotationLoopTests {
             usleep(50_000)
         }
         throw TestSetupError("no child of \(parent)")
+    }
+}
+
+@Suite("The annotation loop's refusals")
+struct AnnotationLoopRefusalTests {
+    @Test func withoutATerminalOrWithBadSettingsItSaysWhyInOneLine() throws {
+        let p = try LoopProject()
+        let notTTY = try ChorusProcess.run(["transcribe", "--as", "amina", "--project", p.dir], environment: ["TERM": "xterm"])
+        #expect(notTTY.status == 1)
+        #expect(notTTY.stderr == "chorus: error: standard input and output must be a terminal for this command\n")
+        let dumb = try ChorusProcess.run(["transcribe", "--as", "amina", "--project", p.dir])
+        #expect(dumb.stderr.contains("TERM is 'dumb'"))
+        let stranger = try ChorusProcess.run(["transcribe", "--as", "zawadi", "--project", p.dir], environment: ["TERM": "xterm"])
+        #expect(stranger.status == 1)
+        #expect(stranger.stderr.contains("zawadi"))
+        let french = try ChorusProcess.run(["translate", "--as", "chausiku", "--to", "fr", "--project", p.dir], environment: ["TERM": "xterm"])
+        #expect(french.stderr == "chorus: error: --to fr: the project translates into en, not fr\n")
+        let rewind = try ChorusProcess.run(["transcribe", "--as", "amina", "--rewind-on-resume", "9", "--project", p.dir])
+        #expect(rewind.status != 0)
+        #expect(rewind.stderr.contains("--rewind-on-resume must be between 0 and 5"))
+
+        // A key setting that cannot work names the file and the setting.
+        let config = p.dir + "/chorus.yaml"
+        let yaml = try String(contentsOfFile: config, encoding: .utf8).replacingOccurrences(of: "keys: {}", with: "keys: {replay: [ctrl-banana]}")
+        try yaml.write(toFile: config, atomically: true, encoding: .utf8)
+        let badKey = try ChorusProcess.run(["transcribe", "--as", "amina", "--project", p.dir], environment: ["TERM": "xterm"])
+        #expect(badKey.status == 1)
+        #expect(badKey.stderr.contains("chorus.yaml: keys.replay: 'ctrl-banana' is not a key name"))
     }
 }

@@ -145,3 +145,62 @@ func pitch(_ x: ArraySlice<Float>, rate: Int) -> Double {
         #expect(try AudioClip.load(path: path, start: 1.9, end: 3).frames == 800)
     }
 }
+
+/// Playback through the real sinks, into files: ALSA's `file` plugin (libasound writes what
+/// the PCM is given) and an external player command (`cat`).
+@Suite(.serialized) struct SinkTests {
+    func floats(_ path: String) throws -> [Float] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        return data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+    }
+
+    func playToEnd(_ player: Player, _ clip: AudioClip, speed: Double = 1) -> Bool {
+        player.setSpeed(speed)
+        player.load(clip)
+        let deadline = Date().addingTimeInterval(10)
+        usleep(50_000)
+        while Date() < deadline {
+            if !player.status.playing { return true }
+            usleep(10_000)
+        }
+        return false
+    }
+
+    @Test func alsaPlaysEverySampleInOrder() throws {
+        let path = try Fixtures.scratch() + "/alsa.raw"
+        let samples = Signals.speech(seconds: 0.8, rate: 16_000)
+        let player = Player(sink: .alsa("file:FILE=\(path),FORMAT=raw"))
+        #expect(playToEnd(player, AudioClip(samples: samples, sampleRate: 16_000, channels: 1)))
+        #expect(player.status.sink == "ALSA file:FILE=\(path),FORMAT=raw")
+        #expect(player.status.audible)
+        player.shutdown()  // closes the PCM, which flushes the file
+        #expect(try floats(path) == samples)
+    }
+
+    @Test func alsaAtHalfSpeedPlaysTwiceAsLongInStereo() throws {
+        let path = try Fixtures.scratch() + "/alsa-half.raw"
+        let rate = 22_050
+        let stereo = Signals.interleave([Signals.sine(frequency: 200, seconds: 0.6, rate: rate), Signals.sine(frequency: 200, seconds: 0.6, rate: rate)])
+        let player = Player(sink: .alsa("file:FILE=\(path),FORMAT=raw"))
+        #expect(playToEnd(player, AudioClip(samples: stereo, sampleRate: rate, channels: 2), speed: 0.5))
+        player.shutdown()
+        let out = try floats(path)
+        let seconds = Double(out.count / 2) / Double(rate)
+        #expect(abs(seconds - 1.2) < 0.05)
+        let left = stride(from: 0, to: out.count, by: 2).map { out[$0] }
+        #expect(abs(pitch(left[(left.count / 4)..<(3 * left.count / 4)], rate: rate) - 200) < 5)
+    }
+
+    @Test func anExternalPlayerReadsTheSamplesInRealTime() throws {
+        let dir = try Fixtures.scratch()
+        let samples = Signals.speech(seconds: 0.5, rate: 8000)
+        let player = Player(sink: .command("cat > '\(dir)/{rate}-{channels}.raw'"))
+        let started = Date()
+        #expect(playToEnd(player, AudioClip(samples: samples, sampleRate: 8000, channels: 1)))
+        // Paced like a sound card, not poured out at once.
+        #expect(Date().timeIntervalSince(started) > 0.4)
+        #expect(player.status.sink == "player: cat")
+        player.shutdown()
+        #expect(try floats(dir + "/8000-1.raw") == samples)
+    }
+}
