@@ -175,6 +175,7 @@ public final class AnnotationSession {
         dirty = false
         touched = task.draft != nil
         lastRenew = now
+        lastKey = now
         pausedForTyping = false
         if task.draft != nil && !first { view.message = "Your draft of this segment is back." }
         if first && task.draft != nil { view.message = "Welcome back: your draft is as you left it." }
@@ -448,8 +449,10 @@ public final class AnnotationSession {
                 }
             }
         }
-        // The lease, renewed at a third of its time while the person is here.
-        if let task = view.task, now - lastRenew > project.config.leaseMinutes * 20 {
+        // The lease, renewed at a third of its time while the person is at work (a key or
+        // audio within the lease time); someone who walked away lets it lapse for others.
+        let lease = project.config.leaseMinutes * 60
+        if let task = view.task, now - lastRenew > lease / 3, now - lastKey < lease || status.playing {
             lastRenew = now
             store.async { [work, options, mailbox] in
                 do { _ = try work.renew(task: task.taskID, as: options.annotator) } catch {

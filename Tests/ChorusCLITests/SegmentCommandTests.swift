@@ -76,17 +76,6 @@ import TestSupport
             #expect(run.stdout.isEmpty)
         }
     }
-
-    @Test func helpMatchesTheGoldenFile() throws {
-        let golden = Fixtures.packageRoot + "/Tests/ChorusCLITests/Golden/segment-help.txt"
-        let run = try ChorusProcess.run(["segment", "--help"])
-        #expect(run.status == 0)
-        if ProcessInfo.processInfo.environment["CHORUS_UPDATE_GOLDEN"] == "1" {
-            try run.stdout.write(toFile: golden, atomically: true, encoding: .utf8)
-        }
-        #expect(run.stdout == (try String(contentsOfFile: golden, encoding: .utf8)))
-        #expect(run.stdout.contains("Examples:"))
-    }
 }
 
 @Suite struct ProgressTests {
