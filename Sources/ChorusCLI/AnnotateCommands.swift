@@ -152,5 +152,9 @@ struct ReviewCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only reviews in this language.", valueName: "lang"))
     var language: String?
 
+    func validate() throws {
+        if session.draftCommand != nil { throw ValidationError("--draft-command is for transcribe and translate; a review starts from the competing versions") }
+    }
+
     func run() throws { try session.run(kind: .review, language: language) }
 }

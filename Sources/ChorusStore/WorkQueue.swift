@@ -35,11 +35,13 @@ public struct ClaimedTask: Sendable, Equatable, Codable {
     public var sourceTexts: [String]
     /// The settled transcript of the segment before this one in the recording, for context.
     public var context: String?
+    /// For reviewing translations: the settled transcript they translate.
+    public var original: String?
 
     enum CodingKeys: String, CodingKey {
         case taskID = "task_id", kind, language, segmentID = "segment_id", recording, start, end
         case leaseExpires = "lease_expires", contentWarning = "content_warning", draft, draftActiveSeconds = "draft_active_seconds"
-        case machineDraft = "machine_draft", sourceTexts = "source_texts", context
+        case machineDraft = "machine_draft", sourceTexts = "source_texts", context, original
     }
 }
 
@@ -135,10 +137,14 @@ public struct WorkQueue: Sendable {
             [.integer(segmentID)]).first else { throw ProjectError(code: .notFound, message: "segment \(segmentID) is missing") }
         let draftRow = try c.query("SELECT text, active_seconds FROM drafts WHERE task_id = ? AND annotator_id = ?", [.integer(taskID), .integer(me.id)]).first
         var sources: [String] = []
+        var original: String?
         if k == .translate {
             sources = try c.query("SELECT text FROM settled WHERE segment_id = ? AND language = ?", [.integer(segmentID), .text(config.sourceLanguage.value)]).compactMap { $0["text"].string }
         } else if k == .review {
             let reviewed = language == config.sourceLanguage.value ? "transcribe" : "translate"
+            if reviewed == "translate" {
+                original = try c.query("SELECT text FROM settled WHERE segment_id = ? AND language = ?", [.integer(segmentID), .text(config.sourceLanguage.value)]).first?["text"].string
+            }
             sources = try c.query(
                 "SELECT text FROM annotations WHERE segment_id = ? AND kind = ? AND language = ? AND counted = 1 ORDER BY id",
                 [.integer(segmentID), .text(reviewed), .text(language)]).compactMap { $0["text"].string }
@@ -150,7 +156,7 @@ public struct WorkQueue: Sendable {
             taskID: taskID, kind: k, language: language, segmentID: segmentID, recording: s["path"].string ?? "",
             start: s["start"].double ?? 0, end: s["end"].double ?? 0, leaseExpires: expires,
             contentWarning: (s["content_warning"].int ?? 0) != 0, draft: draftRow?["text"].string, draftActiveSeconds: draftRow?["active_seconds"].double,
-            machineDraft: machine, sourceTexts: sources, context: try context(before: segmentID, c))
+            machineDraft: machine, sourceTexts: sources, context: try context(before: segmentID, c), original: original)
     }
 
     // MARK: While working

@@ -105,7 +105,7 @@ enum SessionScreen {
                 line(waveform(v.peaks, status: v.player, width: width, style: style))
                 line(playerLine(v.player, keys: v.keys).fitted(to: width))
                 if let context = task.context { line(style.dim("Before: ") + context.fitted(to: width - 8)) }
-                if task.kind == .translate, let source = task.sourceTexts.first {
+                if let source = task.kind == .translate ? task.sourceTexts.first : task.original {
                     for (i, row) in wrap(source, width: width - 9).enumerated() {
                         line((i == 0 ? style.bold("Source: ") + " " : String(repeating: " ", count: 9)) + row)
                     }

@@ -75,4 +75,21 @@ import TestSupport
         #expect((#expect(throws: ProjectError.self) { try s.work.claim(as: "amina", language: "fr", now: s.t0) })?.code == .nothingToDo)
         #expect(try s.work.claim(as: "amina", language: "sw", now: s.t0).kind == .transcribe)
     }
+
+    @Test(arguments: Engine.testable) func aTranslationReviewCarriesTheTranscript(engine: Engine) throws {
+        var config = try ProjectConfig(sourceLanguage: LanguageTag("sw"), targetLanguages: [LanguageTag("en")])
+        config.redundancy = 1
+        config.translationRedundancy = 2
+        let s = try Scenario(engine, segments: 1, people: ["amina", "baraka", "chausiku", "dalila"], config: config)
+        let t = try s.work.claim(as: "amina", now: s.t0)
+        _ = try s.work.submit(task: t.taskID, as: "amina", text: "Mvua inanyesha.", now: s.t0)
+        for (name, text) in [("baraka", "It is raining."), ("chausiku", "Rain is falling.")] {
+            let task = try s.work.claim(as: name, kind: .translate, now: s.t0)
+            _ = try s.work.submit(task: task.taskID, as: name, text: text, now: s.t0)
+        }
+        let review = try s.work.claim(as: "dalila", kind: .review, now: s.t0)
+        #expect(review.language == "en")
+        #expect(review.sourceTexts == ["It is raining.", "Rain is falling."])
+        #expect(review.original == "Mvua inanyesha.")
+    }
 }

@@ -9,9 +9,10 @@ struct Scenario {
     var work: WorkQueue { project.work }
     let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 
-    init(_ engine: Engine, segments: Int = 3, people: [String] = ["amina", "baraka", "chausiku", "dalila"]) throws {
-        var config = try ProjectConfig(sourceLanguage: LanguageTag("sw"), targetLanguages: [LanguageTag("en")])
-        config.redundancy = 2
+    /// - Parameter config: sw → en with redundancy 2 when not given.
+    init(_ engine: Engine, segments: Int = 3, people: [String] = ["amina", "baraka", "chausiku", "dalila"], config given: ProjectConfig? = nil) throws {
+        var config = try given ?? ProjectConfig(sourceLanguage: LanguageTag("sw"), targetLanguages: [LanguageTag("en")])
+        if given == nil { config.redundancy = 2 }
         if let database = try engine.database() { config.database = database }
         project = try Project.create(at: try Fixtures.scratch(), config: config)
         var spans: [(start: Double, end: Double, speechStart: Double, speechEnd: Double)] = []
@@ -22,7 +23,7 @@ struct Scenario {
         var r = NewRecording(
             sha256: "r1", path: "sw.flac", duration: 60, sampleRate: 16_000, channels: 1, container: "FLAC", encoding: "PCM 16",
             segmenter: "{}", segments: spans)
-        r.transcriptionTasks = ("sw", 2)
+        r.transcriptionTasks = ("sw", config.redundancy)
         try project.store.add(r)
         for name in people {
             try project.store.addAnnotator(name: name, languages: [LanguageTag("sw"), LanguageTag("en")], rate: "12.50/hour", creditName: nil)
