@@ -149,12 +149,11 @@ public final class AnnotationSession {
 
     private func nextTask(first: Bool = false) throws {
         let now = Player.now()
-        let language = options.kind == .transcribe ? nil : view.language
         let task: ClaimedTask?
         do {
             task = try store.sync {
-                if let held = try work.resume(as: options.annotator, kind: options.kind, language: language) { return held }
-                return try work.claim(as: options.annotator, kind: options.kind, language: language)
+                if let held = try work.resume(as: options.annotator, kind: options.kind, language: claimLanguage) { return held }
+                return try work.claim(as: options.annotator, kind: options.kind, language: claimLanguage)
             }
         } catch let error as ProjectError where error.code == .nothingToDo {
             task = nil
@@ -179,7 +178,9 @@ public final class AnnotationSession {
         pausedForTyping = false
         if task.draft != nil && !first { view.message = "Your draft of this segment is back." }
         if first && task.draft != nil { view.message = "Welcome back: your draft is as you left it." }
-        if task.contentWarning {
+        // A warned segment is held back until the person chooses to listen, unless they
+        // already have (a draft of their own).
+        if task.contentWarning && task.draft == nil {
             view.mode = .warning
             player.load(nil)
             peakClip = []
@@ -188,6 +189,16 @@ public final class AnnotationSession {
             startAudio(task)
         }
         if task.machineDraft == nil && task.draft == nil { drafter?.prioritize(task) }
+    }
+
+    /// The language to claim in: the translation's target, a review's language if one was
+    /// asked for, any for transcription (the source language).
+    private var claimLanguage: String? {
+        switch options.kind {
+        case .transcribe: nil
+        case .translate: view.language
+        case .review: options.language
+        }
     }
 
     /// Decodes the clip on the loader queue and hands it to the player, which starts at once.
@@ -208,8 +219,7 @@ public final class AnnotationSession {
 
     private func refreshProgress() {
         let since = Calendar.current.startOfDay(for: Date())
-        let language = options.kind == .transcribe ? nil : view.language
-        if let p = try? store.sync(execute: { try work.progress(of: options.annotator, since: since, kind: options.kind, language: language) }) {
+        if let p = try? store.sync(execute: { try work.progress(of: options.annotator, since: since, kind: options.kind, language: claimLanguage) }) {
             view.doneToday = p.done
             view.workedToday = p.activeSeconds
             view.available = p.available
@@ -370,17 +380,14 @@ public final class AnnotationSession {
             let result = try store.sync {
                 try work.submit(task: task.taskID, as: options.annotator, text: text, activeSeconds: clock.seconds, fromMachineDraft: view.fromMachineDraft)
             }
-            storeMilliseconds = (Player.now() - now) * 1000
             summary.submitted += 1
             summary.activeSeconds += clock.seconds
-            try nextTask()
+            advance(after: "Saved.")
             storeMilliseconds = (Player.now() - now) * 1000
             if !result.counted {
                 flash("Saved. Your lease on the last segment had lapsed and someone else had it, so it is kept as an extra annotation.", error: false)
             } else if result.settled != nil {
                 flash("Saved; that segment is now settled.", error: false)
-            } else {
-                flash("Saved.", error: false)
             }
         } catch {
             clock.event(at: now)
@@ -389,13 +396,26 @@ public final class AnnotationSession {
         }
     }
 
+    /// Moves on to the next task after a submission or a skip; if the store cannot hand one
+    /// out, says so and waits as when the queue is empty (it is asked again every few seconds).
+    private func advance(after done: String) {
+        do {
+            try nextTask()
+            flash(done, error: false)
+        } catch {
+            view.task = nil
+            view.mode = .idle
+            player.load(nil)
+            flash("\(done) The next segment could not be fetched: \(error)", error: true)
+        }
+    }
+
     private func skip(_ reason: SkipReason) {
         guard let task = view.task else { return }
         do {
             try store.sync { try work.skip(task: task.taskID, as: options.annotator, reason: reason) }
             summary.skipped += 1
-            try nextTask()
-            flash("Skipped (\(SessionScreen.reasonLabel(reason).split(separator: "(").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? "")).", error: false)
+            advance(after: "Skipped (\(SessionScreen.reasonLabel(reason).split(separator: "(").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? "")).")
         } catch {
             view.mode = .working
             flash("Not skipped: \(error)", error: true)
