@@ -11,7 +11,8 @@ public final class ALSASink: AudioSink {
     private var pcm: OpaquePointer?
     let channels: Int
 
-    /// Opens `device` (`snd_pcm_open`, then `snd_pcm_set_params` with 60 ms of latency).
+    /// Opens `device` (`snd_pcm_open`, then `snd_pcm_set_params` with 60 ms of latency and a
+    /// start threshold of 20 ms through `snd_pcm_sw_params`).
     /// - Throws: ``PlaybackError`` with ALSA's own text (`snd_strerror`) when there is no such
     ///   device or it refuses the format.
     public init(device: String = "default", rate: Int, channels: Int) throws {
@@ -24,6 +25,17 @@ public final class ALSASink: AudioSink {
         guard rc >= 0 else {
             snd_pcm_close(handle)
             throw PlaybackError("ALSA device '\(device)' refuses \(channels) channels at \(rate) Hz: \(Self.message(rc))")
+        }
+        // snd_pcm_set_params starts the device only once its buffer is full (60 ms); start on
+        // the first 20 ms instead, so a clip is heard as soon as it is handed over. Best effort:
+        // a device that refuses keeps the default.
+        var sw: OpaquePointer?
+        if snd_pcm_sw_params_malloc(&sw) >= 0, let sw {
+            if snd_pcm_sw_params_current(handle, sw) >= 0,
+               snd_pcm_sw_params_set_start_threshold(handle, sw, snd_pcm_uframes_t(max(1, rate / 50))) >= 0 {
+                _ = snd_pcm_sw_params(handle, sw)
+            }
+            snd_pcm_sw_params_free(sw)
         }
         pcm = handle
         name = "ALSA \(device)"
