@@ -39,7 +39,7 @@ demo: release
 test:
 	@scripts/install-deps test
 	$(SWIFT) build --build-tests
-	scripts/with-postgres $(SWIFT) test --skip-build
+	CHORUS_TEST_PYTHON=$$(scripts/interop-venv) scripts/with-postgres $(SWIFT) test --skip-build
 
 ## Benchmarks: segmentation against decode-only and ffmpeg silencedetect. BENCH_HOURS="1 4" by default.
 bench:

@@ -1,0 +1,88 @@
+import ArgumentParser
+import ChorusMetrics
+import Foundation
+
+struct MetricsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "metrics",
+        abstract: "Agreement and error metrics with the numbers the field's reference tools give.",
+        discussion: """
+            Each takes a reference and a hypothesis file, UTF-8, one sentence per line (lines end at \\n; a final newline does not start another line), the same number of lines in both, and prints one JSON object with the corpus-level score under the metric's name and the counts behind it.
+
+            Examples:
+            $ chorus metrics wer references.txt transcripts.txt
+            {"deletions":1,"hits":17,"hypothesis_words":18,"insertions":0,"reference_words":19,"substitutions":1,"wer":0.10526315789473684}
+            $ chorus metrics cer references.txt transcripts.txt
+            """,
+        subcommands: [ErrorRate.self])
+
+    /// WER, CER, MER and WIL, one subcommand each.
+    struct ErrorRate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "wer",
+            abstract: "Word error rate as jiwer computes it by default (also: cer, mer, wil).",
+            aliases: ["cer", "mer", "wil"])
+
+        @Argument(help: ArgumentHelp("The reference sentences.", valueName: "ref"))
+        var reference: String
+
+        @Argument(help: ArgumentHelp("The hypothesis sentences.", valueName: "hyp"))
+        var hypothesis: String
+
+        func run() throws {
+            let metric = CommandLine.arguments.first { ["wer", "cer", "mer", "wil"].contains($0) } ?? "wer"
+            let (refs, hyps) = try SentenceFiles.pair(reference, hypothesis)
+            let characters = metric == "cer"
+            let rates = characters ? ErrorRates.characters(references: refs, hypotheses: hyps) : ErrorRates.words(references: refs, hypotheses: hyps)
+            let value: Double
+            switch metric {
+            case "mer": value = rates.matchErrorRate
+            case "wil": value = rates.informationLost
+            default: value = rates.errorRate
+            }
+            let unit = characters ? "characters" : "words"
+            let fields: [(String, String)] = [
+                (metric, jsonNumber(value)), ("hits", String(rates.counts.hits)), ("substitutions", String(rates.counts.substitutions)),
+                ("deletions", String(rates.counts.deletions)), ("insertions", String(rates.counts.insertions)),
+                ("reference_\(unit)", String(rates.referenceUnits)), ("hypothesis_\(unit)", String(rates.hypothesisUnits)),
+            ]
+            print("{" + fields.sorted { $0.0 < $1.0 }.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}")
+        }
+    }
+}
+
+/// A double as JSON: the shortest text that reads back as the same number.
+func jsonNumber(_ x: Double) -> String {
+    x.isFinite ? (x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)") : "null"
+}
+
+/// Sentence files for the metrics: UTF-8, lines split on \n only.
+enum SentenceFiles {
+    /// The lines of a file; a final newline does not start another line.
+    /// - Throws: ``CLIError`` naming the file (and line) when it cannot be read, is not UTF-8 or is empty.
+    static func lines(_ path: String) throws -> [String] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CLIError("\(path): cannot read the file")
+        }
+        guard !data.isEmpty else { throw CLIError("\(path): the file is empty") }
+        var bytes = [UInt8](data)
+        if bytes.last == 0x0A { bytes.removeLast() }
+        var out: [String] = []
+        for (n, line) in bytes.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+            guard let text = String(validating: line, as: UTF8.self) else {
+                throw CLIError("\(path):\(n + 1): not valid UTF-8")
+            }
+            out.append(text)
+        }
+        return out
+    }
+
+    /// Both files' lines, which must be as many.
+    static func pair(_ a: String, _ b: String) throws -> ([String], [String]) {
+        let x = try lines(a), y = try lines(b)
+        guard x.count == y.count else {
+            throw CLIError("\(a) has \(x.count) lines but \(b) has \(y.count); each line of one pairs with the same line of the other")
+        }
+        return (x, y)
+    }
+}
