@@ -14,7 +14,7 @@ struct MetricsCommand: ParsableCommand {
             {"deletions":1,"hits":17,"hypothesis_words":18,"insertions":0,"reference_words":19,"substitutions":1,"wer":0.10526315789473684}
             $ chorus metrics cer references.txt transcripts.txt
             """,
-        subcommands: [ErrorRate.self])
+        subcommands: [ErrorRate.self, CharacterF.self])
 
     /// WER, CER, MER and WIL, one subcommand each.
     struct ErrorRate: ParsableCommand {
@@ -33,7 +33,11 @@ struct MetricsCommand: ParsableCommand {
             let metric = CommandLine.arguments.first { ["wer", "cer", "mer", "wil"].contains($0) } ?? "wer"
             let (refs, hyps) = try SentenceFiles.pair(reference, hypothesis)
             let characters = metric == "cer"
-            let rates = characters ? ErrorRates.characters(references: refs, hypotheses: hyps) : ErrorRates.words(references: refs, hypotheses: hyps)
+            let parts: [ErrorRates] = inParallel(refs.count) { (range: Range<Int>) -> ErrorRates in
+                if characters { return ErrorRates.characters(references: refs[range], hypotheses: hyps[range]) }
+                return ErrorRates.words(references: refs[range], hypotheses: hyps[range])
+            }
+            let rates = parts.reduce(ErrorRates(), +)
             let value: Double
             switch metric {
             case "mer": value = rates.matchErrorRate
@@ -49,6 +53,63 @@ struct MetricsCommand: ParsableCommand {
             print("{" + fields.sorted { $0.0 < $1.0 }.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}")
         }
     }
+}
+
+extension MetricsCommand {
+    /// chrF and chrF++.
+    struct CharacterF: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "chrf",
+            abstract: "chrF as sacrebleu computes it by default (character order 6, beta 2); --word-order 2 gives chrF++.")
+
+        @Argument(help: ArgumentHelp("The reference sentences.", valueName: "ref"))
+        var reference: String
+
+        @Argument(help: ArgumentHelp("The hypothesis sentences.", valueName: "hyp"))
+        var hypothesis: String
+
+        @Option(help: "Character n-gram order (1 to 6).")
+        var charOrder = 6
+
+        @Option(help: "Word n-gram order (0 to 6); 2 is chrF++.")
+        var wordOrder = 0
+
+        @Option(help: "Weight of recall against precision.")
+        var beta = 2
+
+        func validate() throws {
+            guard (1...ChrF.maximumOrder).contains(charOrder) else { throw ValidationError("--char-order must be between 1 and \(ChrF.maximumOrder)") }
+            guard (0...ChrF.maximumOrder).contains(wordOrder) else { throw ValidationError("--word-order must be between 0 and \(ChrF.maximumOrder)") }
+            guard beta >= 0 else { throw ValidationError("--beta must not be negative") }
+        }
+
+        func run() throws {
+            let (refs, hyps) = try SentenceFiles.pair(reference, hypothesis)
+            let chrf = ChrF(charOrder: charOrder, wordOrder: wordOrder, beta: beta)
+            let parts = inParallel(refs.count) { chrf.statistics(references: refs[$0], hypotheses: hyps[$0]) }
+            let score = chrf.score(parts.dropFirst().reduce(parts[0], +))
+            print("{\"beta\":\(beta),\"char_order\":\(charOrder),\"chrf\":\(jsonNumber(score)),\"word_order\":\(wordOrder)}")
+        }
+    }
+}
+
+/// `body` over contiguous parts of `0..<count`, one per core, in order. Sentence pairs are
+/// scored independently and their counts add up, so the result does not depend on the split.
+func inParallel<T>(_ count: Int, _ body: @Sendable (Range<Int>) -> T) -> [T] {
+    let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, count / 1000))
+    let results = ParallelResults<T>(count: parts)
+    DispatchQueue.concurrentPerform(iterations: parts) { p in
+        results.set(p, body((count * p / parts)..<(count * (p + 1) / parts)))
+    }
+    return results.values
+}
+
+private final class ParallelResults<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [T?]
+    init(count: Int) { slots = .init(repeating: nil, count: count) }
+    func set(_ i: Int, _ value: T) { lock.withLock { slots[i] = value } }
+    var values: [T] { lock.withLock { slots.compactMap { $0 } } }
 }
 
 /// A double as JSON: the shortest text that reads back as the same number.

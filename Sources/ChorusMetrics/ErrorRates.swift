@@ -6,6 +6,12 @@ public struct ErrorRates: Sendable, Equatable {
     public var referenceUnits: Int
     public var hypothesisUnits: Int
 
+    public init(counts: EditCounts = EditCounts(), referenceUnits: Int = 0, hypothesisUnits: Int = 0) {
+        self.counts = counts
+        self.referenceUnits = referenceUnits
+        self.hypothesisUnits = hypothesisUnits
+    }
+
     /// (S + D + I) / (H + S + D). With no reference units at all, jiwer's convention: the
     /// number of insertions.
     public var errorRate: Double {
@@ -25,12 +31,17 @@ public struct ErrorRates: Sendable, Equatable {
         return (Double(counts.hits) / Double(referenceUnits)) * (Double(counts.hits) / Double(hypothesisUnits))
     }
 
+    /// Rates of two parts of a corpus together.
+    public static func + (a: ErrorRates, b: ErrorRates) -> ErrorRates {
+        ErrorRates(counts: a.counts + b.counts, referenceUnits: a.referenceUnits + b.referenceUnits, hypothesisUnits: a.hypothesisUnits + b.hypothesisUnits)
+    }
+
     /// Word information lost, 1 − WIP.
     public var informationLost: Double { 1 - informationPreserved }
 
     /// Words: jiwer's `process_words` with its default transform. Words are compared as
     /// exact code point sequences.
-    public static func words(references: [String], hypotheses: [String]) -> ErrorRates {
+    public static func words<R: Collection<String>, H: Collection<String>>(references: R, hypotheses: H) -> ErrorRates {
         var ids: [WordKey: Int32] = [:]
         func encode(_ line: String) -> [Int32] {
             let scalars = line.unicodeScalars.map(\.value)
@@ -47,7 +58,7 @@ public struct ErrorRates: Sendable, Equatable {
 
     /// Characters: jiwer's `process_characters` with its default transform (strip, then
     /// every code point, spaces included).
-    public static func characters(references: [String], hypotheses: [String]) -> ErrorRates {
+    public static func characters<R: Collection<String>, H: Collection<String>>(references: R, hypotheses: H) -> ErrorRates {
         corpus(references.map(TextUnits.jiwerCharacters), hypotheses.map(TextUnits.jiwerCharacters))
     }
 

@@ -1,4 +1,4 @@
-import ChorusMetrics
+@testable import ChorusMetrics
 import Foundation
 import Testing
 import TestSupport
@@ -64,7 +64,7 @@ import TestSupport
     }
 }
 
-/// The metrics against the reference packages themselves (jiwer, with RapidFuzz), run from
+/// The metrics against the reference packages themselves (jiwer with RapidFuzz, sacrebleu), run from
 /// the interop virtual environment `make test` prepares (`CHORUS_TEST_PYTHON`).
 @Suite struct MetricsInteropTests {
     static var python: String? {
@@ -88,8 +88,8 @@ import TestSupport
         return String(decoding: data, as: UTF8.self)
     }
 
-    @Test(arguments: ["wer", "cer", "mer", "wil"], [11, 12])
-    func sameNumbersAsJiwer(metric: String, seed: Int) throws {
+    @Test(arguments: ["wer", "cer", "mer", "wil", "chrf", "chrf++"], [11, 12])
+    func sameNumbersAsTheReferencePackages(metric: String, seed: Int) throws {
         guard let python = Self.python else {
             if ProcessInfo.processInfo.environment["CI"] == "true" { throw TestSetupError("CHORUS_TEST_PYTHON is not set under CI: run through `make test`") }
             return
@@ -97,14 +97,37 @@ import TestSupport
         let dir = try Fixtures.scratch("chorus-metrics")
         _ = try Self.run([python, Self.script, "generate", dir, String(seed)])
         let expected = try Self.run([python, Self.script, "score", metric, dir + "/ref.txt", dir + "/hyp.txt"])
-        let ours = try ChorusProcess.run(["metrics", metric, dir + "/ref.txt", dir + "/hyp.txt"])
+        let command = metric == "chrf++" ? ["chrf", "--word-order", "2"] : [metric]
+        let ours = try ChorusProcess.run(["metrics"] + command + [dir + "/ref.txt", dir + "/hyp.txt"])
         #expect(ours.status == 0)
         let a = try JSONSerialization.jsonObject(with: Data(expected.utf8)) as? [String: Any] ?? [:]
         let b = try JSONSerialization.jsonObject(with: Data(ours.stdout.utf8)) as? [String: Any] ?? [:]
         #expect(Set(a.keys) == Set(b.keys))
         for (key, value) in a {
             let x = (value as? NSNumber)?.doubleValue ?? .nan, y = (b[key] as? NSNumber)?.doubleValue ?? .nan
-            #expect(abs(x - y) <= 1e-9, "\(metric) \(key): jiwer \(x), chorus \(y)")
+            #expect(abs(x - y) <= 1e-9, "\(metric) \(key): reference \(x), chorus \(y)")
         }
+    }
+}
+
+@Suite struct ChrFTests {
+    @Test func identicalTextScoresOneHundredAndDisjointZero() {
+        #expect(ChrF().score(references: ["habari ya asubuhi"], hypotheses: ["habari ya asubuhi"]).score == 100)
+        #expect(ChrF().score(references: ["abc"], hypotheses: ["xyz"]).score == 0)
+    }
+
+    @Test func handCountedCharacterNGrams() {
+        // "ab" vs "abc", white space ignored: unigrams 2 of 3 hypothesis and 2 of 2 reference
+        // match, bigrams 1 of 2 and 1 of 1; orders 3-6 have no reference n-grams.
+        let (score, stats) = ChrF().score(references: ["a b"], hypotheses: ["abc"])
+        #expect(stats.hypothesis.prefix(3) == [3, 2, 0])
+        #expect(stats.reference.prefix(2) == [2, 1])
+        #expect(stats.matches.prefix(2) == [2, 1])
+        let p = (2.0 / 3 + 1.0 / 2) / 2, r = 1.0
+        #expect(abs(score - 100 * 5 * p * r / (4 * p + r)) < 1e-12)
+    }
+
+    @Test func punctuationIsSplitOffWordsForChrFPlusPlus() {
+        #expect(ChrF.words("(hi) sana. - e.g.").map { String(decoding: $0.map { UInt8($0) }, as: UTF8.self) } == ["(hi", ")", "sana", ".", "-", "e.g", "."])
     }
 }

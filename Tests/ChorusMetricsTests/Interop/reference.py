@@ -13,7 +13,8 @@ import random
 import sys
 
 WORDS = ["habari", "ya", "za", "asubuhi", "mimi", "ni", "mwalimu", "a", "b", "c",
-         "東京", "大阪", "مرحبا", "שלום", "नमस्ते", "ŋombe", "cafe\u0301", "café", "Ελλάδα", "ok"]
+         "東京", "大阪", "مرحبا", "שלום", "नमस्ते", "ŋombe", "cafe\u0301", "café", "Ελλάδα", "ok",
+         "(hi)", "sana.", "\"ok\"", "-", "e.g.", "Leo,", "?"]
 SPACES = [" ", " ", " ", "  ", "\t", " \u00a0", "\u3000", " \u2003 "]
 
 
@@ -81,8 +82,14 @@ def lines(path):
 
 
 def score(metric, ref, hyp):
-    import jiwer
     r, h = lines(ref), lines(hyp)
+    if metric in ("chrf", "chrf++"):
+        from sacrebleu.metrics import CHRF
+        word_order = 2 if metric == "chrf++" else 0
+        value = CHRF(word_order=word_order).corpus_score(h, [r]).score
+        print(json.dumps({"beta": 2, "char_order": 6, "chrf": value, "word_order": word_order}, sort_keys=True))
+        return
+    import jiwer
     if metric == "cer":
         o = jiwer.process_characters(r, h)
         value = o.cer
