@@ -43,8 +43,8 @@ let package = Package(
         .target(name: "ChorusAudio", dependencies: ["CSndFile"]),
         // Playing clips: ALSA or an external player or nothing, pitch-keeping speed change, on its own thread.
         .target(name: "ChorusPlayback", dependencies: ["ChorusAudio", "CALSA"]),
-        // Agreement metrics (WER/CER/MER/WIL as jiwer, more to come); pure, standard library only.
-        .target(name: "ChorusMetrics"),
+        // Agreement metrics: WER/CER/MER/WIL as jiwer, chrF and BLEU as sacrebleu; pure.
+        .target(name: "ChorusMetrics", dependencies: [.product(name: "RealModule", package: "swift-numerics")]),
         // Silence segmentation on plain sample buffers; pure, no I/O.
         .target(
             name: "ChorusSegmentation",
@@ -98,7 +98,7 @@ let package = Package(
         .testTarget(name: "ChorusSegmentationTests", dependencies: ["ChorusSegmentation", "ChorusAudio", "TestSupport"]),
         .testTarget(name: "ChorusPlaybackTests", dependencies: ["ChorusPlayback", "TestSupport"]),
         .testTarget(name: "ChorusTerminalTests", dependencies: ["ChorusTerminal", "TestSupport"]),
-        .testTarget(name: "ChorusMetricsTests", dependencies: ["ChorusMetrics", "TestSupport"]),
+        .testTarget(name: "ChorusMetricsTests", dependencies: ["ChorusMetrics", "TestSupport", .product(name: "RealModule", package: "swift-numerics")]),
         .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "TestSupport"]),
         .testTarget(name: "ChorusIngestTests", dependencies: ["ChorusIngest", "ChorusStore", "TestSupport"]),
         .testTarget(name: "ChorusCLITests", dependencies: ["ChorusCLI", "ChorusStore", "TestSupport"], exclude: ["Golden"]),

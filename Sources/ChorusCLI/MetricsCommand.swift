@@ -14,7 +14,7 @@ struct MetricsCommand: ParsableCommand {
             {"deletions":1,"hits":17,"hypothesis_words":18,"insertions":0,"reference_words":19,"substitutions":1,"wer":0.10526315789473684}
             $ chorus metrics cer references.txt transcripts.txt
             """,
-        subcommands: [ErrorRate.self, CharacterF.self])
+        subcommands: [ErrorRate.self, CharacterF.self, BLEUScore.self])
 
     /// WER, CER, MER and WIL, one subcommand each.
     struct ErrorRate: ParsableCommand {
@@ -89,6 +89,33 @@ extension MetricsCommand {
             let parts = inParallel(refs.count) { chrf.statistics(references: refs[$0], hypotheses: hyps[$0]) }
             let score = chrf.score(parts.dropFirst().reduce(parts[0], +))
             print("{\"beta\":\(beta),\"char_order\":\(charOrder),\"chrf\":\(jsonNumber(score)),\"word_order\":\(wordOrder)}")
+        }
+    }
+}
+
+extension MetricsCommand {
+    struct BLEUScore: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "bleu",
+            abstract: "BLEU as sacrebleu computes it by default (13a tokeniser, exponential smoothing).")
+
+        @Argument(help: ArgumentHelp("The reference sentences.", valueName: "ref"))
+        var reference: String
+
+        @Argument(help: ArgumentHelp("The hypothesis sentences.", valueName: "hyp"))
+        var hypothesis: String
+
+        func run() throws {
+            let (refs, hyps) = try SentenceFiles.pair(reference, hypothesis)
+            let bleu = BLEU()
+            let parts = inParallel(refs.count) { bleu.statistics(references: refs[$0], hypotheses: hyps[$0]) }
+            let s = parts.dropFirst().reduce(parts[0], +)
+            let fields: [(String, String)] = [
+                ("bleu", jsonNumber(bleu.score(s))), ("counts", "[" + s.correct.map(String.init).joined(separator: ",") + "]"),
+                ("totals", "[" + s.total.map(String.init).joined(separator: ",") + "]"),
+                ("hyp_len", String(s.hypothesisLength)), ("ref_len", String(s.referenceLength)),
+            ]
+            print("{" + fields.sorted { $0.0 < $1.0 }.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}")
         }
     }
 }

@@ -1,5 +1,6 @@
 @testable import ChorusMetrics
 import Foundation
+import RealModule
 import Testing
 import TestSupport
 
@@ -88,7 +89,7 @@ import TestSupport
         return String(decoding: data, as: UTF8.self)
     }
 
-    @Test(arguments: ["wer", "cer", "mer", "wil", "chrf", "chrf++"], [11, 12])
+    @Test(arguments: ["wer", "cer", "mer", "wil", "chrf", "chrf++", "bleu"], [11, 12])
     func sameNumbersAsTheReferencePackages(metric: String, seed: Int) throws {
         guard let python = Self.python else {
             if ProcessInfo.processInfo.environment["CI"] == "true" { throw TestSetupError("CHORUS_TEST_PYTHON is not set under CI: run through `make test`") }
@@ -103,9 +104,13 @@ import TestSupport
         let a = try JSONSerialization.jsonObject(with: Data(expected.utf8)) as? [String: Any] ?? [:]
         let b = try JSONSerialization.jsonObject(with: Data(ours.stdout.utf8)) as? [String: Any] ?? [:]
         #expect(Set(a.keys) == Set(b.keys))
+        func numbers(_ v: Any?) -> [Double] {
+            if let list = v as? [NSNumber] { return list.map(\.doubleValue) }
+            return [(v as? NSNumber)?.doubleValue ?? .nan]
+        }
         for (key, value) in a {
-            let x = (value as? NSNumber)?.doubleValue ?? .nan, y = (b[key] as? NSNumber)?.doubleValue ?? .nan
-            #expect(abs(x - y) <= 1e-9, "\(metric) \(key): reference \(x), chorus \(y)")
+            let x = numbers(value), y = numbers(b[key])
+            #expect(x.count == y.count && zip(x, y).allSatisfy { abs($0 - $1) <= 1e-9 }, "\(metric) \(key): reference \(x), chorus \(y)")
         }
     }
 }
@@ -129,5 +134,29 @@ import TestSupport
 
     @Test func punctuationIsSplitOffWordsForChrFPlusPlus() {
         #expect(ChrF.words("(hi) sana. - e.g.").map { String(decoding: $0.map { UInt8($0) }, as: UTF8.self) } == ["(hi", ")", "sana", ".", "-", "e.g", "."])
+    }
+}
+
+@Suite struct BLEUTests {
+    func tokens(_ line: String) -> [String] { BLEU.tokens(line).map { String(String.UnicodeScalarView($0.compactMap(Unicode.Scalar.init))) } }
+
+    @Test func the13aTokeniserSplitsAsMteval() {
+        #expect(tokens("Hello, world! It costs $3.50 (or 1,000-2,000).") == ["Hello", ",", "world", "!", "It", "costs", "$", "3.50", "(", "or", "1,000", "-", "2,000", ")", "."])
+        #expect(tokens("a &amp; b &lt;skipped&gt; <skipped>") == ["a", "&", "b", "<", "skipped", ">"])
+    }
+
+    @Test func perfectAndEmpty() {
+        #expect(abs(BLEU().score(references: ["mvua inanyesha sana leo"], hypotheses: ["mvua inanyesha sana leo"]) - 100) < 1e-9)
+        #expect(BLEU().score(references: ["a b c d"], hypotheses: [""]) == 0)
+    }
+
+    @Test func handCountedWithSmoothingAndBrevity() {
+        // Hypothesis "a b c" against "a b d e": 2/3 unigrams, 1/2 bigrams, 0/1 trigrams
+        // (smoothed to 1/(2·1)), no 4-grams (total 0: precision stays 0, log floored).
+        let s = BLEU().statistics(references: ["a b d e"], hypotheses: ["a b c"])
+        #expect(s.correct == [2, 1, 0, 0] && s.total == [3, 2, 1, 0])
+        #expect(s.hypothesisLength == 3 && s.referenceLength == 4)
+        let expected = Double.exp(1 - 4.0 / 3) * Double.exp((Double.log(100 * 2.0 / 3) + Double.log(50) + Double.log(50) - 9_999_999_999) / 4)
+        #expect(BLEU().score(s) == expected)
     }
 }

@@ -14,7 +14,8 @@ import sys
 
 WORDS = ["habari", "ya", "za", "asubuhi", "mimi", "ni", "mwalimu", "a", "b", "c",
          "東京", "大阪", "مرحبا", "שלום", "नमस्ते", "ŋombe", "cafe\u0301", "café", "Ελλάδα", "ok",
-         "(hi)", "sana.", "\"ok\"", "-", "e.g.", "Leo,", "?"]
+         "(hi)", "sana.", "\"ok\"", "-", "e.g.", "Leo,", "?", "3-4", "1,000", "2.5", "&amp;", "x&lt;y",
+         "<skipped>", "U.S.", "a-", "{x}", "~"]
 SPACES = [" ", " ", " ", "  ", "\t", " \u00a0", "\u3000", " \u2003 "]
 
 
@@ -83,6 +84,11 @@ def lines(path):
 
 def score(metric, ref, hyp):
     r, h = lines(ref), lines(hyp)
+    if metric == "bleu":
+        from sacrebleu.metrics import BLEU
+        b = BLEU().corpus_score(h, [r])
+        print(json.dumps({"bleu": b.score, "counts": b.counts, "totals": b.totals, "hyp_len": b.sys_len, "ref_len": b.ref_len}, sort_keys=True))
+        return
     if metric in ("chrf", "chrf++"):
         from sacrebleu.metrics import CHRF
         word_order = 2 if metric == "chrf++" else 0
