@@ -14,7 +14,7 @@ struct MetricsCommand: ParsableCommand {
             {"deletions":1,"hits":17,"hypothesis_words":18,"insertions":0,"reference_words":19,"substitutions":1,"wer":0.10526315789473684}
             $ chorus metrics cer references.txt transcripts.txt
             """,
-        subcommands: [ErrorRate.self, CharacterF.self, BLEUScore.self])
+        subcommands: [ErrorRate.self, CharacterF.self, BLEUScore.self, Alpha.self, KappaScore.self])
 
     /// WER, CER, MER and WIL, one subcommand each.
     struct ErrorRate: ParsableCommand {
@@ -116,6 +116,60 @@ extension MetricsCommand {
                 ("hyp_len", String(s.hypothesisLength)), ("ref_len", String(s.referenceLength)),
             ]
             print("{" + fields.sorted { $0.0 < $1.0 }.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}")
+        }
+    }
+}
+
+extension KrippendorffAlpha.Level: ExpressibleByArgument {}
+
+extension MetricsCommand {
+    struct Alpha: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "alpha",
+            abstract: "Krippendorff's alpha as the krippendorff Python package computes it.",
+            discussion: "FILE is RFC 4180 CSV without a header row: one row per coder, one column per unit, an empty cell for a missing value; numbers, or categories for the nominal level.")
+
+        @Option(help: "The level of measurement: nominal, ordinal, interval or ratio.")
+        var level: KrippendorffAlpha.Level
+
+        @Argument(help: ArgumentHelp("The reliability data.", valueName: "file.csv"))
+        var file: String
+
+        func run() throws {
+            let data = try ReliabilityCSV.read(file)
+            do {
+                let alpha = try KrippendorffAlpha.alpha(data, level: level)
+                print("{\"alpha\":\(jsonNumber(alpha)),\"coders\":\(data.count),\"level\":\"\(level.rawValue)\",\"units\":\(data.first?.count ?? 0)}")
+            } catch let error as AgreementError {
+                throw CLIError("\(file): \(error)")
+            }
+        }
+    }
+
+    struct KappaScore: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "kappa",
+            abstract: "Cohen's kappa for two coders, Fleiss' kappa for more, on categories.",
+            discussion: "FILE is CSV as for alpha. Cohen's kappa uses the units both coders coded; Fleiss' kappa needs every unit coded by every coder.")
+
+        @Argument(help: ArgumentHelp("The reliability data.", valueName: "file.csv"))
+        var file: String
+
+        func run() throws {
+            let data = try ReliabilityCSV.read(file)
+            do {
+                if data.count == 2 {
+                    let k = try Kappa.cohen(data[0], data[1])
+                    print("{\"coders\":2,\"kappa\":\(jsonNumber(k)),\"method\":\"cohen\",\"units\":\(data[0].count)}")
+                } else if data.count > 2 {
+                    let k = try Kappa.fleiss(data)
+                    print("{\"coders\":\(data.count),\"kappa\":\(jsonNumber(k)),\"method\":\"fleiss\",\"units\":\(data[0].count)}")
+                } else {
+                    throw CLIError("\(file): kappa needs two or more coders (rows); the file has one")
+                }
+            } catch let error as AgreementError {
+                throw CLIError("\(file): \(error)")
+            }
         }
     }
 }

@@ -65,7 +65,7 @@ import TestSupport
     }
 }
 
-/// The metrics against the reference packages themselves (jiwer with RapidFuzz, sacrebleu), run from
+/// The metrics against the reference packages themselves (jiwer with RapidFuzz, sacrebleu, krippendorff), run from
 /// the interop virtual environment `make test` prepares (`CHORUS_TEST_PYTHON`).
 @Suite struct MetricsInteropTests {
     static var python: String? {
@@ -89,7 +89,7 @@ import TestSupport
         return String(decoding: data, as: UTF8.self)
     }
 
-    @Test(arguments: ["wer", "cer", "mer", "wil", "chrf", "chrf++", "bleu"], [11, 12])
+    @Test(arguments: ["wer", "cer", "mer", "wil", "chrf", "chrf++", "bleu", "alpha-nominal", "alpha-ordinal", "alpha-interval", "alpha-ratio"], [11, 12])
     func sameNumbersAsTheReferencePackages(metric: String, seed: Int) throws {
         guard let python = Self.python else {
             if ProcessInfo.processInfo.environment["CI"] == "true" { throw TestSetupError("CHORUS_TEST_PYTHON is not set under CI: run through `make test`") }
@@ -97,9 +97,16 @@ import TestSupport
         }
         let dir = try Fixtures.scratch("chorus-metrics")
         _ = try Self.run([python, Self.script, "generate", dir, String(seed)])
-        let expected = try Self.run([python, Self.script, "score", metric, dir + "/ref.txt", dir + "/hyp.txt"])
-        let command = metric == "chrf++" ? ["chrf", "--word-order", "2"] : [metric]
-        let ours = try ChorusProcess.run(["metrics"] + command + [dir + "/ref.txt", dir + "/hyp.txt"])
+        let expected: String, ours: ChorusRun
+        if metric.hasPrefix("alpha-") {
+            let level = String(metric.dropFirst(6)), csv = dir + "/\(level).csv"
+            expected = try Self.run([python, Self.script, "alpha", level, csv])
+            ours = try ChorusProcess.run(["metrics", "alpha", "--level", level, csv])
+        } else {
+            expected = try Self.run([python, Self.script, "score", metric, dir + "/ref.txt", dir + "/hyp.txt"])
+            let command = metric == "chrf++" ? ["chrf", "--word-order", "2"] : [metric]
+            ours = try ChorusProcess.run(["metrics"] + command + [dir + "/ref.txt", dir + "/hyp.txt"])
+        }
         #expect(ours.status == 0)
         let a = try JSONSerialization.jsonObject(with: Data(expected.utf8)) as? [String: Any] ?? [:]
         let b = try JSONSerialization.jsonObject(with: Data(ours.stdout.utf8)) as? [String: Any] ?? [:]
@@ -109,6 +116,10 @@ import TestSupport
             return [(v as? NSNumber)?.doubleValue ?? .nan]
         }
         for (key, value) in a {
+            if let text = value as? String {
+                #expect(b[key] as? String == text)
+                continue
+            }
             let x = numbers(value), y = numbers(b[key])
             #expect(x.count == y.count && zip(x, y).allSatisfy { abs($0 - $1) <= 1e-9 }, "\(metric) \(key): reference \(x), chorus \(y)")
         }

@@ -75,6 +75,39 @@ def generate(folder, seed):
         f.write("\n".join(hyps) + "\n")
 
 
+def generate_reliability(folder, seed):
+    """Random reliability data for each level: 2 to 6 coders, 5 to 60 units, missing cells."""
+    rng = random.Random(seed)
+    for level in ("nominal", "ordinal", "interval", "ratio"):
+        coders, units = rng.randint(2, 6), rng.randint(5, 60)
+        values = ["mvua", "jua", "upepo", "ŋombe"] if level == "nominal" and seed % 2 else [1, 2, 3, 4, 5, 7.5, 10]
+        truth = [rng.choice(values) for _ in range(units)]
+        rows = []
+        for _ in range(coders):
+            row = []
+            for u in range(units):
+                r = rng.random()
+                row.append("" if r < 0.15 else str(truth[u] if r < 0.75 else rng.choice(values)))
+            rows.append(row)
+        with open(f"{folder}/{level}.csv", "w", encoding="utf-8") as f:
+            f.write("\n".join(",".join(row) for row in rows) + "\n")
+
+
+def alpha(level, path):
+    import csv
+    import krippendorff
+    import numpy as np
+    rows = list(csv.reader(open(path, encoding="utf-8", newline="")))
+    cells = [c for row in rows for c in row if c != ""]
+    try:
+        [float(c) for c in cells]
+        data = [[float(c) if c != "" else np.nan for c in row] for row in rows]
+    except ValueError:
+        data = np.array([[c if c != "" else "nan" for c in row] for row in rows])
+    value = krippendorff.alpha(reliability_data=data, level_of_measurement=level)
+    print(json.dumps({"alpha": value, "coders": len(rows), "level": level, "units": len(rows[0])}, sort_keys=True))
+
+
 def lines(path):
     text = open(path, encoding="utf-8", newline="").read()
     if text.endswith("\n"):
@@ -115,5 +148,8 @@ def score(metric, ref, hyp):
 if __name__ == "__main__":
     if sys.argv[1] == "generate":
         generate(sys.argv[2], int(sys.argv[3]))
+        generate_reliability(sys.argv[2], int(sys.argv[3]))
+    elif sys.argv[1] == "alpha":
+        alpha(sys.argv[2], sys.argv[3])
     else:
         score(sys.argv[2], sys.argv[3], sys.argv[4])
