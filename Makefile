@@ -46,6 +46,7 @@ bench:
 	@scripts/install-deps bench
 	$(SWIFT) build -c release --product chorus
 	$(SWIFT) build -c release --product chorus-bench
+	@scripts/interop-venv >/dev/null
 	scripts/with-postgres .build/release/chorus-bench run
 
 ## Segmentation quality on generated noisy speech (needs espeak-ng, numpy, scipy).

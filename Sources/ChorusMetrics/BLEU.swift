@@ -31,8 +31,8 @@ public struct BLEU: Sendable {
     public func statistics<R: Collection<String>, H: Collection<String>>(references: R, hypotheses: H) -> Statistics {
         var s = Statistics()
         var table = GramTable()
+        var ids = WordIDs()
         for (ref, hyp) in zip(references, hypotheses) {
-            var ids = WordIDs()
             let r = Self.tokens(ref).map { ids.id($0) }, h = Self.tokens(hyp).map { ids.id($0) }
             s.hypothesisLength += h.count
             s.referenceLength += r.count
@@ -90,9 +90,12 @@ public struct BLEU: Sendable {
     }
 
     static func tokenize13a(_ input: [UInt32]) -> [UInt32] {
-        var s = replace(input, "<skipped>", "")
-        s = replace(s, "-\n", "")
-        s = replace(s, "\n", " ")
+        var s = input
+        if s.contains(0x3C) { s = replace(s, "<skipped>", "") }  // <
+        if s.contains(0x0A) {
+            s = replace(s, "-\n", "")
+            s = replace(s, "\n", " ")
+        }
         if s.contains(0x26) {  // &
             s = replace(s, "&quot;", "\"")
             s = replace(s, "&amp;", "&")
@@ -106,7 +109,9 @@ public struct BLEU: Sendable {
         for v in s {
             if (0x7B...0x7E).contains(v) || (0x5B...0x60).contains(v) || (0x20...0x26).contains(v)
                 || (0x28...0x2B).contains(v) || (0x3A...0x40).contains(v) || v == 0x2F {
-                out += [0x20, v, 0x20]
+                out.append(0x20)
+                out.append(v)
+                out.append(0x20)
             } else {
                 out.append(v)
             }
@@ -130,7 +135,7 @@ public struct BLEU: Sendable {
         var i = 0
         while i < s.count {
             if i + 1 < s.count, let r = rule(s[i], s[i + 1]) {
-                out += r
+                out.append(contentsOf: r)
                 i += 2
             } else {
                 out.append(s[i])

@@ -4,6 +4,7 @@ import Foundation
 // chorus-bench run                 generate the long recordings (once) and print the comparison, then the queue benchmark
 // chorus-bench queue               the work queue benchmark alone
 // chorus-bench loop                the annotation loop: Enter to the next clip's audio, in tmux
+// chorus-bench metrics             each metric over 100,000 sentence pairs, against the reference packages
 // chorus-bench decode FILE         decode only (a child of `run`)
 // chorus-bench trace FILE [A B]    every frame decision between A and B seconds
 // chorus-bench worker DIR NAME N   N claim/submit cycles through the work API (reliability test, queue bench)
@@ -24,6 +25,10 @@ do {
         try runQueueBenchmarks(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", self: "\(here)/chorus-bench")
         print("")
         try runLoopBenchmark(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", chorus: "\(here)/chorus")
+        print("")
+        try runMetricsBenchmark(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", chorus: "\(here)/chorus")
+    case "metrics":
+        try runMetricsBenchmark(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", chorus: "\(here)/chorus")
     case "loop":
         try runLoopBenchmark(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", chorus: "\(here)/chorus")
     case "queue":
@@ -33,7 +38,7 @@ do {
     case "queue-project" where args.count == 4 || args.count == 5:
         try makeQueueProject(folder: args[1], segments: Int(args[2]) ?? 0, workers: Int(args[3]) ?? 0, database: args.count == 5 ? args[4] : nil)
     default:
-        print("usage: chorus-bench run | queue | loop | decode FILE | trace FILE [FROM TO] | worker DIR NAME CYCLES | queue-project DIR SEGMENTS WORKERS")
+        print("usage: chorus-bench run | queue | loop | metrics | decode FILE | trace FILE [FROM TO] | worker DIR NAME CYCLES | queue-project DIR SEGMENTS WORKERS")
         exit(2)
     }
 } catch {
