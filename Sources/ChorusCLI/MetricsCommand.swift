@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChorusMetrics
+import ChorusStore
 import Foundation
 
 struct MetricsCommand: ParsableCommand {
@@ -29,9 +30,11 @@ struct MetricsCommand: ParsableCommand {
         @Argument(help: ArgumentHelp("The hypothesis sentences.", valueName: "hyp"))
         var hypothesis: String
 
+        @OptionGroup var normalization: NormalizationOptions
+
         func run() throws {
             let metric = CommandLine.arguments.first { ["wer", "cer", "mer", "wil"].contains($0) } ?? "wer"
-            let (refs, hyps) = try SentenceFiles.pair(reference, hypothesis)
+            let (refs, hyps) = try normalization.apply(SentenceFiles.pair(reference, hypothesis))
             let characters = metric == "cer"
             let parts: [ErrorRates] = inParallel(refs.count) { (range: Range<Int>) -> ErrorRates in
                 if characters { return ErrorRates.characters(references: refs[range], hypotheses: hyps[range]) }
@@ -68,6 +71,8 @@ extension MetricsCommand {
         @Argument(help: ArgumentHelp("The hypothesis sentences.", valueName: "hyp"))
         var hypothesis: String
 
+        @OptionGroup var normalization: NormalizationOptions
+
         @Option(help: "Character n-gram order (1 to 6).")
         var charOrder = 6
 
@@ -84,7 +89,7 @@ extension MetricsCommand {
         }
 
         func run() throws {
-            let (refs, hyps) = try SentenceFiles.pair(reference, hypothesis)
+            let (refs, hyps) = try normalization.apply(SentenceFiles.pair(reference, hypothesis))
             let chrf = ChrF(charOrder: charOrder, wordOrder: wordOrder, beta: beta)
             let parts = inParallel(refs.count) { chrf.statistics(references: refs[$0], hypotheses: hyps[$0]) }
             let score = chrf.score(parts.dropFirst().reduce(parts[0], +))
@@ -105,8 +110,10 @@ extension MetricsCommand {
         @Argument(help: ArgumentHelp("The hypothesis sentences.", valueName: "hyp"))
         var hypothesis: String
 
+        @OptionGroup var normalization: NormalizationOptions
+
         func run() throws {
-            let (refs, hyps) = try SentenceFiles.pair(reference, hypothesis)
+            let (refs, hyps) = try normalization.apply(SentenceFiles.pair(reference, hypothesis))
             let bleu = BLEU()
             let parts = inParallel(refs.count) { bleu.statistics(references: refs[$0], hypotheses: hyps[$0]) }
             let s = parts.dropFirst().reduce(parts[0], +)
@@ -171,6 +178,29 @@ extension MetricsCommand {
                 throw CLIError("\(file): \(error)")
             }
         }
+    }
+}
+
+/// `--normalize`: Chorus's comparison normalisation instead of the reference tools' raw text.
+struct NormalizationOptions: ParsableArguments {
+    @Flag(help: "Compare under Chorus's agreement normalisation (NFC, case folded, punctuation and tags removed, white space collapsed) instead of the reference tools' raw text.")
+    var normalize = false
+
+    @Option(help: ArgumentHelp("With --normalize: the texts' language; Chinese, Japanese, Thai and other languages written without spaces are scored per character.", valueName: "lang"))
+    var language: String?
+
+    @Option(help: ArgumentHelp("With --normalize: the non-speech tags to remove, comma-separated (default: a project's default tags).", valueName: "tags"))
+    var tags: String?
+
+    func validate() throws {
+        if !normalize && (language != nil || tags != nil) { throw ValidationError("--language and --tags go with --normalize") }
+    }
+
+    func apply(_ pair: ([String], [String])) -> ([String], [String]) {
+        guard normalize else { return pair }
+        let list = tags.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? ProjectConfig.defaultTags
+        let n = ComparisonNormalization(language: language, tags: list)
+        return (pair.0.map(n.apply), pair.1.map(n.apply))
     }
 }
 

@@ -18,7 +18,10 @@ public struct ProjectConfig: Sendable, Equatable {
     /// Minutes a claimed task stays with its annotator before it returns to the pool.
     public var leaseMinutes: Double = 15
     /// Non-speech tags transcribers may type; checked when a transcript is submitted.
-    public var tags: [String] = ["[noise]", "[laugh]", "[cough]", "[breath]", "[music]", "[unintelligible]", "[foreign]"]
+    public var tags: [String] = ProjectConfig.defaultTags
+
+    /// The tags a new project starts with.
+    public static let defaultTags = ["[noise]", "[laugh]", "[cough]", "[breath]", "[music]", "[unintelligible]", "[foreign]"]
     /// Seconds playback backs up when resumed after a pause, so the last words are heard again (0 to 5).
     public var rewindOnResume: Double = 2
     /// Pause the audio while the annotator types, resuming a second after they stop.

@@ -76,3 +76,19 @@ import TestSupport
         #expect(run.stdout == "{\"deletions\":0,\"hits\":2,\"hypothesis_words\":3,\"insertions\":1,\"reference_words\":2,\"substitutions\":0,\"wer\":0.5}\n")
     }
 }
+
+@Suite struct NormalizeOptionTests {
+    @Test func normalizeAppliesChorussComparisonRules() throws {
+        let dir = try Fixtures.scratch("chorus-metrics-cli")
+        let a = dir + "/a.txt", b = dir + "/b.txt"
+        try "Habari, za [noise] asubuhi!\n東京は晴れです。\n".write(toFile: a, atomically: true, encoding: .utf8)
+        try "habari za asubuhi\n東京は雨です\n".write(toFile: b, atomically: true, encoding: .utf8)
+        let raw = try ChorusProcess.run(["metrics", "wer", a, b])
+        #expect(raw.stdout.contains("\"wer\":0.8"))
+        let normalized = try ChorusProcess.run(["metrics", "wer", "--normalize", a, b])
+        #expect(normalized.stdout.contains("\"wer\":0.25"))
+        let japanese = try ChorusProcess.run(["metrics", "wer", "--normalize", "--language", "ja", a, b])
+        #expect(japanese.stdout.contains("\"reference_words\":22"))
+        #expect(try ChorusProcess.run(["metrics", "wer", "--language", "ja", a, b]).status != 0)
+    }
+}
