@@ -65,6 +65,7 @@ let package = Package(
             name: "ChorusStore",
             dependencies: [
                 "CLibPQ",
+                "ChorusMetrics",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ]

@@ -17,6 +17,9 @@ public struct ProjectConfig: Sendable, Equatable {
     public var translationRedundancy: Int = 1
     /// Minutes a claimed task stays with its annotator before it returns to the pool.
     public var leaseMinutes: Double = 15
+    /// Settling: a segment's texts agree when the closest two differ by at most this
+    /// character error rate after comparison normalisation (0 to 1; 0.05 is 5 %).
+    public var agreementThreshold: Double = 0.05
     /// Non-speech tags transcribers may type; checked when a transcript is submitted.
     public var tags: [String] = ProjectConfig.defaultTags
 
@@ -49,6 +52,7 @@ public struct ProjectConfig: Sendable, Equatable {
         if redundancy < 1 || redundancy > 10 { return "redundancy must be between 1 and 10" }
         if translationRedundancy < 1 || translationRedundancy > 10 { return "translation_redundancy must be between 1 and 10" }
         if !(leaseMinutes >= 1 && leaseMinutes <= 24 * 60) { return "lease_minutes must be between 1 and 1440" }
+        if !(agreementThreshold >= 0 && agreementThreshold <= 1) { return "agreement_threshold must be between 0 and 1 (0.05 is 5 %)" }
         if targetLanguages.contains(sourceLanguage) { return "target_languages must not include the source language \(sourceLanguage)" }
         if Set(targetLanguages).count != targetLanguages.count { return "target_languages has a language twice" }
         if !PostgresDatabase.isURL(database) && (database.isEmpty || database.contains("/")) {
@@ -76,7 +80,7 @@ public struct ProjectConfig: Sendable, Equatable {
 
     // MARK: The file
 
-    private static let keys = ["source_language", "target_languages", "database", "redundancy", "translation_redundancy", "lease_minutes", "tags", "rewind_on_resume", "pause_while_typing", "player", "draft_command", "keys"]
+    private static let keys = ["source_language", "target_languages", "database", "redundancy", "translation_redundancy", "lease_minutes", "agreement_threshold", "tags", "rewind_on_resume", "pause_while_typing", "player", "draft_command", "keys"]
 
     /// The config as a commented YAML document.
     public var yaml: String {
@@ -102,6 +106,11 @@ public struct ProjectConfig: Sendable, Equatable {
 
             # Minutes a claimed task stays with its annotator before it returns to the pool.
             lease_minutes: \(leaseMinutes == leaseMinutes.rounded() ? String(Int(leaseMinutes)) : String(leaseMinutes))
+
+            # Settling: texts agree when the closest two differ by at most this character error
+            # rate after normalisation (case, accents' form, punctuation, tags); the settled text
+            # is then the one closest to all others. Otherwise a reviewer decides.
+            agreement_threshold: \(agreementThreshold)
 
             # Non-speech tags transcribers may type.
             tags: \(list(tags))
@@ -168,6 +177,10 @@ public struct ProjectConfig: Sendable, Equatable {
         if let v = map["translation_redundancy"] {
             guard let n = v as? Int else { throw fail("translation_redundancy must be a whole number") }
             config.translationRedundancy = n
+        }
+        if let v = map["agreement_threshold"] {
+            guard let n = (v as? Double) ?? (v as? Int).map(Double.init) else { throw fail("agreement_threshold must be a number between 0 and 1") }
+            config.agreementThreshold = n
         }
         if let v = map["lease_minutes"] {
             guard let n = (v as? Double) ?? (v as? Int).map(Double.init) else { throw fail("lease_minutes must be a number") }

@@ -274,6 +274,7 @@ public struct WorkQueue: Sendable {
         let t = SQLValue.real(now.timeIntervalSince1970)
         var text: String?
         var method = "agreed"
+        var agreement: Double?
         if kind == .review {
             text = try c.query(
                 "SELECT text FROM annotations WHERE segment_id = ? AND kind = 'review' AND language = ? AND counted = 1 ORDER BY id DESC LIMIT 1",
@@ -287,9 +288,10 @@ public struct WorkQueue: Sendable {
             let texts = try c.query(
                 "SELECT text FROM annotations WHERE segment_id = ? AND kind = ? AND language = ? AND counted = 1 ORDER BY id",
                 [.integer(segment), .text(kind.rawValue), .text(language)]).compactMap { $0["text"].string }
-            guard let first = texts.first else { return nil }
-            if texts.allSatisfy({ TextComparison.same($0, first) }) {
-                text = first
+            let rule = SettlingRule(threshold: config.agreementThreshold, normalization: ComparisonNormalization(language: language, tags: config.tags))
+            if let agreed = rule.settle(texts) {
+                text = agreed.text
+                agreement = agreed.agreement
             } else {
                 try c.execute(
                     "INSERT INTO tasks (segment_id, kind, language, slot, created_at) VALUES (?, 'review', ?, 0, ?) ON CONFLICT DO NOTHING",
@@ -301,7 +303,7 @@ public struct WorkQueue: Sendable {
         try c.execute("DELETE FROM settled WHERE segment_id = ? AND language = ?", [.integer(segment), .text(language)])
         try c.execute(
             "INSERT INTO settled (segment_id, language, text, method, agreement, settled_at) VALUES (?, ?, ?, ?, ?, ?)",
-            [.integer(segment), .text(language), .text(text), .text(method), method == "agreed" ? .real(1) : .null, t])
+            [.integer(segment), .text(language), .text(text), .text(method), agreement.map(SQLValue.real) ?? .null, t])
         if language == config.sourceLanguage.value {
             for target in config.targetLanguages {
                 for slot in 0..<config.translationRedundancy {

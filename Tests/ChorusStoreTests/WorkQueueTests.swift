@@ -136,9 +136,17 @@ struct Scenario {
         #expect(try s.project.store.annotators().map(\.name) == ["amina"])
     }
 
-    @Test func comparisonIgnoresCasePunctuationAndSpacing() {
-        #expect(TextComparison.same("Habari, za   Asubuhi!", "habari za asubuhi"))
-        #expect(TextComparison.same("Cafe\u{301}", "café"))
-        #expect(!TextComparison.same("habari [noise]", "habari"))
+    @Test func settlingTakesTheMedoidOfAgreeingTextsWithinTheThreshold() {
+        let rule = SettlingRule(threshold: 0.05, normalization: ComparisonNormalization(tags: ["[noise]"]))
+        #expect(rule.settle(["Habari, za   Asubuhi!", "habari za asubuhi [noise]"])?.text == "Habari, za   Asubuhi!")
+        #expect(rule.settle(["Cafe\u{301} ya leo", "café ya leo"])?.agreement == 1)
+        // One letter in 19: 5.3 %, over the threshold.
+        #expect(rule.settle(["Leo ni siku ya soko", "Leo si siku ya soko"]) == nil)
+        // Three texts: two agree, the odd one out does not stop them; the medoid is the one
+        // nearest to all.
+        let three = ["mvua inanyesha sokoni leo", "mvua inanyesha sokoni leo.", "jua linawaka"]
+        #expect(rule.settle(three)?.text == "mvua inanyesha sokoni leo")
+        #expect(rule.settle(["mmoja"])?.text == "mmoja")
+        #expect(SettlingRule(threshold: 0.1, normalization: ComparisonNormalization()).settle(["Leo ni siku ya soko", "Leo si siku ya soko"]) != nil)
     }
 }
