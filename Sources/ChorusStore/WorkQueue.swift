@@ -292,6 +292,7 @@ public struct WorkQueue: Sendable {
             if let agreed = rule.settle(texts) {
                 text = agreed.text
                 agreement = agreed.agreement
+                method = agreed.method.rawValue
             } else {
                 try c.execute(
                     "INSERT INTO tasks (segment_id, kind, language, slot, created_at) VALUES (?, 'review', ?, 0, ?) ON CONFLICT DO NOTHING",

@@ -1,4 +1,4 @@
-import ChorusStore
+@testable import ChorusStore
 import Foundation
 import Testing
 import TestSupport
@@ -148,5 +148,38 @@ struct Scenario {
         #expect(rule.settle(three)?.text == "mvua inanyesha sokoni leo")
         #expect(rule.settle(["mmoja"])?.text == "mmoja")
         #expect(SettlingRule(threshold: 0.1, normalization: ComparisonNormalization()).settle(["Leo ni siku ya soko", "Leo si siku ya soko"]) != nil)
+    }
+
+    @Test func threeDisagreeingTranscriptsSettleByAWordVoteWhenEachWordHasAMajority() {
+        let rule = SettlingRule(threshold: 0.05, normalization: ComparisonNormalization())
+        // No two within 5 %, but every word (and every gap) has two votes of three; the
+        // consensus is none of the three.
+        let texts = ["Mvua kubwa inanyesha soko leo", "mvua ndogo inanyesha sokoni leo", "mvua kubwa inanyesha sokoni jana"]
+        let settled = rule.settle(texts)
+        #expect(settled?.method == .consensus)
+        #expect(settled?.text == "Mvua kubwa inanyesha sokoni leo")
+        #expect(abs((settled?.agreement ?? 0) - (3 + 2 + 3 + 2 + 2) / 15.0) < 1e-12)
+        // An inserted word only one person heard is voted out.
+        #expect(rule.settle(["mvua kubwa inanyesha sokoni leo", "mvua inanyesha sokoni leo asubuhi", "mvua kubwa inanyesha soko leo"])?.text
+            == "mvua kubwa inanyesha sokoni leo")
+        // No majority anywhere: review.
+        #expect(rule.settle(["jua linawaka", "mvua inanyesha", "upepo unavuma"]) == nil)
+        // Two transcripts never vote.
+        #expect(rule.settle(["Mvua kubwa inanyesha soko leo", "mvua ndogo inanyesha sokoni leo"]) == nil)
+    }
+
+    @Test(arguments: Engine.testable) func threeTranscriptsCanSettleByConsensus(engine: Engine) throws {
+        var config = try ProjectConfig(sourceLanguage: LanguageTag("sw"), targetLanguages: [LanguageTag("en")])
+        config.redundancy = 3
+        let s = try Scenario(engine, segments: 1, people: ["amina", "baraka", "chausiku"], config: config)
+        let texts = ["Mvua kubwa inanyesha soko leo", "mvua ndogo inanyesha sokoni leo", "mvua kubwa inanyesha sokoni jana"]
+        var last: Submission?
+        for (name, text) in zip(["amina", "baraka", "chausiku"], texts) {
+            let t = try s.work.claim(as: name, kind: .transcribe, now: s.t0)
+            last = try s.work.submit(task: t.taskID, as: name, text: text, now: s.t0)
+        }
+        #expect(last?.settled == "Mvua kubwa inanyesha sokoni leo")
+        let row = try s.project.store.database.read { try $0.query("SELECT method, agreement FROM settled") }.first
+        #expect(row?["method"].string == "consensus")
     }
 }
