@@ -212,7 +212,9 @@ public final class AnnotationSession {
                 player.load(clip)
                 mailbox.deliver(peaks: clip.peaks(columns: 1024), token: token)
             } catch {
-                mailbox.post("cannot play this segment: \(error)")
+                // Recordings are stored by the path `chorus segment` was given, relative to where it ran.
+                let hint = task.recording.hasPrefix("/") ? "" : " (the path is relative to the folder the recordings were imported from; start chorus there)"
+                mailbox.post("cannot play this segment: \(error)\(hint)")
             }
         }
     }
