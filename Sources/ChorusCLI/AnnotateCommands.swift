@@ -75,6 +75,9 @@ struct SessionArguments: ParsableArguments {
         } catch let error as TerminalError {
             throw CLIError(error.description)
         }
+        if let recovered = summary.recovered {
+            FileHandle.standardError.write(Data("chorus: warning: the store would not take your draft (\(recovered.reason)); your text is kept in \(recovered.path)\n".utf8))
+        }
         guard !summary.hungUp else { return }
         var line = "\(summary.submitted) submitted, \(summary.skipped) skipped, \(clock(summary.activeSeconds)) active."
         if let kept = summary.keptTask {

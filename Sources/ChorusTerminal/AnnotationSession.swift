@@ -47,6 +47,13 @@ public struct SessionSummary: Sendable, Equatable {
     public var hungUp = false
     /// The signal that ended the sitting, if one did.
     public var signal: Int32?
+    /// Where the unsaved text went when the store could not take the draft, and why.
+    public var recovered: (path: String, reason: String)?
+
+    public static func == (a: SessionSummary, b: SessionSummary) -> Bool {
+        a.submitted == b.submitted && a.skipped == b.skipped && a.activeSeconds == b.activeSeconds && a.keptTask == b.keptTask
+            && a.hungUp == b.hungUp && a.signal == b.signal && a.recovered?.path == b.recovered?.path
+    }
 }
 
 /// The full-screen player-and-type loop: claims a task, plays its clip as soon as it is on
@@ -443,10 +450,29 @@ public final class AnnotationSession {
                     }
                 }
             } catch {
-                // The lease lapsed and the task was given to someone else: the draft save
-                // still works through the lease history; anything else is reported by the caller.
+                // The store cannot take the draft (unreachable, say): keep the text in a file
+                // in the project folder and say where, so nothing typed is lost.
                 summary.keptTask = nil
+                if !text.trimmingCharacters(in: .whitespaces).isEmpty {
+                    summary.recovered = recover(text, task: task, error: error)
+                }
             }
+        }
+    }
+
+    /// Writes text the store would not take to `<project>/recovered/`, named by annotator,
+    /// task and time. Returns the file and the store's error.
+    private func recover(_ text: String, task: ClaimedTask, error: Error) -> (path: String, reason: String)? {
+        let folder = project.folder + "/recovered"
+        let stamp = Int(Date().timeIntervalSince1970)
+        let path = folder + "/\(options.annotator)-task\(task.taskID)-\(stamp).txt"
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let body = "task \(task.taskID) · segment \(task.segmentID) · \(task.recording) \(task.start)–\(task.end) s · \(task.kind.rawValue) \(task.language)\n\(text)\n"
+            try body.write(toFile: path, atomically: true, encoding: .utf8)
+            return (path, "\(error)")
+        } catch {
+            return nil
         }
     }
 

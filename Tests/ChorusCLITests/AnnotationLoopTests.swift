@@ -162,6 +162,30 @@ struct AnnotationLoopTests {
         #expect(try p.rows("SELECT text FROM drafts").first?["text"].string == "kesho")
     }
 
+    @Test func aDraftTheStoreRefusesIsKeptInAFile() throws {
+        let p = try LoopProject()
+        let t = try p.start(["transcribe", "--as", "amina"], thenShell: true)
+        try t.waitFor("Segment 1 ·")
+        try t.type("maneno yasiyopotea")
+        try t.waitFor("> maneno yasiyopotea")
+        // The task disappears from the store underneath the loop (an administrator's mistake):
+        // the draft can no longer be saved there.
+        let project = try Project.open(at: p.dir)
+        try project.store.database.write { c in
+            for table in ["drafts", "leases", "annotations", "skips"] { try c.execute("DELETE FROM \(table) WHERE task_id = 1") }
+            try c.execute("DELETE FROM tasks WHERE id = 1")
+        }
+        try t.press("C-q")
+        let screen = try t.waitUntil("the shell's report") { $0.contains("STTY: ") && $0.contains("echo") }
+        #expect(screen.contains("your text is kept in"))
+        let folder = p.dir + "/recovered"
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder)
+        #expect(files.count == 1)
+        let kept = try String(contentsOfFile: folder + "/" + (files.first ?? ""), encoding: .utf8)
+        #expect(kept.hasSuffix("maneno yasiyopotea\n"))
+        #expect(kept.hasPrefix("task 1 · segment 1"))
+    }
+
     @Test func distressingSkipWarnsTheNextPersonBeforeAnythingPlays() throws {
         let p = try LoopProject()
         let a = try p.start(["transcribe", "--as", "amina"])
