@@ -31,6 +31,8 @@ demo: release
 	@$(CHORUS) annotations import Corpora/sample/annotations.jsonl --project $(DEMO)
 	@echo "== chorus status --project $(DEMO)"
 	@$(CHORUS) status --project $(DEMO)
+	@echo "== chorus validate --project $(DEMO)"
+	@$(CHORUS) validate --project $(DEMO)
 	@echo ""
 	@echo "One segment waits for review. In a terminal, settle it with the keyboard-only loop:"
 	@echo "  $(CHORUS) review --as chausiku --project $(DEMO)"

@@ -73,6 +73,8 @@ let package = Package(
         // The full-screen annotation loop: raw terminal, line editor, screens, keys; plays
         // through ChorusPlayback and works through the store's work queue.
         .target(name: "ChorusTerminal", dependencies: ["ChorusAudio", "ChorusPlayback", "ChorusStore"]),
+        // Alignment checks and agreement over a project; one rule a file, registered in Rules.all.
+        .target(name: "ChorusValidation", dependencies: ["ChorusStore", "ChorusMetrics"]),
         // The subcommands. Each run() parses, calls library modules, prints.
         .target(
             name: "ChorusCLI",
@@ -82,6 +84,7 @@ let package = Package(
                 "ChorusIngest",
                 "ChorusStore",
                 "ChorusMetrics",
+                "ChorusValidation",
                 "ChorusPlayback",
                 "ChorusTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -99,7 +102,10 @@ let package = Package(
         .testTarget(name: "ChorusSegmentationTests", dependencies: ["ChorusSegmentation", "ChorusAudio", "TestSupport"]),
         .testTarget(name: "ChorusPlaybackTests", dependencies: ["ChorusPlayback", "TestSupport"]),
         .testTarget(name: "ChorusTerminalTests", dependencies: ["ChorusTerminal", "TestSupport"]),
-        .testTarget(name: "ChorusMetricsTests", dependencies: ["ChorusMetrics", "TestSupport", .product(name: "RealModule", package: "swift-numerics")]),
+        .testTarget(
+            name: "ChorusMetricsTests", dependencies: ["ChorusMetrics", "TestSupport", .product(name: "RealModule", package: "swift-numerics")],
+            exclude: ["Interop"]),
+        .testTarget(name: "ChorusValidationTests", dependencies: ["ChorusValidation", "ChorusStore", "TestSupport"]),
         .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "TestSupport"]),
         .testTarget(name: "ChorusIngestTests", dependencies: ["ChorusIngest", "ChorusStore", "TestSupport"]),
         .testTarget(name: "ChorusCLITests", dependencies: ["ChorusCLI", "ChorusStore", "TestSupport"], exclude: ["Golden"]),

@@ -1,0 +1,37 @@
+import ChorusStore
+
+/// What `chorus validate` found: findings by rule, agreement figures, and whether anything
+/// is an error. Written as report.json.
+public struct ValidationReport: Sendable, Codable {
+    public struct RuleCount: Sendable, Codable, Equatable {
+        public var rule: String
+        public var severity: Severity
+        public var summary: String
+        public var findings: Int
+    }
+
+    public var segments: Int
+    public var settled: Int
+    public var rules: [RuleCount]
+    public var findings: [Finding]
+    public var agreement: AgreementFigures
+
+    public var errors: Int { findings.filter { $0.severity == .error }.count }
+    public var warnings: Int { findings.filter { $0.severity == .warning }.count }
+
+    /// Runs every rule and the agreement figures over a project snapshot.
+    public static func make(_ snapshot: ProjectSnapshot) -> ValidationReport {
+        let context = ValidationContext(snapshot)
+        var findings: [Finding] = []
+        var counts: [RuleCount] = []
+        for rule in Rules.all {
+            let found = rule.check(context)
+            findings += found
+            counts.append(RuleCount(rule: rule.name, severity: rule.severity, summary: rule.summary, findings: found.count))
+        }
+        return ValidationReport(
+            segments: snapshot.segments.count,
+            settled: Set(snapshot.settled.filter { $0.language == snapshot.config.sourceLanguage.value }.map(\.segmentID)).count,
+            rules: counts, findings: findings, agreement: AgreementFigures.compute(context))
+    }
+}
