@@ -6,9 +6,9 @@ import Foundation
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check a project's alignment and agreement: every rule's findings, agreement figures, report.json.",
+        abstract: "Check a project's alignment and agreement: every rule's findings, agreement figures, report.json and report.html.",
         discussion: """
-            Runs every alignment check (timestamps, overlaps, durations, empty or malformed text, unknown tags, duplicates, speaking rate, duration and length-ratio outliers, missing or copied translations, numbers dropped in translation) and computes inter-annotator agreement (pairwise WER and CER between transcribers, chrF between translators, each annotator against the settled text, Krippendorff's alpha over skip reasons). Prints a summary and writes report.json. Exits 1 when any error (not a warning) is found, so a batch job can stop on it.
+            Runs every alignment check (timestamps, overlaps, durations, empty or malformed text, unknown tags, duplicates, speaking rate, duration and length-ratio outliers, missing or copied translations, numbers dropped in translation) and computes inter-annotator agreement (pairwise WER and CER between transcribers, chrF between translators, each annotator against the settled text, Krippendorff's alpha over skip reasons). Prints a summary and writes report.json and a self-contained report.html (inline SVG plots, no external assets). Exits 1 when any error (not a warning) is found, so a batch job can stop on it.
 
             Examples:
             $ chorus validate --project corpus
@@ -17,7 +17,7 @@ struct ValidateCommand: ParsableCommand {
 
     @OptionGroup var projectOptions: ProjectOptions
 
-    @Option(help: ArgumentHelp("Where to write report.json (default: the project folder).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Where to write report.json and report.html (default: the project folder).", valueName: "dir"))
     var out: String?
 
     @Flag(help: "Print the report as JSON instead of the summary.")
@@ -32,12 +32,13 @@ struct ValidateCommand: ParsableCommand {
         encoder.keyEncodingStrategy = .convertToSnakeCase
         let data = try encoder.encode(report)
         let folder = out ?? project.folder
-        let path = folder + "/report.json"
+        let path = folder + "/report.json", html = folder + "/report.html"
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+            try Data(ReportHTML.render(report, title: (project.folder as NSString).lastPathComponent).utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
         } catch {
-            throw CLIError("\(path): cannot write the report: \(error.localizedDescription)")
+            throw CLIError("\(folder): cannot write the report: \(error.localizedDescription)")
         }
         if json {
             print(String(decoding: data, as: UTF8.self))
@@ -70,7 +71,7 @@ struct ValidateCommand: ParsableCommand {
         for f in r.findings.filter({ $0.severity == .error }).prefix(20) {
             lines.append("error: \(f.rule): \(f.message)")
         }
-        lines.append("report: \(path)")
+        lines.append("report: \(path), \((path as NSString).deletingLastPathComponent)/report.html")
         return lines.joined(separator: "\n")
     }
 }

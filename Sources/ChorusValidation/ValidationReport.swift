@@ -15,6 +15,14 @@ public struct ValidationReport: Sendable, Codable {
     public var rules: [RuleCount]
     public var findings: [Finding]
     public var agreement: AgreementFigures
+    /// Each settled transcript's duration and length, for the speaking-rate plot.
+    public var speakingRates: [RatePoint]
+
+    public struct RatePoint: Sendable, Codable, Equatable {
+        public var segment: Int64
+        public var seconds: Double
+        public var characters: Int
+    }
 
     public var errors: Int { findings.filter { $0.severity == .error }.count }
     public var warnings: Int { findings.filter { $0.severity == .warning }.count }
@@ -32,6 +40,15 @@ public struct ValidationReport: Sendable, Codable {
         return ValidationReport(
             segments: snapshot.segments.count,
             settled: Set(snapshot.settled.filter { $0.language == snapshot.config.sourceLanguage.value }.map(\.segmentID)).count,
-            rules: counts, findings: findings, agreement: AgreementFigures.compute(context))
+            rules: counts, findings: findings, agreement: AgreementFigures.compute(context),
+            speakingRates: rates(context))
+    }
+
+    static func rates(_ p: ValidationContext) -> [RatePoint] {
+        let n = p.normalization(p.sourceLanguage)
+        return p.settledSegments(in: p.sourceLanguage).compactMap { segment, text in
+            guard let s = p.segments[segment] else { return nil }
+            return RatePoint(segment: segment, seconds: s.end - s.start, characters: n.apply(text).filter { $0 != " " }.count)
+        }
     }
 }

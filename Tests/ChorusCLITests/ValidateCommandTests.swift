@@ -18,6 +18,10 @@ import TestSupport
         #expect(clean.stdout.contains("transcribers: 1 segments with two or more transcripts"))
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: p.dir + "/report.json"))) as? [String: Any]
         #expect((report?["rules"] as? [Any])?.count == 15)
+        let page = try String(contentsOfFile: p.dir + "/report.html", encoding: .utf8)
+        #expect(page.hasPrefix("<!DOCTYPE html>"))
+        #expect(page.components(separatedBy: "<svg").count - 1 == 3, "histogram, per-annotator bars, speaking-rate scatter")
+        #expect(!page.contains("<script") && !page.contains("<link") && !page.contains("src="), "self-contained")
 
         // A control character slipped into the settled text: an error, exit status 1.
         try project.store.database.write { try $0.execute("UPDATE settled SET text = 'Habari za\u{0007} asubuhi.' WHERE segment_id = 1") }
@@ -26,5 +30,7 @@ import TestSupport
         let json = try JSONSerialization.jsonObject(with: Data(broken.stdout.utf8)) as? [String: Any]
         let findings = json?["findings"] as? [[String: Any]] ?? []
         #expect(findings.contains { $0["rule"] as? String == "control-characters" && $0["segment"] as? Int == 1 && $0["severity"] as? String == "error" })
+        let brokenPage = try String(contentsOfFile: p.dir + "/report.html", encoding: .utf8)
+        #expect(brokenPage.contains("<td class=\"error\">error</td><td>control-characters</td><td class=\"num\">1</td>"))
     }
 }
