@@ -94,7 +94,10 @@ let package = Package(
         // Benchmarks: `make bench` builds and runs this in release mode.
         .executableTarget(
             name: "chorus-bench",
-            dependencies: ["ChorusAudio", "ChorusSegmentation", "ChorusIngest", "ChorusStore", "ChorusPlayback", "TestSupport"],
+            dependencies: [
+                "ChorusAudio", "ChorusSegmentation", "ChorusIngest", "ChorusStore", "ChorusPlayback", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             path: "benchmarks/Sources/chorus-bench"
         ),
         .target(name: "TestSupport", dependencies: ["ChorusAudio", "ChorusStore"], path: "Tests/TestSupport"),

@@ -33,7 +33,14 @@ public enum EditAlignment {
     /// split in two before aligning.
     static let hirschbergCells = 1024 * 1024
 
-    public static func counts<T: Equatable>(reference: [T], hypothesis: [T]) -> EditCounts {
+    /// Code points or word ids: concrete entry points, so callers in other modules get the
+    /// specialised code rather than the generic one.
+    public static func counts(reference: [UInt32], hypothesis: [UInt32]) -> EditCounts { generic(reference, hypothesis) }
+    public static func counts(reference: [Int32], hypothesis: [Int32]) -> EditCounts { generic(reference, hypothesis) }
+
+    public static func counts<T: Equatable>(reference: [T], hypothesis: [T]) -> EditCounts { generic(reference, hypothesis) }
+
+    static func generic<T: Equatable>(_ reference: [T], _ hypothesis: [T]) -> EditCounts {
         var out = EditCounts()
         reference.withUnsafeBufferPointer { a in
             hypothesis.withUnsafeBufferPointer { b in

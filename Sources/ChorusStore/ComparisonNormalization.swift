@@ -25,26 +25,50 @@ public struct ComparisonNormalization: Sendable, Equatable {
     }
 
     public func apply(_ text: String) -> String {
-        var t = text.precomposedStringWithCanonicalMapping
-        for tag in tags where !tag.isEmpty {
-            t = t.replacingOccurrences(of: tag.precomposedStringWithCanonicalMapping, with: " ", options: [.caseInsensitive, .literal])
+        // ASCII text is already NFC and folds to lower case: Foundation's slower paths are
+        // for everything else.
+        let ascii = text.utf8.allSatisfy { $0 < 0x80 }
+        var t = ascii ? text : text.precomposedStringWithCanonicalMapping
+        // Tags all start with "[" (the config insists), so most texts skip the search.
+        if t.utf8.contains(0x5B) {
+            for tag in tags where !tag.isEmpty {
+                t = t.replacingOccurrences(of: tag.precomposedStringWithCanonicalMapping, with: " ", options: [.caseInsensitive, .literal])
+            }
         }
-        let folded = t.folding(options: [.caseInsensitive], locale: nil)
+        let folded = ascii ? t.lowercased() : t.folding(options: [.caseInsensitive], locale: nil)
         var words: [String] = []
-        var current = ""
+        var current = String.UnicodeScalarView()
         for scalar in folded.unicodeScalars {
-            if CharacterSet.whitespacesAndNewlines.contains(scalar) {
-                if !current.isEmpty { words.append(current); current = "" }
+            let space: Bool, drop: Bool
+            if scalar.value < 0x80 {
+                // ASCII: the same answers as the Unicode properties, without looking them up.
+                let v = scalar.value
+                space = v == 0x20 || (0x09...0x0D).contains(v)
+                drop = (0x21...0x2F).contains(v) || (0x3A...0x40).contains(v) || (0x5B...0x60).contains(v) || (0x7B...0x7E).contains(v)
+            } else {
+                let properties = scalar.properties
+                space = properties.isWhitespace
+                drop = Self.dropped.contains(properties.generalCategory)
+            }
+            if space {
+                if !current.isEmpty { words.append(String(current)); current = String.UnicodeScalarView() }
                 continue
             }
-            if CharacterSet.punctuationCharacters.contains(scalar) || CharacterSet.symbols.contains(scalar) { continue }
-            current.unicodeScalars.append(scalar)
+            if drop { continue }
+            current.append(scalar)
         }
-        if !current.isEmpty { words.append(current) }
+        if !current.isEmpty { words.append(String(current)) }
         if perCharacter {
             // Each grapheme its own word, so word metrics count characters.
             return words.joined().map(String.init).joined(separator: " ")
         }
         return words.joined(separator: " ")
     }
+
+    /// Punctuation and symbols (Unicode categories P* and S*), as Foundation's
+    /// `punctuationCharacters` and `symbols`.
+    static let dropped: Set<Unicode.GeneralCategory> = [
+        .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation, .finalPunctuation, .otherPunctuation,
+        .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol,
+    ]
 }

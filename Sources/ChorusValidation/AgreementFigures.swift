@@ -45,11 +45,11 @@ public struct AgreementFigures: Sendable, Codable, Equatable {
     public static func compute(_ p: ValidationContext) -> AgreementFigures {
         var f = AgreementFigures()
         let source = p.sourceLanguage
-        let norm = p.normalization(source)
-        let transcripts = Dictionary(grouping: p.snapshot.annotations.filter { $0.kind == .transcribe && $0.language == source }, by: \.segmentID)
+        let annotations = Array(zip(p.snapshot.annotations, p.normalizedAnnotations))
+        let transcripts = Dictionary(grouping: annotations.filter { $0.0.kind == .transcribe && $0.0.language == source }, by: \.0.segmentID)
         var cers: [Double] = [], wers: [Double] = []
         for (segment, items) in transcripts.sorted(by: { $0.key < $1.key }) where items.count >= 2 {
-            let texts = items.map { norm.apply($0.text) }
+            let texts = items.map(\.1)
             var c: [Double] = [], w: [Double] = []
             for i in texts.indices {
                 for j in texts.indices where j > i {
@@ -66,12 +66,13 @@ public struct AgreementFigures: Sendable, Codable, Equatable {
         f.transcriptCER = distribution(cers)
         f.transcriptWER = distribution(wers)
         // Each annotator against the settled text.
-        var byPerson: [String: [Double]] = [:]
-        for a in p.snapshot.annotations {
-            guard let settled = p.settled[a.segmentID]?[a.language] else { continue }
-            let n = p.normalization(a.language)
-            byPerson[a.annotator, default: []].append(1 - symmetric(n.apply(a.text).unicodeScalars.map(\.value), n.apply(settled).unicodeScalars.map(\.value)))
+        let scored = parallelMap(annotations) { a, text -> (String, Double)? in
+            guard p.settled[a.segmentID]?[a.language] != nil else { return nil }
+            let settled = p.normalized(a.segmentID, a.language)
+            return (a.annotator, 1 - symmetric(text.unicodeScalars.map(\.value), settled.unicodeScalars.map(\.value)))
         }
+        var byPerson: [String: [Double]] = [:]
+        for case let (person, value)? in scored { byPerson[person, default: []].append(value) }
         f.annotators = byPerson.keys.sorted().map { AnnotatorFigure(annotator: $0, texts: byPerson[$0]?.count ?? 0, agreement: mean(byPerson[$0] ?? [])) }
         // Translators: chrF of each pair, both ways.
         for target in p.snapshot.config.targetLanguages.map(\.value) {

@@ -2,6 +2,10 @@
 /// assets), so it opens offline and can be mailed: the summary, rule counts, an agreement
 /// histogram, per-annotator agreement, a speaking-rate scatter, and every finding.
 public enum ReportHTML {
+    /// Most points in the scatter and rows in the findings table, so the page stays light.
+    static let maxPoints = 4000
+    static let maxFindings = 2000
+
     public static func render(_ r: ValidationReport, title: String) -> String {
         var h = """
             <!DOCTYPE html>
@@ -38,18 +42,25 @@ public enum ReportHTML {
             h += figure(bars(r.agreement.annotators.map { ($0.annotator, $0.agreement) }), "Each annotator's agreement (1 − CER) with the settled texts.")
         }
         if !r.speakingRates.isEmpty {
-            h += "<h2>Speaking rate</h2>\n" + figure(scatter(r.speakingRates, flagged: Set(r.findings.filter { $0.rule == "speaking-rate" || $0.rule == "duration-outliers" }.compactMap(\.segment))),
-                                                      "Characters against seconds per settled transcript; the lines mark 3 and 30 characters a second; flagged segments in red.")
+            let flagged = Set(r.findings.filter { $0.rule == "speaking-rate" || $0.rule == "duration-outliers" }.compactMap(\.segment))
+            // A large corpus plots every flagged segment and an even sample of the rest.
+            let step = max(1, r.speakingRates.count / maxPoints)
+            let shown = r.speakingRates.enumerated().filter { $0.offset % step == 0 || flagged.contains($0.element.segment) }.map(\.element)
+            let note = shown.count < r.speakingRates.count ? " Every \(step)th of \(r.speakingRates.count) segments is shown, and all flagged ones." : ""
+            h += "<h2>Speaking rate</h2>\n" + figure(scatter(shown, flagged: flagged),
+                                                      "Characters against seconds per settled transcript; the lines mark 3 and 30 characters a second; flagged segments in red." + note)
         }
         h += "<h2>Findings</h2>\n"
         if r.findings.isEmpty {
             h += "<p>None.</p>\n"
         } else {
             h += "<table><tr><th>severity</th><th>rule</th><th class=\"num\">segment</th><th>recording</th><th>finding</th></tr>\n"
-            for f in r.findings.sorted(by: { ($0.severity == .error ? 0 : 1, $0.segment ?? 0) < ($1.severity == .error ? 0 : 1, $1.segment ?? 0) }) {
+            let sorted = r.findings.sorted(by: { ($0.severity == .error ? 0 : 1, $0.segment ?? 0) < ($1.severity == .error ? 0 : 1, $1.segment ?? 0) })
+            for f in sorted.prefix(maxFindings) {
                 h += "<tr><td class=\"\(f.severity.rawValue)\">\(f.severity.rawValue)</td><td>\(escape(f.rule))</td><td class=\"num\">\(f.segment.map(String.init) ?? "")</td><td>\(escape(f.recording ?? ""))</td><td>\(escape(f.message))</td></tr>\n"
             }
             h += "</table>\n"
+            if sorted.count > maxFindings { h += "<p>The first \(maxFindings) of \(sorted.count) findings, errors first; report.json has them all.</p>\n" }
         }
         return h + "</body></html>\n"
     }

@@ -30,25 +30,40 @@ public struct ValidationReport: Sendable, Codable {
     /// Runs every rule and the agreement figures over a project snapshot.
     public static func make(_ snapshot: ProjectSnapshot) -> ValidationReport {
         let context = ValidationContext(snapshot)
+        // The rules and the agreement figures are independent: run them side by side.
+        let jobs: [Int] = [0] + Array(1...Rules.all.count)
+        let outcomes = parallelEach(jobs) { job -> Outcome in
+            if job == 0 { return .agreement(AgreementFigures.compute(context)) }
+            return .findings(Rules.all[job - 1].check(context))
+        }
         var findings: [Finding] = []
         var counts: [RuleCount] = []
-        for rule in Rules.all {
-            let found = rule.check(context)
-            findings += found
-            counts.append(RuleCount(rule: rule.name, severity: rule.severity, summary: rule.summary, findings: found.count))
+        var agreement = AgreementFigures()
+        for (job, outcome) in zip(jobs, outcomes) {
+            switch outcome {
+            case .agreement(let a): agreement = a
+            case .findings(let found):
+                let rule = Rules.all[job - 1]
+                findings += found
+                counts.append(RuleCount(rule: rule.name, severity: rule.severity, summary: rule.summary, findings: found.count))
+            }
         }
         return ValidationReport(
             segments: snapshot.segments.count,
             settled: Set(snapshot.settled.filter { $0.language == snapshot.config.sourceLanguage.value }.map(\.segmentID)).count,
-            rules: counts, findings: findings, agreement: AgreementFigures.compute(context),
+            rules: counts, findings: findings, agreement: agreement,
             speakingRates: rates(context))
     }
 
+    enum Outcome: Sendable {
+        case agreement(AgreementFigures)
+        case findings([Finding])
+    }
+
     static func rates(_ p: ValidationContext) -> [RatePoint] {
-        let n = p.normalization(p.sourceLanguage)
-        return p.settledSegments(in: p.sourceLanguage).compactMap { segment, text in
+        p.settledSegments(in: p.sourceLanguage).compactMap { segment, _ in
             guard let s = p.segments[segment] else { return nil }
-            return RatePoint(segment: segment, seconds: s.end - s.start, characters: n.apply(text).filter { $0 != " " }.count)
+            return RatePoint(segment: segment, seconds: s.end - s.start, characters: p.normalized(segment, p.sourceLanguage).filter { $0 != " " }.count)
         }
     }
 }

@@ -15,9 +15,9 @@ struct SpeakingRate: Rule {
     func check(_ p: ValidationContext) -> [Finding] {
         let n = p.normalization(p.sourceLanguage)
         let range = Self.range(perCharacter: n.perCharacter)
-        return p.settledSegments(in: p.sourceLanguage).compactMap { segment, text in
+        return p.settledSegments(in: p.sourceLanguage).compactMap { segment, _ in
             guard let s = p.segments[segment], s.end > s.start else { return nil }
-            let chars = Double(n.apply(text).filter { $0 != " " }.count)
+            let chars = Double(p.normalized(segment, p.sourceLanguage).filter { $0 != " " }.count)
             let rate = chars / (s.end - s.start)
             guard !range.contains(rate) else { return nil }
             return finding(String(format: "segment %lld: %.1f characters a second over %.2f s (plausible %.0f–%.0f)", segment, rate, s.end - s.start, range.lowerBound, range.upperBound),
@@ -34,10 +34,9 @@ struct DurationOutliers: Rule {
     let summary = "seconds per character is not an outlier across the corpus (robust z-score above 3.5)"
 
     func check(_ p: ValidationContext) -> [Finding] {
-        let n = p.normalization(p.sourceLanguage)
-        let rows: [(Int64, Double)] = p.settledSegments(in: p.sourceLanguage).compactMap { segment, text in
+        let rows: [(Int64, Double)] = p.settledSegments(in: p.sourceLanguage).compactMap { segment, _ in
             guard let s = p.segments[segment], s.end > s.start else { return nil }
-            let chars = n.apply(text).filter { $0 != " " }.count
+            let chars = p.normalized(segment, p.sourceLanguage).filter { $0 != " " }.count
             guard chars > 0 else { return nil }
             return (segment, log((s.end - s.start) / Double(chars)))
         }

@@ -9,7 +9,7 @@ struct EmptyText: Rule {
     let summary = "no settled text is empty (once tags and punctuation are removed)"
 
     func check(_ p: ValidationContext) -> [Finding] {
-        p.snapshot.settled.filter { p.normalization($0.language).apply($0.text).isEmpty }.map {
+        p.snapshot.settled.filter { p.normalized($0.segmentID, $0.language).isEmpty }.map {
             finding("segment \($0.segmentID) has an empty \($0.language) text (\"\($0.text)\")", segment: $0.segmentID, recording: p.recordingPath(of: $0.segmentID))
         }
     }
@@ -73,8 +73,8 @@ struct DuplicateText: Rule {
         let n = p.normalization(p.sourceLanguage)
         var seen: [String: Int64] = [:]
         var out: [Finding] = []
-        for (segment, text) in p.settledSegments(in: p.sourceLanguage) {
-            let key = n.apply(text)
+        for (segment, _) in p.settledSegments(in: p.sourceLanguage) {
+            let key = p.normalized(segment, p.sourceLanguage)
             guard key.split(separator: " ").count >= 3 || (n.perCharacter && key.count >= 6) else { continue }
             if let first = seen[key] {
                 out.append(finding("segment \(segment) has the same transcript as segment \(first)", segment: segment, recording: p.recordingPath(of: segment)))

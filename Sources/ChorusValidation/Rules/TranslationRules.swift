@@ -24,10 +24,9 @@ struct Untranslated: Rule {
     let summary = "translations are not the source text copied"
 
     func check(_ p: ValidationContext) -> [Finding] {
-        let source = p.normalization(p.sourceLanguage)
-        return p.snapshot.settled.filter { $0.language != p.sourceLanguage }.compactMap { t in
-            guard let s = p.settled[t.segmentID]?[p.sourceLanguage] else { return nil }
-            let a = source.apply(s), b = p.normalization(t.language).apply(t.text)
+        p.snapshot.settled.filter { $0.language != p.sourceLanguage }.compactMap { t in
+            guard p.settled[t.segmentID]?[p.sourceLanguage] != nil else { return nil }
+            let a = p.normalized(t.segmentID, p.sourceLanguage), b = p.normalized(t.segmentID, t.language)
             guard !a.isEmpty, a == b, a.split(separator: " ").count >= 2 else { return nil }
             return finding("segment \(t.segmentID): the \(t.language) translation is the transcript itself", segment: t.segmentID, recording: p.recordingPath(of: t.segmentID))
         }
