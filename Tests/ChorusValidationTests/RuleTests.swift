@@ -93,6 +93,13 @@ struct Corpus {
         c.setText(3, "en", "Watoto wanacheza uwanjani.")
         #expect(c.findings("untranslated").map(\.segment) == [3])
         c = try Corpus()
+        c.setText(6, "en", "рыба из озера вкусная")
+        #expect(c.findings("wrong-script").map(\.segment) == [6])
+        c.snapshot.config.targetLanguages = [try LanguageTag("ru")]
+        c.snapshot.settled = c.snapshot.settled.map { var r = $0; if r.language == "en" { r.language = "ru" }; return r }
+        // Now Russian is expected: only the Cyrillic one passes.
+        #expect(c.findings("wrong-script").count == 11)
+        c = try Corpus()
         c.setText(4, "sw", "mama anapika vyakula 3 kitamu")
         #expect(c.findings("numbers-kept").map(\.segment) == [4])
         c.setText(4, "en", "mother is cooking 3 tasty dishes")

@@ -5,7 +5,7 @@ public enum Rules {
         TimestampsInRecording(), StartBeforeEnd(), NoOverlap(), DurationLimits(),
         EmptyText(), UnknownTags(), ControlCharacters(), StrayWhitespace(), DuplicateText(),
         SpeakingRate(), DurationOutliers(),
-        TranslationPresent(), Untranslated(), NumbersKept(), LengthRatioOutliers(),
+        TranslationPresent(), Untranslated(), WrongScript(), NumbersKept(), LengthRatioOutliers(),
     ]
 
     /// All findings, rule by rule.
