@@ -24,17 +24,11 @@ struct MetricsCommand: ParsableCommand {
             abstract: "Word error rate as jiwer computes it by default (also: cer, mer, wil).",
             aliases: ["cer", "mer", "wil"])
 
-        @Argument(help: ArgumentHelp("The reference sentences.", valueName: "ref"))
-        var reference: String
-
-        @Argument(help: ArgumentHelp("The hypothesis sentences.", valueName: "hyp"))
-        var hypothesis: String
-
-        @OptionGroup var normalization: NormalizationOptions
+        @OptionGroup var input: SentencePairs
 
         func run() throws {
             let metric = CommandLine.arguments.first { ["wer", "cer", "mer", "wil"].contains($0) } ?? "wer"
-            let (refs, hyps) = try normalization.apply(SentenceFiles.pair(reference, hypothesis))
+            let (refs, hyps) = try input.load()
             let characters = metric == "cer"
             let parts: [ErrorRates] = inParallel(refs.count) { (range: Range<Int>) -> ErrorRates in
                 if characters { return ErrorRates.characters(references: refs[range], hypotheses: hyps[range]) }
@@ -65,13 +59,7 @@ extension MetricsCommand {
             commandName: "chrf",
             abstract: "chrF as sacrebleu computes it by default (character order 6, beta 2); --word-order 2 gives chrF++.")
 
-        @Argument(help: ArgumentHelp("The reference sentences.", valueName: "ref"))
-        var reference: String
-
-        @Argument(help: ArgumentHelp("The hypothesis sentences.", valueName: "hyp"))
-        var hypothesis: String
-
-        @OptionGroup var normalization: NormalizationOptions
+        @OptionGroup var input: SentencePairs
 
         @Option(help: "Character n-gram order (1 to 6).")
         var charOrder = 6
@@ -89,7 +77,7 @@ extension MetricsCommand {
         }
 
         func run() throws {
-            let (refs, hyps) = try normalization.apply(SentenceFiles.pair(reference, hypothesis))
+            let (refs, hyps) = try input.load()
             let chrf = ChrF(charOrder: charOrder, wordOrder: wordOrder, beta: beta)
             let parts = inParallel(refs.count) { chrf.statistics(references: refs[$0], hypotheses: hyps[$0]) }
             let score = chrf.score(parts.dropFirst().reduce(parts[0], +))
@@ -104,16 +92,10 @@ extension MetricsCommand {
             commandName: "bleu",
             abstract: "BLEU as sacrebleu computes it by default (13a tokeniser, exponential smoothing).")
 
-        @Argument(help: ArgumentHelp("The reference sentences.", valueName: "ref"))
-        var reference: String
-
-        @Argument(help: ArgumentHelp("The hypothesis sentences.", valueName: "hyp"))
-        var hypothesis: String
-
-        @OptionGroup var normalization: NormalizationOptions
+        @OptionGroup var input: SentencePairs
 
         func run() throws {
-            let (refs, hyps) = try normalization.apply(SentenceFiles.pair(reference, hypothesis))
+            let (refs, hyps) = try input.load()
             let bleu = BLEU()
             let parts = inParallel(refs.count) { bleu.statistics(references: refs[$0], hypotheses: hyps[$0]) }
             let s = parts.dropFirst().reduce(parts[0], +)
@@ -179,6 +161,20 @@ extension MetricsCommand {
             }
         }
     }
+}
+
+/// The reference and hypothesis files every sentence metric reads, and `--normalize`.
+struct SentencePairs: ParsableArguments {
+    @Argument(help: ArgumentHelp("The reference sentences.", valueName: "ref"))
+    var reference: String
+
+    @Argument(help: ArgumentHelp("The hypothesis sentences.", valueName: "hyp"))
+    var hypothesis: String
+
+    @OptionGroup var normalization: NormalizationOptions
+
+    /// Both files' lines, normalised when asked.
+    func load() throws -> ([String], [String]) { try normalization.apply(SentenceFiles.pair(reference, hypothesis)) }
 }
 
 /// `--normalize`: Chorus's comparison normalisation instead of the reference tools' raw text.
