@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChorusMetrics
 import ChorusStore
+import ChorusValidation
 import Foundation
 
 struct MetricsCommand: ParsableCommand {
@@ -200,23 +201,10 @@ struct NormalizationOptions: ParsableArguments {
     }
 }
 
-/// `body` over contiguous parts of `0..<count`, one per core, in order. Sentence pairs are
-/// scored independently and their counts add up, so the result does not depend on the split.
+/// `body` over contiguous parts of `0..<count`, one per core. Sentence pairs are scored
+/// independently and their counts add up, so the result does not depend on the split.
 func inParallel<T>(_ count: Int, _ body: @Sendable (Range<Int>) -> T) -> [T] {
-    let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, count / 1000))
-    let results = ParallelResults<T>(count: parts)
-    DispatchQueue.concurrentPerform(iterations: parts) { p in
-        results.set(p, body((count * p / parts)..<(count * (p + 1) / parts)))
-    }
-    return results.values
-}
-
-private final class ParallelResults<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [T?]
-    init(count: Int) { slots = .init(repeating: nil, count: count) }
-    func set(_ i: Int, _ value: T) { lock.withLock { slots[i] = value } }
-    var values: [T] { lock.withLock { slots.compactMap { $0 } } }
+    Parallel.parts(count, pieces: min(Parallel.cores, count / 1000), body)
 }
 
 /// A double as JSON: the shortest text that reads back as the same number.

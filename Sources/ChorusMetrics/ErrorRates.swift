@@ -42,16 +42,10 @@ public struct ErrorRates: Sendable, Equatable {
     /// Words: jiwer's `process_words` with its default transform. Words are compared as
     /// exact code point sequences.
     public static func words<R: Collection<String>, H: Collection<String>>(references: R, hypotheses: H) -> ErrorRates {
-        var ids: [WordKey: Int32] = [:]
-        func encode(_ line: String) -> [Int32] {
+        var ids = WordIDs()
+        func encode(_ line: String) -> [UInt32] {
             let scalars = line.unicodeScalars.map(\.value)
-            return TextUnits.jiwerWordRanges(scalars).map { range in
-                let key = WordKey(scalars[range])
-                if let id = ids[key] { return id }
-                let id = Int32(ids.count)
-                ids[key] = id
-                return id
-            }
+            return TextUnits.jiwerWordRanges(scalars).map { ids.id(scalars[$0]) }
         }
         return corpus(references.map(encode), hypotheses.map(encode))
     }

@@ -45,14 +45,12 @@ public struct SessionSummary: Sendable, Equatable {
     public var keptTask: Int64?
     /// The terminal went away (SIGHUP or end of input): nothing more should be printed.
     public var hungUp = false
-    /// The signal that ended the sitting, if one did.
-    public var signal: Int32?
     /// Where the unsaved text went when the store could not take the draft, and why.
-    public var recovered: (path: String, reason: String)?
+    public var recovered: Recovered?
 
-    public static func == (a: SessionSummary, b: SessionSummary) -> Bool {
-        a.submitted == b.submitted && a.skipped == b.skipped && a.activeSeconds == b.activeSeconds && a.keptTask == b.keptTask
-            && a.hungUp == b.hungUp && a.signal == b.signal && a.recovered?.path == b.recovered?.path
+    public struct Recovered: Sendable, Equatable {
+        public var path: String
+        public var reason: String
     }
 }
 
@@ -137,7 +135,6 @@ public final class AnnotationSession {
                 case SIGWINCH: size = terminal.size; lastFrame = ""
                 case SIGCONT: terminal.reenter(); lastFrame = ""
                 default:
-                    summary.signal = sig
                     quit(hungUp: sig == SIGHUP)
                 }
             }
@@ -462,7 +459,7 @@ public final class AnnotationSession {
 
     /// Writes text the store would not take to `<project>/recovered/`, named by annotator,
     /// task and time. Returns the file and the store's error.
-    private func recover(_ text: String, task: ClaimedTask, error: Error) -> (path: String, reason: String)? {
+    private func recover(_ text: String, task: ClaimedTask, error: Error) -> SessionSummary.Recovered? {
         let folder = project.folder + "/recovered"
         let stamp = Int(Date().timeIntervalSince1970)
         let path = folder + "/\(options.annotator)-task\(task.taskID)-\(stamp).txt"
@@ -470,7 +467,7 @@ public final class AnnotationSession {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let body = "task \(task.taskID) · segment \(task.segmentID) · \(task.recording) \(task.start)–\(task.end) s · \(task.kind.rawValue) \(task.language)\n\(text)\n"
             try body.write(toFile: path, atomically: true, encoding: .utf8)
-            return (path, "\(error)")
+            return SessionSummary.Recovered(path: path, reason: "\(error)")
         } catch {
             return nil
         }

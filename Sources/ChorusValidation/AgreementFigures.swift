@@ -66,7 +66,7 @@ public struct AgreementFigures: Sendable, Codable, Equatable {
         f.transcriptCER = distribution(cers)
         f.transcriptWER = distribution(wers)
         // Each annotator against the settled text.
-        let scored = parallelMap(annotations) { a, text -> (String, Double)? in
+        let scored = Parallel.map(annotations) { a, text -> (String, Double)? in
             guard p.settled[a.segmentID]?[a.language] != nil else { return nil }
             let settled = p.normalized(a.segmentID, a.language)
             return (a.annotator, 1 - symmetric(text.unicodeScalars.map(\.value), settled.unicodeScalars.map(\.value)))

@@ -56,14 +56,14 @@ public struct ValidationContext: Sendable {
         segments = Dictionary(uniqueKeysWithValues: snapshot.segments.map { ($0.id, $0) })
         var s: [Int64: [String: String]] = [:], n: [Int64: [String: String]] = [:]
         let tags = snapshot.config.tags
-        let normalized = parallelMap(snapshot.settled) { ComparisonNormalization(language: $0.language, tags: tags).apply($0.text) }
+        let normalized = Parallel.map(snapshot.settled) { ComparisonNormalization(language: $0.language, tags: tags).apply($0.text) }
         for (row, text) in zip(snapshot.settled, normalized) {
             s[row.segmentID, default: [:]][row.language] = row.text
             n[row.segmentID, default: [:]][row.language] = text
         }
         settled = s
         normalizedSettled = n
-        normalizedAnnotations = parallelMap(snapshot.annotations) { ComparisonNormalization(language: $0.language, tags: tags).apply($0.text) }
+        normalizedAnnotations = Parallel.map(snapshot.annotations) { ComparisonNormalization(language: $0.language, tags: tags).apply($0.text) }
     }
 
     /// Each of the snapshot's annotations under its language's normalisation, in order.
@@ -87,32 +87,6 @@ public struct ValidationContext: Sendable {
     public func recordingPath(of segment: Int64) -> String? {
         segments[segment].flatMap { recordings[$0.recordingID]?.path }
     }
-}
-
-/// `transform` over `items` on every core, in order.
-func parallelMap<T: Sendable, U: Sendable>(_ items: [T], _ transform: @Sendable (T) -> U) -> [U] {
-    let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, items.count / 2000))
-    let results = Results<U>(parts)
-    DispatchQueue.concurrentPerform(iterations: parts) { p in
-        let range = (items.count * p / parts)..<(items.count * (p + 1) / parts)
-        results.set(p, items[range].map(transform))
-    }
-    return results.all
-}
-
-/// `work` for each item, every item its own job, spread over the cores; results in order.
-func parallelEach<T: Sendable, U: Sendable>(_ items: [T], _ work: @Sendable (T) -> U) -> [U] {
-    let results = Results<U>(items.count)
-    DispatchQueue.concurrentPerform(iterations: items.count) { i in results.set(i, [work(items[i])]) }
-    return results.all
-}
-
-private final class Results<U>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var parts: [[U]]
-    init(_ count: Int) { parts = .init(repeating: [], count: count) }
-    func set(_ i: Int, _ value: [U]) { lock.withLock { parts[i] = value } }
-    var all: [U] { lock.withLock { parts.flatMap { $0 } } }
 }
 
 /// Robust z-scores: distance from the median in units of the median absolute deviation

@@ -32,7 +32,7 @@ public struct ValidationReport: Sendable, Codable {
         let context = ValidationContext(snapshot)
         // The rules and the agreement figures are independent: run them side by side.
         let jobs: [Int] = [0] + Array(1...Rules.all.count)
-        let outcomes = parallelEach(jobs) { job -> Outcome in
+        let outcomes = Parallel.each(jobs) { job -> Outcome in
             if job == 0 { return .agreement(AgreementFigures.compute(context)) }
             return .findings(Rules.all[job - 1].check(context))
         }

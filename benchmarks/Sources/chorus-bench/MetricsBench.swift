@@ -7,8 +7,6 @@ func runMetricsBenchmark(folder: String, chorus: String) throws {
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     let ref = folder + "/metrics-ref.txt", hyp = folder + "/metrics-hyp.txt"
     if !FileManager.default.fileExists(atPath: ref) {
-        var rng = SystemRandomNumberGenerator()
-        _ = rng
         var gen = LCG(seed: 7)
         let words = ["habari", "ya", "za", "asubuhi", "mimi", "ni", "mwalimu", "sana", "leo", "kesho", "soko", "mvua", "watoto", "shule", "chakula", "maji", "nyumba", "rafiki"]
         var refs: [String] = [], hyps: [String] = []
