@@ -9,19 +9,30 @@ public struct ComparisonNormalization: Sendable, Equatable {
     public var tags: [String]
     /// Score per character: each character becomes a word (Chinese, Japanese, Thai ...).
     public var perCharacter: Bool
+    /// Fold case (Unicode case folding), so "The" and "the" agree.
+    public var foldCase: Bool
+    /// Drop punctuation and symbols (Unicode categories P and S).
+    public var removePunctuation: Bool
 
     /// Primary language subtags of languages written without spaces between words.
     public static let unspacedLanguages: Set<String> = ["zh", "ja", "th", "lo", "km", "my", "bo", "dz", "yue", "wuu", "nan", "hak", "ii"]
 
-    public init(tags: [String] = [], perCharacter: Bool = false) {
+    public init(tags: [String] = [], perCharacter: Bool = false, foldCase: Bool = true, removePunctuation: Bool = true) {
         self.tags = tags
         self.perCharacter = perCharacter
+        self.foldCase = foldCase
+        self.removePunctuation = removePunctuation
     }
 
-    /// The normalisation for `language` (a BCP-47 tag) in a project with `tags`.
+    /// The default normalisation for `language` (a BCP-47 tag) in a project with `tags`; a
+    /// project's `languages:` settings override it (``ProjectConfig/normalization(for:)``).
     public init(language: String?, tags: [String]) {
-        let primary = language?.split(separator: "-").first.map { $0.lowercased() } ?? ""
-        self.init(tags: tags, perCharacter: Self.unspacedLanguages.contains(primary))
+        self.init(tags: tags, perCharacter: Self.isUnspaced(language))
+    }
+
+    /// Whether `language` is written without spaces between words, by its primary subtag.
+    public static func isUnspaced(_ language: String?) -> Bool {
+        unspacedLanguages.contains(language?.split(separator: "-").first.map { $0.lowercased() } ?? "")
     }
 
     public func apply(_ text: String) -> String {
@@ -35,7 +46,7 @@ public struct ComparisonNormalization: Sendable, Equatable {
                 t = t.replacingOccurrences(of: tag.precomposedStringWithCanonicalMapping, with: " ", options: [.caseInsensitive, .literal])
             }
         }
-        let folded = ascii ? t.lowercased() : t.folding(options: [.caseInsensitive], locale: nil)
+        let folded = !foldCase ? t : ascii ? t.lowercased() : t.folding(options: [.caseInsensitive], locale: nil)
         var words: [String] = []
         var current = String.UnicodeScalarView()
         for scalar in folded.unicodeScalars {
@@ -54,7 +65,7 @@ public struct ComparisonNormalization: Sendable, Equatable {
                 if !current.isEmpty { words.append(String(current)); current = String.UnicodeScalarView() }
                 continue
             }
-            if drop { continue }
+            if drop && removePunctuation { continue }
             current.append(scalar)
         }
         if !current.isEmpty { words.append(String(current)) }

@@ -38,6 +38,9 @@ public struct ProjectConfig: Sendable, Equatable {
     /// Key bindings that differ from the defaults: action name to key names, such as
     /// `replay: [tab, ctrl-space]`.
     public var keys: [String: [String]] = [:]
+    /// Per-language overrides of agreement normalisation and the plausible speaking rate,
+    /// keyed by language tag (a primary subtag such as `zh` covers `zh-Hant` too).
+    public var languages: [String: LanguageSettings] = [:]
 
     /// The file name of the config inside a project folder.
     public static let fileName = "chorus.yaml"
@@ -78,9 +81,37 @@ public struct ProjectConfig: Sendable, Equatable {
         return nil
     }
 
+    // MARK: Per-language settings
+
+    /// The `languages:` entry that applies to `language`: its own tag, else its primary subtag.
+    public func settings(for language: String?) -> LanguageSettings {
+        guard let language else { return LanguageSettings() }
+        let lower = language.lowercased()
+        let primary = lower.split(separator: "-").first.map(String.init) ?? lower
+        return languages.first { $0.key.lowercased() == lower }?.value
+            ?? languages.first { $0.key.lowercased() == primary }?.value
+            ?? LanguageSettings()
+    }
+
+    /// The agreement normalisation for `language`: the defaults, then its `languages:` overrides.
+    public func normalization(for language: String?) -> ComparisonNormalization {
+        let s = settings(for: language)
+        return ComparisonNormalization(
+            tags: tags,
+            perCharacter: s.scoring.map { $0 == .characters } ?? ComparisonNormalization.isUnspaced(language),
+            foldCase: s.foldCase ?? true,
+            removePunctuation: s.removePunctuation ?? true)
+    }
+
+    /// Characters a second (after normalisation, spaces not counted) that `language` is
+    /// plausibly spoken at.
+    public func speakingRate(for language: String) -> ClosedRange<Double> {
+        settings(for: language).speakingRate ?? LanguageSettings.defaultSpeakingRate(perCharacter: normalization(for: language).perCharacter)
+    }
+
     // MARK: The file
 
-    private static let keys = ["source_language", "target_languages", "database", "redundancy", "translation_redundancy", "lease_minutes", "agreement_threshold", "tags", "rewind_on_resume", "pause_while_typing", "player", "draft_command", "keys"]
+    private static let keys = ["source_language", "target_languages", "database", "redundancy", "translation_redundancy", "lease_minutes", "agreement_threshold", "tags", "rewind_on_resume", "pause_while_typing", "player", "draft_command", "keys", "languages"]
 
     /// The config as a commented YAML document.
     public var yaml: String {
@@ -130,6 +161,15 @@ public struct ProjectConfig: Sendable, Equatable {
             # Keys that differ from the defaults (see the README), for example:
             # keys: {replay: [tab, ctrl-space], pause: [ctrl-p, escape]}
             keys: {\(keys.keys.sorted().map { "\($0): \(list(keys[$0] ?? []))" }.joined(separator: ", "))}
+
+            # Per language (a tag, or a primary subtag for all its variants): how texts are
+            # compared for agreement and the plausible speaking rate in characters a second.
+            # scoring: words or characters (default: characters for Chinese, Japanese, Thai,
+            # Lao, Khmer, Burmese, Tibetan ...); case_fold and remove_punctuation: true or false
+            # (default true); speaking_rate: [slowest, fastest] (default [3, 30], or [1, 12] when
+            # scored per character). Example:
+            # languages: {th: {scoring: characters, speaking_rate: [2, 16]}, de: {case_fold: false}}
+            languages: {\(languages.keys.sorted().map { "\($0): \(languages[$0]!.yaml)" }.joined(separator: ", "))}
 
             """
     }
@@ -212,7 +252,79 @@ public struct ProjectConfig: Sendable, Equatable {
                 }
             }
         }
+        if let v = map["languages"] {
+            guard let m = v as? [String: Any] else { throw fail("languages must map language tags to settings, like {th: {scoring: characters}}") }
+            for (key, value) in m {
+                let language = try tag(key, "languages")
+                do {
+                    config.languages[language.value] = try LanguageSettings(yaml: value)
+                } catch let e as LanguageSettings.Problem {
+                    throw fail("languages.\(key)\(e.field.map { "." + $0 } ?? ""): \(e.message)")
+                }
+            }
+        }
         if let problem = config.problem() { throw fail(problem) }
         return config
+    }
+}
+
+
+/// One language's overrides in `chorus.yaml`'s `languages:`; nil fields keep the defaults.
+public struct LanguageSettings: Sendable, Equatable {
+    public enum Scoring: String, Sendable { case words, characters }
+    public var scoring: Scoring?
+    public var foldCase: Bool?
+    public var removePunctuation: Bool?
+    public var speakingRate: ClosedRange<Double>?
+
+    public init(scoring: Scoring? = nil, foldCase: Bool? = nil, removePunctuation: Bool? = nil, speakingRate: ClosedRange<Double>? = nil) {
+        self.scoring = scoring
+        self.foldCase = foldCase
+        self.removePunctuation = removePunctuation
+        self.speakingRate = speakingRate
+    }
+
+    /// (slowest, fastest) characters a second when a language sets none: scripts scored per
+    /// character carry more per character and run slower.
+    public static func defaultSpeakingRate(perCharacter: Bool) -> ClosedRange<Double> { perCharacter ? 1...12 : 3...30 }
+
+    struct Problem: Error {
+        let field: String?
+        let message: String
+    }
+
+    static let fields = ["scoring", "case_fold", "remove_punctuation", "speaking_rate"]
+
+    init(yaml: Any) throws {
+        guard let m = yaml as? [String: Any] else { throw Problem(field: nil, message: "expected settings, like {scoring: characters}") }
+        if let unknown = m.keys.sorted().first(where: { !Self.fields.contains($0) }) {
+            throw Problem(field: unknown, message: "unknown setting (known: \(Self.fields.joined(separator: ", ")))")
+        }
+        if let v = m["scoring"] {
+            guard let s = (v as? String).flatMap(Scoring.init(rawValue:)) else { throw Problem(field: "scoring", message: "must be words or characters") }
+            scoring = s
+        }
+        for (key, path) in [("case_fold", \LanguageSettings.foldCase), ("remove_punctuation", \LanguageSettings.removePunctuation)] {
+            guard let v = m[key] else { continue }
+            guard let b = v as? Bool else { throw Problem(field: key, message: "must be true or false") }
+            self[keyPath: path] = b
+        }
+        if let v = m["speaking_rate"] {
+            let xs = (v as? [Any])?.compactMap { ($0 as? Double) ?? ($0 as? Int).map(Double.init) }
+            guard let xs, xs.count == 2, (v as? [Any])?.count == 2, xs[0] >= 0, xs[0] < xs[1] else {
+                throw Problem(field: "speaking_rate", message: "must be [slowest, fastest] characters a second, like [3, 30]")
+            }
+            speakingRate = xs[0]...xs[1]
+        }
+    }
+
+    var yaml: String {
+        func number(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
+        var parts: [String] = []
+        if let scoring { parts.append("scoring: \(scoring.rawValue)") }
+        if let foldCase { parts.append("case_fold: \(foldCase)") }
+        if let removePunctuation { parts.append("remove_punctuation: \(removePunctuation)") }
+        if let r = speakingRate { parts.append("speaking_rate: [\(number(r.lowerBound)), \(number(r.upperBound))]") }
+        return "{" + parts.joined(separator: ", ") + "}"
     }
 }

@@ -288,7 +288,7 @@ public struct WorkQueue: Sendable {
             let texts = try c.query(
                 "SELECT text FROM annotations WHERE segment_id = ? AND kind = ? AND language = ? AND counted = 1 ORDER BY id",
                 [.integer(segment), .text(kind.rawValue), .text(language)]).compactMap { $0["text"].string }
-            let rule = SettlingRule(threshold: config.agreementThreshold, normalization: ComparisonNormalization(language: language, tags: config.tags))
+            let rule = SettlingRule(threshold: config.agreementThreshold, normalization: config.normalization(for: language))
             if let agreed = rule.settle(texts) {
                 text = agreed.text
                 agreement = agreed.agreement

@@ -55,15 +55,17 @@ public struct ValidationContext: Sendable {
         recordings = Dictionary(uniqueKeysWithValues: snapshot.recordings.map { ($0.id, $0) })
         segments = Dictionary(uniqueKeysWithValues: snapshot.segments.map { ($0.id, $0) })
         var s: [Int64: [String: String]] = [:], n: [Int64: [String: String]] = [:]
-        let tags = snapshot.config.tags
-        let normalized = Parallel.map(snapshot.settled) { ComparisonNormalization(language: $0.language, tags: tags).apply($0.text) }
+        let config = snapshot.config
+        let languages = Set(snapshot.settled.map(\.language)).union(snapshot.annotations.map(\.language))
+        let byLanguage = Dictionary(uniqueKeysWithValues: languages.map { ($0, config.normalization(for: $0)) })
+        let normalized = Parallel.map(snapshot.settled) { byLanguage[$0.language]!.apply($0.text) }
         for (row, text) in zip(snapshot.settled, normalized) {
             s[row.segmentID, default: [:]][row.language] = row.text
             n[row.segmentID, default: [:]][row.language] = text
         }
         settled = s
         normalizedSettled = n
-        normalizedAnnotations = Parallel.map(snapshot.annotations) { ComparisonNormalization(language: $0.language, tags: tags).apply($0.text) }
+        normalizedAnnotations = Parallel.map(snapshot.annotations) { byLanguage[$0.language]!.apply($0.text) }
     }
 
     /// Each of the snapshot's annotations under its language's normalisation, in order.
@@ -76,7 +78,7 @@ public struct ValidationContext: Sendable {
 
     /// The agreement normalisation for a language of this project.
     public func normalization(_ language: String) -> ComparisonNormalization {
-        ComparisonNormalization(language: language, tags: snapshot.config.tags)
+        snapshot.config.normalization(for: language)
     }
 
     /// Segment ids that have a settled text in `language`, in order.

@@ -15,6 +15,7 @@ import TestSupport
         var config = try Self.config()
         config.redundancy = 3
         config.leaseMinutes = 7.5
+        config.languages = ["th": LanguageSettings(scoring: .characters, speakingRate: 2...16.5), "de": LanguageSettings(foldCase: false, removePunctuation: false)]
         try config.yaml.write(toFile: dir + "/chorus.yaml", atomically: true, encoding: .utf8)
         #expect(try ProjectConfig.read(path: dir + "/chorus.yaml", registry: LanguageRegistry.load()) == config)
         #expect(config.yaml.contains("# Transcription tasks per segment"))
@@ -29,6 +30,10 @@ import TestSupport
         ("source_language: sw\nredundancy: 0\n", "redundancy must be between 1 and 10"),
         ("source_language: sw\ntags: [noise]\n", "tags must look like [noise]"),
         ("source_language: [sw\n", "not valid YAML"),
+        ("source_language: sw\nlanguages: {th: {scoring: letters}}\n", "languages.th.scoring: must be words or characters"),
+        ("source_language: sw\nlanguages: {th: {speaking_rate: [20, 3]}}\n", "languages.th.speaking_rate: must be [slowest, fastest]"),
+        ("source_language: sw\nlanguages: {sw: {casefold: false}}\n", "languages.sw.casefold: unknown setting"),
+        ("source_language: sw\nlanguages: {klingon!: {scoring: words}}\n", "languages: 'klingon!' is not a BCP-47"),
     ])
     func badSettings(text: String, expected: String) throws {
         let path = try Fixtures.scratch() + "/chorus.yaml"

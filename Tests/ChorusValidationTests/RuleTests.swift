@@ -83,6 +83,11 @@ struct Corpus {
         c.setText(1, "sw", String(repeating: "habari za asubuhi rafiki ", count: 4).trimmingCharacters(in: .whitespaces))
         #expect(c.findings("speaking-rate").map(\.segment) == [1])
         #expect(c.findings("duration-outliers").map(\.segment) == [1])
+        // A project that knows its speakers are fast widens the range for its language.
+        c.snapshot.config.languages = ["sw": LanguageSettings(speakingRate: 3...80)]
+        #expect(c.findings("speaking-rate").isEmpty)
+        c.snapshot.config.languages = ["sw": LanguageSettings(speakingRate: 15...80)]
+        #expect(c.findings("speaking-rate").count == 11, "now the ordinary segments (14 characters a second) are too slow")
     }
 
     @Test func translationProblems() throws {

@@ -8,13 +8,8 @@ struct SpeakingRate: Rule {
     let severity = Severity.warning
     let summary = "transcripts are spoken at a plausible rate (characters per second)"
 
-    /// (slowest, fastest) characters per second, spaces and punctuation not counted: per
-    /// character scripts run slower.
-    static func range(perCharacter: Bool) -> ClosedRange<Double> { perCharacter ? 1...12 : 3...30 }
-
     func check(_ p: ValidationContext) -> [Finding] {
-        let n = p.normalization(p.sourceLanguage)
-        let range = Self.range(perCharacter: n.perCharacter)
+        let range = p.snapshot.config.speakingRate(for: p.sourceLanguage)
         return p.settledSegments(in: p.sourceLanguage).compactMap { segment, _ in
             guard let s = p.segments[segment], s.end > s.start else { return nil }
             let chars = Double(p.normalized(segment, p.sourceLanguage).filter { $0 != " " }.count)
