@@ -39,8 +39,20 @@ let package = Package(
             pkgConfig: "alsa",
             providers: [.apt(["libasound2-dev"])]
         ),
-        // Reading and writing audio; the only module that touches C.
-        .target(name: "ChorusAudio", dependencies: ["CSndFile"]),
+        // libsoxr, the SoX resampler, from Debian's libsoxr-dev: export clips. Only ChorusAudio imports it.
+        .systemLibrary(
+            name: "CSoxr",
+            pkgConfig: "soxr",
+            providers: [.apt(["libsoxr-dev"])]
+        ),
+        // zlib, from Debian's zlib1g-dev: gzip for Lhotse's .jsonl.gz manifests. Only ChorusExport imports it.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        // Reading, writing and resampling audio; the only module that touches libsndfile and libsoxr.
+        .target(name: "ChorusAudio", dependencies: ["CSndFile", "CSoxr"]),
         // Playing clips: ALSA or an external player or nothing, pitch-keeping speed change, on its own thread.
         .target(name: "ChorusPlayback", dependencies: ["ChorusAudio", "CALSA"]),
         // Agreement metrics: WER/CER/MER/WIL as jiwer, chrF and BLEU as sacrebleu; pure.
@@ -75,6 +87,8 @@ let package = Package(
         .target(name: "ChorusTerminal", dependencies: ["ChorusAudio", "ChorusPlayback", "ChorusStore"]),
         // Alignment checks and agreement over a project; one rule a file, registered in Rules.all.
         .target(name: "ChorusValidation", dependencies: ["ChorusStore", "ChorusMetrics"]),
+        // Corpora out: splits, clips, every format's writer, checksums, the datasheet.
+        .target(name: "ChorusExport", dependencies: ["ChorusAudio", "ChorusIngest", "ChorusStore", "ChorusValidation", "CZlib"]),
         // The subcommands. Each run() parses, calls library modules, prints.
         .target(
             name: "ChorusCLI",
@@ -85,6 +99,7 @@ let package = Package(
                 "ChorusStore",
                 "ChorusMetrics",
                 "ChorusValidation",
+                "ChorusExport",
                 "ChorusPlayback",
                 "ChorusTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -110,6 +125,7 @@ let package = Package(
             exclude: ["Interop"]),
         .testTarget(name: "ChorusValidationTests", dependencies: ["ChorusValidation", "ChorusStore", "TestSupport"]),
         .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "TestSupport"]),
+        .testTarget(name: "ChorusExportTests", dependencies: ["ChorusExport", "ChorusStore", "ChorusAudio", "TestSupport"], exclude: ["Interop"]),
         .testTarget(name: "ChorusIngestTests", dependencies: ["ChorusIngest", "ChorusStore", "TestSupport"]),
         .testTarget(name: "ChorusCLITests", dependencies: ["ChorusCLI", "ChorusStore", "TestSupport"], exclude: ["Golden"]),
     ],

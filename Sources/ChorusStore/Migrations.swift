@@ -142,6 +142,17 @@ public enum Migrations {
         (3, [
             "ALTER TABLE drafts ADD COLUMN active_seconds {real}",
         ]),
+        (4, [
+            // Each recording's split, fixed the first time it is exported, so a segment never
+            // moves between splits as the corpus grows.
+            """
+            CREATE TABLE splits (
+                recording_id INTEGER PRIMARY KEY REFERENCES recordings(id),
+                split TEXT NOT NULL CHECK (split IN ('train', 'dev', 'test')),
+                assigned_at TEXT NOT NULL
+            )
+            """,
+        ]),
     ]
 
     /// The newest schema version this build knows.

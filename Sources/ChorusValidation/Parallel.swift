@@ -16,12 +16,12 @@ public enum Parallel {
     }
 
     /// `transform` over `items`, one piece a core (pieces of at least 2,000 items).
-    static func map<T: Sendable, U: Sendable>(_ items: [T], _ transform: @Sendable (T) -> U) -> [U] {
+    public static func map<T: Sendable, U: Sendable>(_ items: [T], _ transform: @Sendable (T) -> U) -> [U] {
         parts(items.count, pieces: min(cores, items.count / 2000)) { items[$0].map(transform) }.flatMap { $0 }
     }
 
     /// `work` for each item as a job of its own, for a few large jobs of uneven size.
-    static func each<T: Sendable, U: Sendable>(_ items: [T], _ work: @Sendable (T) -> U) -> [U] {
+    public static func each<T: Sendable, U: Sendable>(_ items: [T], _ work: @Sendable (T) -> U) -> [U] {
         parts(items.count, pieces: items.count) { $0.map { work(items[$0]) } }.flatMap { $0 }
     }
 

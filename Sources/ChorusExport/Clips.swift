@@ -1,0 +1,100 @@
+import ChorusAudio
+import ChorusValidation
+import Foundation
+
+/// Cuts every utterance's clip from its recording (with the segment's padding), mixes down
+/// to mono unless the channels are kept, resamples with libsoxr and writes FLAC or WAV;
+/// recordings side by side over the cores.
+enum Clips {
+    struct Failure: Error, Sendable {
+        let recording: Int
+        let message: String
+    }
+
+    /// Fills in each utterance's `frames`; utterances of a recording that cannot be read are
+    /// returned as failures (and keep `frames` 0).
+    static func write(_ corpus: inout Corpus, options: ExportOptions, output: Output, progress: @escaping @Sendable (Int) -> Void) -> [Failure] {
+        var grouped: [Int: [Int]] = [:]
+        for (i, u) in corpus.utterances.enumerated() { grouped[u.recording, default: []].append(i) }
+        let byRecording = grouped
+        let jobs = byRecording.keys.sorted()
+        let snapshot = corpus
+        let results = Parallel.each(jobs) { r -> Result<[(Int, Int)], Failure> in
+            let indices = (byRecording[r] ?? []).sorted { snapshot.utterances[$0].start < snapshot.utterances[$1].start }
+            do {
+                let frames = try cut(snapshot.recordings[r].path, indices.map { snapshot.utterances[$0] }, options: options, output: output, progress: progress)
+                return .success(Array(zip(indices, frames)))
+            } catch {
+                return .failure(Failure(recording: r, message: "\(error)"))
+            }
+        }
+        var failures: [Failure] = []
+        for result in results {
+            switch result {
+            case .success(let pairs): for (i, frames) in pairs { corpus.utterances[i].frames = frames }
+            case .failure(let f): failures.append(f)
+            }
+        }
+        return failures
+    }
+
+    private static func cut(_ path: String, _ utterances: [Utterance], options: ExportOptions, output: Output, progress: @Sendable (Int) -> Void) throws -> [Int] {
+        var reader: AudioReader?
+        defer { reader?.close() }
+        var frames: [Int] = []
+        for u in utterances {
+            if output.exists(u.audioPath), let info = try? AudioReader.withReader(at: output.path(u.audioPath), { $0.info }),
+               info.sampleRate == options.sampleRate {
+                // Cut by an earlier, interrupted run.
+                output.keep(u.audioPath)
+                frames.append(Int(info.declaredFrames))
+                progress(1)
+                continue
+            }
+            if reader == nil { reader = try AudioReader(path: path) }
+            guard let reader else { continue }
+            let rate = reader.info.sampleRate, channels = reader.info.channels
+            let first = Int64((u.start * Double(rate)).rounded())
+            let count = max(0, Int((u.end * Double(rate)).rounded()) - Int(first))
+            try reader.seek(toFrame: first)
+            var samples = [Float](repeating: 0, count: count * channels)
+            var filled = 0
+            while filled < samples.count {
+                let n = try samples.withUnsafeMutableBufferPointer { buffer in
+                    try reader.read(into: UnsafeMutableBufferPointer(rebasing: buffer[filled...]))
+                }
+                if n == 0 { break }
+                filled += n * channels
+            }
+            samples.removeSubrange(filled...)
+            var outChannels = channels
+            if !options.keepChannels && channels > 1 {
+                samples = mixDown(samples, channels: channels)
+                outChannels = 1
+            }
+            let resampled = try Resampler.resample(samples, channels: outChannels, from: rate, to: options.sampleRate)
+            try output.makeFolder(for: u.audioPath)
+            try AudioWriter.withWriter(path: output.path(u.audioPath), type: options.audioType, encoding: .pcm16, sampleRate: options.sampleRate, channels: outChannels) {
+                try $0.write(resampled)
+            }
+            output.keep(u.audioPath)
+            frames.append(resampled.count / outChannels)
+            progress(1)
+        }
+        return frames
+    }
+
+    static func mixDown(_ samples: [Float], channels: Int) -> [Float] {
+        let n = samples.count / channels
+        var out = [Float](repeating: 0, count: n)
+        let scale = 1 / Float(channels)
+        samples.withUnsafeBufferPointer { s in
+            for i in 0..<n {
+                var sum: Float = 0
+                for c in 0..<channels { sum += s[i * channels + c] }
+                out[i] = sum * scale
+            }
+        }
+        return out
+    }
+}

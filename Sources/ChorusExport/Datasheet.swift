@@ -1,0 +1,107 @@
+import ChorusStore
+import ChorusValidation
+import Foundation
+
+/// The corpus's `README.md`: a Hugging Face dataset card (YAML header) and a datasheet saying
+/// what is in the corpus, how it was made and by whom.
+enum Datasheet {
+    static func render(corpus: Corpus, context: ExportContext, summary: ExportSummary, report: ValidationReport, options: ExportOptions) -> String {
+        let n = corpus.utterances.count
+        let size = n < 1_000 ? "n<1K" : n < 10_000 ? "1K<n<10K" : n < 100_000 ? "10K<n<100K" : n < 1_000_000 ? "100K<n<1M" : "1M<n<10M"
+        var tasks = ["automatic-speech-recognition"]
+        if !corpus.targetLanguages.isEmpty { tasks.append("translation") }
+        var out = "---\n"
+        out += "pretty_name: \(Text.yaml(options.name))\n"
+        out += "language:\n" + corpus.languages.map { "- \(Text.yaml($0))\n" }.joined()
+        out += "license: \(Text.yaml(options.license))\n"
+        out += "task_categories:\n" + tasks.map { "- \($0)\n" }.joined()
+        out += "size_categories:\n- \(size)\n"
+        out += "---\n\n"
+        out += "# \(options.name)\n\n"
+        let hours = summary.seconds / 3600
+        out += String(format: "A speech %@ corpus: %d segments, %.2f hours of %@ speech", corpus.targetLanguages.isEmpty ? "recognition" : "translation", n, hours, corpus.sourceLanguage)
+        out += corpus.targetLanguages.isEmpty ? ".\n\n" : ", with translations into \(corpus.targetLanguages.joined(separator: ", ")).\n\n"
+        out += "Made with Chorus \(Exporter.version) on \(ISO8601DateFormatter().string(from: Date()).prefix(10)). Licence: \(options.license).\n\n"
+
+        out += "## Contents\n\n| Split | Segments | Hours | Speakers | Recordings |" + corpus.languages.map { " \($0) texts |" }.joined() + "\n"
+        out += "|---|---:|---:|---:|---:|" + corpus.languages.map { _ in "---:|" }.joined() + "\n"
+        for s in summary.splits {
+            let us = corpus.utterances.filter { $0.split.rawValue == s.split }
+            out += String(format: "| %@ | %d | %.3f | %d | %d |", s.split, s.segments, s.seconds / 3600, s.speakers, s.recordings)
+            out += corpus.languages.map { l in " \(us.filter { context.text($0, l) != nil }.count) |" }.joined() + "\n"
+        }
+        out += "\nSplits are by duration (targets: "
+        out += Split.allCases.map { String(format: "%@ %.0f %%", $0.rawValue, (options.proportions[$0] ?? 0) * 100) }.joined(separator: ", ")
+        out += "), speaker-disjoint where speakers are known and always recording-disjoint: no speaker or recording is in two splits. "
+        out += "A recording's split is fixed when it is first exported, so segments never move between splits as the corpus grows.\n\n"
+        out += "Audio: clips cut from the original recordings with the segmenter's padding, \(options.keepChannels ? "channels kept" : "mixed down to mono"), "
+        out += "resampled to \(options.sampleRate) Hz with libsoxr (high quality), \(options.audioType == .flac ? "FLAC" : "WAV") 16-bit.\n\n"
+        if summary.leftOut.isEmpty {
+            out += "Nothing was left out: every segment of the project is here.\n\n"
+        } else {
+            out += "Left out (only settled texts are exported by default):\n\n"
+            for (reason, count) in summary.leftOut.sorted(by: { $0.key < $1.key }) { out += "- \(count) segment\(count == 1 ? "" : "s"): \(reason)\n" }
+            out += "\n"
+        }
+
+        out += "## Quality\n\n"
+        let a = report.agreement
+        if let c = a.transcriptCER, let w = a.transcriptWER {
+            out += String(format: "- Transcribers' agreement: %d segments with two or more independent transcripts; mean pairwise CER %.3f (median %.3f), WER %.3f (median %.3f), after Chorus's comparison normalisation.\n", c.count, c.mean, c.median, w.mean, w.median)
+        }
+        for (language, d) in a.translationChrF.sorted(by: { $0.key < $1.key }) {
+            out += String(format: "- Translators into %@: mean pairwise chrF %.1f (median %.1f) over %d segments.\n", language, d.mean, d.median, d.count)
+        }
+        if let alpha = a.skipReasonAlpha { out += String(format: "- Krippendorff's alpha over skip reasons: %.3f.\n", alpha) }
+        var methods: [String: Int] = [:]
+        for u in corpus.utterances { if let m = u.provenance[corpus.sourceLanguage]?.method { methods[m, default: 0] += 1 } }
+        out += "- How transcripts settled: " + methods.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ".\n"
+        out += "- Validation (`chorus validate`) over the whole project: \(report.errors) errors, \(report.warnings) warnings"
+        let counted = report.rules.filter { $0.findings > 0 }
+        out += counted.isEmpty ? ".\n\n" : " (" + counted.map { "\($0.rule) \($0.findings)" }.joined(separator: ", ") + "). Segments with errors are left out.\n\n"
+
+        out += "## How it was made\n\n"
+        let segmenters = Set(corpus.recordings.compactMap { r in corpus.rows.recordings.first { $0.id == r.id }?.segmenter })
+        out += "1. Recordings were split on silence by Chorus's segmenter with these settings: " + segmenters.sorted().map { "`\($0)`" }.joined(separator: "; ") + ".\n"
+        out += "2. Each segment was transcribed independently by \(corpus.config.redundancy) people"
+        out += corpus.targetLanguages.isEmpty ? ".\n" : " and each settled transcript translated by \(corpus.config.translationRedundancy) per language.\n"
+        out += String(format: "3. Texts settled when the closest two agreed within %.0f %% character error rate after normalisation (the text closest to the others, `agreed`), by a word-level majority vote over three or more (`consensus`), or by a reviewer who had not transcribed it (`adjudicated`).\n\n", corpus.config.agreementThreshold * 100)
+
+        out += "## The people\n\n"
+        let contributors = Set(corpus.utterances.flatMap { $0.provenance.values.flatMap(\.annotators) })
+        let people = corpus.rows.people.filter { contributors.contains("annotator-\($0.id)") }
+        let activeHours = people.reduce(0) { $0 + $1.activeSeconds } / 3600
+        let models = Set(people.map(\.payModel)).sorted()
+        out += "\(people.count) people transcribed, translated and reviewed the texts in this corpus"
+        out += String(format: ", with %.2f hours of measured working time (active time in Chorus's annotation loop; imported work has none). ", activeHours)
+        out += "Pay models: \(models.map { $0 == "none" ? "not recorded" : "per \($0)" }.joined(separator: ", ")).\n\n"
+        let credited = people.filter { $0.creditName != nil }
+        if !credited.isEmpty {
+            out += "With thanks to those who agreed to be named: " + credited.map { $0.creditName! }.sorted().joined(separator: ", ") + ".\n"
+        }
+        let anonymous = people.filter { $0.creditName == nil }
+        if !anonymous.isEmpty {
+            out += "\(anonymous.count) more chose not to be named; manifests refer to everyone by pseudonymous ids (" + anonymous.map { "annotator-\($0.id)" }.joined(separator: ", ") + ").\n"
+        }
+        out += "\n## Files\n\n"
+        let loaders: [ExportFormat: String] = [
+            .nemo: "`nemo/<split>.jsonl`: NeMo manifests (`audio_filepath` relative to the manifest).",
+            .hf: "`hf/<split>/`: audiofolder; `datasets.load_dataset(\"audiofolder\", data_dir=\"hf\")`.",
+            .kaldi: "`kaldi/<split>/`: Kaldi data directories (wav.scp with absolute paths; FLAC through `flac -c -d -s`).",
+            .lhotse: "`lhotse/`: `lhotse.load_manifest(\"lhotse/recordings_train.jsonl.gz\")` and the supervisions beside it.",
+            .mustc: "`mustc/<src>-<tgt>/data/<split>/`: MuST-C layout (wav/ and txt/ with the yaml and line-aligned texts).",
+            .tmx: "`tmx/<split>.tmx`: TMX 1.4b translation memories.",
+            .moses: "`moses/<split>.<lang>`: line-aligned text (`<split>.ids` names each line's segment).",
+            .covost: "`covost/covost_v2.<src>_<tgt>.<split>.tsv`: CoVoST-style TSV, `path` relative to `audio/`.",
+            .stm: "`stm/<split>.stm`: NIST STM reference transcripts for sclite and other scorers.",
+            .vtt: "`vtt/<recording>.<lang>.vtt`: WebVTT subtitles per recording, times in the original recording.",
+            .srt: "`srt/<recording>.<lang>.srt`: SubRip subtitles per recording.",
+            .textgrid: "`textgrid/<recording>.TextGrid`: Praat TextGrids, a tier per speaker and language.",
+            .eaf: "`eaf/<recording>.eaf`: ELAN documents with transcript and translation tiers.",
+        ]
+        if options.formats.contains(where: \.needsClips) { out += "- `audio/<split>/<id>.\(options.audioType.fileExtension)`: the clips.\n" }
+        for f in options.formats { if let l = loaders[f] { out += "- \(l)\n" } }
+        out += "- `export.json`: these figures for scripts. `SHA256SUMS`: every file's checksum (`sha256sum -c SHA256SUMS`).\n"
+        return out
+    }
+}

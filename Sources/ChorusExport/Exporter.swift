@@ -1,0 +1,93 @@
+import ChorusAudio
+import ChorusStore
+import ChorusValidation
+import Foundation
+
+/// What an export did.
+public struct ExportSummary: Sendable, Codable {
+    public struct SplitFigure: Sendable, Codable, Equatable {
+        public var split: String
+        public var segments: Int
+        public var seconds: Double
+        public var speakers: Int
+        public var recordings: Int
+    }
+
+    public var path: String
+    public var formats: [String]
+    public var splits: [SplitFigure]
+    public var segments: Int
+    public var seconds: Double
+    /// Segments left out, by reason.
+    public var leftOut: [String: Int]
+    /// Recordings whose audio could not be read, with the reason (their segments are left out).
+    public var failures: [String]
+    /// Subtitle texts that do not fit the limits.
+    public var warnings: [String]
+    public var sampleRate: Int
+    public var audioFormat: String
+}
+
+/// `chorus export`: corpus from project, every format in one folder, checksummed, placed whole.
+public enum Exporter {
+    public static let version = "0.1.0"
+
+    public static func run(project: Project, options: ExportOptions, out: String, force: Bool, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> ExportSummary {
+        let snapshot = try project.store.snapshot(config: project.config)
+        let report = ValidationReport.make(snapshot)
+        let invalid = Set(report.findings.filter { $0.severity == .error }.compactMap(\.segment))
+        var corpus = try Corpus.build(project: project, options: options, invalid: invalid)
+
+        let settings = Text.object([("sample_rate", String(options.sampleRate)), ("audio", Text.json(options.audioType.rawValue)),
+                                    ("keep_channels", options.keepChannels ? "true" : "false"), ("chorus", Text.json(version))])
+        let output = try Output(target: out, settings: settings, force: force)
+        var failures: [String] = []
+        if options.formats.contains(where: \.needsClips) {
+            let total = corpus.utterances.count
+            let counter = Counter()
+            let failed = Clips.write(&corpus, options: options, output: output) { n in
+                progress?(counter.add(n), total)
+            }
+            let bad = Set(failed.map(\.recording))
+            for f in failed { failures.append(f.message) }
+            let dropped = corpus.utterances.filter { bad.contains($0.recording) }.count
+            if dropped > 0 {
+                corpus.utterances.removeAll { bad.contains($0.recording) }
+                corpus.leftOut["audio could not be read", default: 0] += dropped
+            }
+        } else {
+            for i in corpus.utterances.indices {
+                corpus.utterances[i].frames = Int((corpus.utterances[i].duration * Double(options.sampleRate)).rounded())
+            }
+        }
+
+        var context = ExportContext(corpus: corpus, options: options, output: output, root: output.target)
+        for format in options.formats { try context.write(format) }
+
+        var summary = ExportSummary(
+            path: output.target, formats: options.formats.map(\.rawValue),
+            splits: Split.allCases.map { split in
+                let us = corpus.utterances(in: split)
+                return .init(split: split.rawValue, segments: us.count, seconds: us.reduce(0) { $0 + context.clipDuration($1) },
+                             speakers: Set(us.map { corpus.recordings[$0.recording].speaker }).count, recordings: Set(us.map(\.recording)).count)
+            },
+            segments: corpus.utterances.count, seconds: corpus.utterances.reduce(0) { $0 + context.clipDuration($1) },
+            leftOut: corpus.leftOut, failures: failures, warnings: context.warnings,
+            sampleRate: options.sampleRate, audioFormat: options.audioType.rawValue)
+        try output.write("README.md", Datasheet.render(corpus: corpus, context: context, summary: summary, report: report, options: options))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        summary.path = "."
+        try output.write("export.json", try encoder.encode(summary))
+        summary.path = output.target
+        try output.finish()
+        return summary
+    }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func add(_ n: Int) -> Int { lock.withLock { value += n; return value } }
+}
