@@ -32,15 +32,19 @@ public struct ExportSummary: Sendable, Codable {
 public enum Exporter {
     public static let version = "0.1.0"
 
+    /// The audio settings clips are cut with: a partial folder cut with others starts afresh.
+    static func settings(_ options: ExportOptions) -> String {
+        Text.object([("sample_rate", String(options.sampleRate)), ("audio", Text.json(options.audioType.rawValue)),
+                     ("keep_channels", options.keepChannels ? "true" : "false"), ("chorus", Text.json(version))])
+    }
+
     public static func run(project: Project, options: ExportOptions, out: String, force: Bool, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> ExportSummary {
         let snapshot = try project.store.snapshot(config: project.config)
         let report = ValidationReport.make(snapshot)
         let invalid = Set(report.findings.filter { $0.severity == .error }.compactMap(\.segment))
         var corpus = try Corpus.build(project: project, options: options, invalid: invalid)
 
-        let settings = Text.object([("sample_rate", String(options.sampleRate)), ("audio", Text.json(options.audioType.rawValue)),
-                                    ("keep_channels", options.keepChannels ? "true" : "false"), ("chorus", Text.json(version))])
-        let output = try Output(target: out, settings: settings, force: force)
+        let output = try Output(target: out, settings: settings(options), force: force)
         var failures: [String] = []
         if options.formats.contains(where: \.needsClips) {
             let total = corpus.utterances.count

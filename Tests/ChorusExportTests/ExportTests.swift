@@ -1,1 +1,295 @@
+@testable import ChorusExport
+import ChorusStore
+import Foundation
 import Testing
+import TestSupport
+
+/// Reads a corpus file as text.
+func read(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
+
+/// Every file under a folder, relative, sorted.
+func files(under root: String) -> [String] {
+    var out: [String] = []
+    let fm = FileManager.default
+    if let walker = fm.enumerator(atPath: root) {
+        while let p = walker.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if fm.fileExists(atPath: root + "/" + p, isDirectory: &isDirectory), !isDirectory.boolValue { out.append(p) }
+        }
+    }
+    return out.sorted()
+}
+
+func shell(_ command: String) throws -> (status: Int32, out: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/bin/sh")
+    p.arguments = ["-c", command]
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    p.standardError = pipe
+    try p.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+func jsonLines(_ text: String) throws -> [[String: Any]] {
+    try text.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:] }
+}
+
+@Suite struct ExportTests {
+    @Test(arguments: Engine.testable) func exportsSettledDataInEveryFormatWithHonestSplits(engine: Engine) throws {
+        let world = try ExportWorld(engine: engine)
+        let out = world.dir + "/dist/corpus"
+        let run = try world.export(["--format", "all", "--json"], out: out)
+        #expect(run.status == 0, "\(run.stderr)")
+        let summary = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any] ?? [:]
+        #expect(summary["segments"] as? Int == world.exported.count)
+        let leftOut = summary["left_out"] as? [String: Int] ?? [:]
+        #expect(leftOut == ["no settled transcript": 1, "no settled translation into zh-Hant": 1], "\(leftOut)")
+
+        // NeMo: one line per exported segment, texts as settled, durations of the clips.
+        var seen: [Int64: String] = [:]
+        for split in ["train", "dev", "test"] {
+            guard FileManager.default.fileExists(atPath: "\(out)/nemo/\(split).jsonl") else { continue }
+            for line in try jsonLines(read("\(out)/nemo/\(split).jsonl")) {
+                let id = line["id"] as? String ?? ""
+                let segment = Int64(id.split(separator: "-").last ?? "") ?? 0
+                seen[segment] = split
+                #expect(line["text"] as? String == world.settled[segment]?["ar"])
+                #expect((line["translations"] as? [String: String]) == world.settled[segment]?.filter { $0.key != "ar" })
+                let s = try #require(world.segments[segment])
+                #expect(abs((line["duration"] as? Double ?? 0) - (s.end - s.start)) < 0.001)
+                let audio = "\(out)/nemo/" + (line["audio_filepath"] as? String ?? "")
+                #expect(FileManager.default.fileExists(atPath: audio), "\(audio)")
+                let provenance = line["provenance"] as? [String: [String: Any]] ?? [:]
+                #expect(provenance["ar"]?["method"] as? String == "agreed")
+                #expect((provenance["ar"]?["annotators"] as? [String])?.allSatisfy { $0.hasPrefix("annotator-") } == true)
+            }
+        }
+        #expect(seen.keys.sorted() == world.exported)
+
+        // Splits: every split used, no speaker and no recording in two splits.
+        var splitOfRecording: [Int: Set<String>] = [:], splitOfSpeaker: [String: Set<String>] = [:]
+        for (segment, split) in seen {
+            let r = world.segments[segment]!.recording
+            splitOfRecording[r, default: []].insert(split)
+            splitOfSpeaker[ExportWorld.recordings[r].speaker ?? "recording \(r)", default: []].insert(split)
+        }
+        #expect(splitOfRecording.values.allSatisfy { $0.count == 1 })
+        #expect(splitOfSpeaker.values.allSatisfy { $0.count == 1 }, "\(splitOfSpeaker)")
+        #expect(Set(seen.values) == ["train", "dev", "test"])
+
+        // Nothing escapes the folder; names are plain; checksums hold.
+        let all = files(under: out)
+        #expect(all.allSatisfy { !$0.contains("..") && !$0.unicodeScalars.contains { $0.value < 0x20 } })
+        #expect(!FileManager.default.fileExists(atPath: world.dir + "/etc"))
+        let sums = try shell("cd '\(out)' && sha256sum --quiet -c SHA256SUMS")
+        #expect(sums.status == 0, "\(sums.out)")
+        #expect(try read(out + "/SHA256SUMS").split(separator: "\n").count == all.count - 1, "every file but the list itself")
+        #expect(!FileManager.default.fileExists(atPath: world.dir + "/dist/.corpus.partial"))
+
+        // Kaldi: sorted as LC_ALL=C sort, utterances prefixed by their speaker, files consistent.
+        for split in ["train", "dev", "test"] {
+            let k = "\(out)/kaldi/\(split)"
+            for name in ["wav.scp", "segments", "text", "text.en", "text.zh-Hant", "utt2spk", "spk2utt", "utt2dur"] {
+                let lines = try read("\(k)/\(name)").split(separator: "\n").map(String.init)
+                #expect(lines == Text.sortedBytes(lines), "\(split)/\(name) sorted")
+                #expect(Set(lines.map { $0.split(separator: " ")[0] }).count == lines.count, "\(split)/\(name) unique keys")
+            }
+            let utt2spk = try read("\(k)/utt2spk").split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+            #expect(utt2spk.allSatisfy { $0.count == 2 && $0[0].hasPrefix($0[1] + "-") })
+            // spk2utt expanded back is utt2spk, in the same order (Kaldi's validate_data_dir.sh check).
+            let expanded = try read("\(k)/spk2utt").split(separator: "\n").flatMap { line -> [[String]] in
+                let f = line.split(separator: " ").map(String.init)
+                return f.dropFirst().map { [$0, f[0]] }
+            }
+            #expect(Text.sortedBytes(expanded.map { $0.joined(separator: " ") }) == utt2spk.map { $0.joined(separator: " ") })
+            for line in try read("\(k)/wav.scp").split(separator: "\n") {
+                let path = line.components(separatedBy: "'")[1]
+                #expect(path.hasPrefix(out + "/audio/") && FileManager.default.fileExists(atPath: path))
+            }
+            // The texts decode the FLAC clips the way Kaldi would run them, if flac is installed.
+        }
+
+        // Lhotse: the documented schema, gzip JSON Lines.
+        for split in ["train", "dev", "test"] {
+            let recordings = try jsonLines(shell("gzip -dc '\(out)/lhotse/recordings_\(split).jsonl.gz'").out)
+            let supervisions = try jsonLines(shell("gzip -dc '\(out)/lhotse/supervisions_\(split).jsonl.gz'").out)
+            #expect(recordings.count == supervisions.count && !recordings.isEmpty)
+            for (r, s) in zip(recordings, supervisions) {
+                #expect(r["sampling_rate"] as? Int == 16_000)
+                #expect(abs(Double(r["num_samples"] as? Int ?? 0) / 16_000 - (r["duration"] as? Double ?? 0)) < 1e-9)
+                let source = (r["sources"] as? [[String: Any]])?.first
+                #expect(source?["type"] as? String == "file" && FileManager.default.fileExists(atPath: source?["source"] as? String ?? ""))
+                #expect(s["recording_id"] as? String == r["id"] as? String && s["start"] as? Double == 0 && s["language"] as? String == "ar")
+                #expect(s["duration"] as? Double == r["duration"] as? Double)
+            }
+        }
+
+        // The datasheet: a dataset card, the figures, credits only for those who consented.
+        let card = try read(out + "/README.md")
+        #expect(card.hasPrefix("---\npretty_name: \"project\"\nlanguage:\n- \"ar\"\n- \"en\"\n- \"zh-Hant\"\n"))
+        #expect(card.contains("task_categories:\n- automatic-speech-recognition\n- translation\n"))
+        #expect(card.contains("Layla Ḥaddād") && card.contains("Eve Adams"))
+        #expect(!card.contains("omar") && !card.contains("mei"), "people who did not consent are not named")
+        #expect(card.contains("2 more chose not to be named"))
+        #expect(card.contains("- 1 segment: no settled transcript"))
+    }
+
+    @Test func aSegmentNeverMovesBetweenSplitsAsTheCorpusGrows() throws {
+        let world = try ExportWorld()
+        let out = world.dir + "/corpus"
+        #expect(try world.export(["--format", "nemo"], out: out).status == 0)
+        func splits() throws -> [String: String] {
+            var m: [String: String] = [:]
+            for split in ["train", "dev", "test"] where FileManager.default.fileExists(atPath: "\(out)/nemo/\(split).jsonl") {
+                for line in try jsonLines(read("\(out)/nemo/\(split).jsonl")) { m[line["id"] as? String ?? ""] = split }
+            }
+            return m
+        }
+        let before = try splits()
+        // The disagreement is reviewed and settles; the corpus grows by one segment.
+        let review = try world.project.work.claim(as: "eve", kind: .review)
+        _ = try world.project.work.submit(task: review.taskID, as: "eve", text: "نص نهائي")
+        let t = try world.project.work.claim(as: "eve", kind: .translate, language: "en")
+        _ = try world.project.work.submit(task: t.taskID, as: "eve", text: "final text")
+        let z = try world.project.work.claim(as: "mei", kind: .translate, language: "zh-Hant")
+        _ = try world.project.work.submit(task: z.taskID, as: "mei", text: "最終文本")
+        // Different target shares do not move what was placed.
+        let again = try world.export(["--format", "nemo", "--split", "34,33,33"], out: out)
+        #expect(again.status == 1, "a corpus is there and --force was not given")
+        #expect(again.stderr.contains("\(out): a corpus is already there; --force replaces it"))
+        #expect(try world.export(["--format", "nemo", "--split", "34,33,33", "--force"], out: out).status == 0)
+        let after = try splits()
+        #expect(after.count == before.count + 1)
+        for (id, split) in before { #expect(after[id] == split, "\(id) moved") }
+    }
+
+    @Test func aFolderThatIsNotACorpusIsNeverReplaced() throws {
+        let world = try ExportWorld()
+        let out = world.dir + "/precious"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try "keep me".write(toFile: out + "/notes.txt", atomically: true, encoding: .utf8)
+        let run = try world.export(["--format", "tmx", "--force"], out: out)
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("is not a Chorus corpus"))
+        #expect(try read(out + "/notes.txt") == "keep me")
+    }
+
+    @Test func anUnreadableRecordingIsNamedAndTheRestIsExported() throws {
+        let world = try ExportWorld()
+        try FileManager.default.removeItem(atPath: world.audio + "/r3.wav")
+        let out = world.dir + "/corpus"
+        let run = try world.export(["--format", "nemo,kaldi", "--json"], out: out)
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("r3.wav"), "\(run.stderr)")
+        let summary = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any] ?? [:]
+        let lost = world.exported.filter { world.segments[$0]!.recording == 2 }.count
+        #expect(summary["segments"] as? Int == world.exported.count - lost)
+        #expect((summary["left_out"] as? [String: Int])?["audio could not be read"] == lost)
+        #expect(try shell("cd '\(out)' && sha256sum --quiet -c SHA256SUMS").status == 0)
+    }
+
+    @Test func badOptionsAreRefusedWithTheReason() throws {
+        let world = try ExportWorld()
+        let bad = try world.export(["--format", "nemo,docx"], out: world.dir + "/x")
+        #expect(bad.status != 0 && bad.stderr.contains("unknown format 'docx'"))
+        let split = try world.export(["--split", "80,20"], out: world.dir + "/x")
+        #expect(split.status != 0 && split.stderr.contains("--split"))
+        #expect(!FileManager.default.fileExists(atPath: world.dir + "/x"))
+    }
+
+    @Test func aRerunAfterACrashKeepsTheClipsAlreadyCutAndDropsStrayFiles() throws {
+        let world = try ExportWorld()
+        let out = world.dir + "/corpus"
+        let project = try Project.open(at: world.dir + "/project")
+        var options = ExportOptions(formats: [.nemo], name: "corpus")
+        options.audioRoot = world.audio
+        _ = try Exporter.run(project: project, options: options, out: out, force: false)
+        // Make the finished corpus look like an interrupted one: back to the partial name, with
+        // its marker, a clip replaced by a stand-in of known length, and a stray file.
+        let partial = world.dir + "/.corpus.partial"
+        try FileManager.default.moveItem(atPath: out, toPath: partial)
+        let settings = try #require(Exporter.settings(options))
+        try settings.write(toFile: partial + "/" + Output.marker, atomically: true, encoding: .utf8)
+        let clip = try #require(files(under: partial + "/audio").first)
+        try FileManager.default.removeItem(atPath: partial + "/audio/" + clip)
+        try Fixtures.write([Float](repeating: 0, count: 1234), to: partial + "/audio/" + clip, rate: 16_000, type: .flac)
+        try "half".write(toFile: partial + "/audio/stray.flac.tmp", atomically: true, encoding: .utf8)
+        let summary = try Exporter.run(project: project, options: options, out: out, force: false)
+        #expect(summary.segments == world.exported.count)
+        let manifest = try files(under: out + "/nemo").flatMap { try jsonLines(read(out + "/nemo/" + $0)) }
+        let reused = manifest.first { ($0["audio_filepath"] as? String)?.hasSuffix(clip) == true }
+        #expect(reused?["duration"] as? Double == 1234.0 / 16_000, "the clip already cut was kept")
+        #expect(!FileManager.default.fileExists(atPath: out + "/audio/stray.flac.tmp"))
+        #expect(!FileManager.default.fileExists(atPath: partial))
+        // Other audio settings start afresh.
+        try FileManager.default.moveItem(atPath: out, toPath: partial)
+        try settings.write(toFile: partial + "/" + Output.marker, atomically: true, encoding: .utf8)
+        options.sampleRate = 8_000
+        _ = try Exporter.run(project: project, options: options, out: out, force: false)
+        let fresh = try files(under: out + "/nemo").flatMap { try jsonLines(read(out + "/nemo/" + $0)) }
+        #expect(fresh.allSatisfy { ($0["duration"] as? Double ?? 0) > 1 })
+    }
+}
+
+@Suite struct SplitPlannerTests {
+    @Test func placesByDurationKeepsSpeakersTogetherAndNeverMovesAPlacedRecording() {
+        var recordings: [(id: Int64, speaker: String?, weight: Double)] = []
+        for i in 1...200 { recordings.append((Int64(i), i % 3 == 0 ? nil : "speaker \(i % 40)", Double(30 + i % 17 * 10))) }
+        let proportions: [Split: Double] = [.train: 0.8, .dev: 0.1, .test: 0.1]
+        let plan = SplitPlanner.plan(recordings: recordings, fixed: [:], proportions: proportions)
+        #expect(plan == SplitPlanner.plan(recordings: recordings, fixed: [:], proportions: proportions), "deterministic")
+        let total = recordings.reduce(0) { $0 + $1.weight }
+        for split in Split.allCases {
+            let share = recordings.filter { plan[$0.id] == split }.reduce(0) { $0 + $1.weight } / total
+            #expect(abs(share - proportions[split]!) < 0.05, "\(split) \(share)")
+        }
+        var bySpeaker: [String: Set<Split>] = [:]
+        for r in recordings { if let s = r.speaker { bySpeaker[s, default: []].insert(plan[r.id]!) } }
+        #expect(bySpeaker.values.allSatisfy { $0.count == 1 })
+        // More recordings arrive; placed ones stay, a known speaker's new recording joins them.
+        let more = recordings + [(201, "speaker 7", 50), (202, "newcomer", 80), (203, nil, 40)]
+        let grown = SplitPlanner.plan(recordings: more, fixed: plan, proportions: proportions)
+        #expect(grown.keys.sorted() == [201, 202, 203])
+        #expect(grown[201] == plan[recordings.first { $0.speaker == "speaker 7" }!.id])
+    }
+
+    @Test func fewRecordingsStillGiveEverySplitOne() {
+        let plan = SplitPlanner.plan(recordings: (1...3).map { (Int64($0), nil, 10) }, fixed: [:], proportions: [.train: 0.8, .dev: 0.1, .test: 0.1])
+        #expect(Set(plan.values) == Set(Split.allCases))
+    }
+}
+
+@Suite struct SafeNameTests {
+    @Test func namesArePlainASCIIAndNeverCollide() {
+        #expect(SafeName.make("Kofi", limit: 40) == "Kofi")
+        let odd = ["Ana María O'Neil", "../../etc/passwd", "李小龍", "", "a\tb", "a b", "a_b"]
+        let made = odd.map { SafeName.make($0, limit: 40) }
+        #expect(made.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") } }, "\(made)")
+        #expect(Set(made).count == made.count)
+        #expect(made[0].hasPrefix("Ana_Maria_O_Neil_"))
+    }
+}
+
+@Suite struct SubtitleLayoutTests {
+    @Test func wrapsIntoTwoLineCuesAndWarnsWhenTooFastOrTooLong() {
+        let limits = SubtitleLimits()
+        let short = SubtitleLayout.cues(start: 1, end: 4, text: "Habari za asubuhi", limits: limits, unspaced: false)
+        #expect(short.cues.count == 1 && short.cues[0].lines == ["Habari za asubuhi"] && short.warnings.isEmpty)
+        let long = String(repeating: "maneno mengi sana ", count: 10)
+        let r = SubtitleLayout.cues(start: 0, end: 12, text: long, limits: limits, unspaced: false)
+        #expect(r.cues.allSatisfy { $0.lines.count <= 2 && $0.lines.allSatisfy { $0.count <= 42 } })
+        #expect(r.cues.count == 3 && r.cues.first?.start == 0 && r.cues.last?.end == 12)
+        #expect(zip(r.cues, r.cues.dropFirst()).allSatisfy { $0.end == $1.start })
+        #expect(r.warnings.contains { $0.contains("split over 3 cues") })
+        let fast = SubtitleLayout.cues(start: 0, end: 1, text: "far too many words for one second", limits: limits, unspaced: false)
+        #expect(fast.warnings.contains { $0.contains("characters a second") })
+        let word = SubtitleLayout.cues(start: 0, end: 10, text: String(repeating: "x", count: 50), limits: limits, unspaced: false)
+        #expect(word.warnings.contains { $0.contains("longer than a line") })
+        let chinese = SubtitleLayout.cues(start: 0, end: 10, text: "歡迎來到今天的大市場艾哈邁德買了三公斤番茄和洋蔥", limits: limits.forLanguage("zh-Hant"), unspaced: true)
+        #expect(chinese.cues.flatMap(\.lines).allSatisfy { $0.count <= 16 })
+        #expect(SubtitleLayout.timestamp(3723.456, separator: ",") == "01:02:03,456")
+    }
+}

@@ -1,0 +1,119 @@
+"""Reads a Chorus corpus with each format's reference reader and prints what they read as
+one JSON object, for ExportInteropTests to compare with the project's store.
+
+    read_exports.py CORPUS_DIR SOURCE_LANG TARGET_LANG[,TARGET_LANG...]
+"""
+import csv
+import glob
+import json
+import os
+import sys
+
+
+def main():
+    root, source, targets = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
+    out = {}
+
+    # soundfile: every clip's rate, channels and length.
+    import soundfile
+    out["soundfile"] = {}
+    for path in sorted(glob.glob(os.path.join(root, "audio", "*", "*"))):
+        info = soundfile.info(path)
+        out["soundfile"][os.path.relpath(path, root)] = {
+            "rate": info.samplerate, "channels": info.channels, "frames": info.frames}
+
+    # datasets: the audiofolder, audio not decoded.
+    import datasets
+    ds = datasets.load_dataset("audiofolder", data_dir=os.path.join(root, "hf"))
+    ds = ds.cast_column("audio", datasets.Audio(decode=False))
+    out["hf"] = {}
+    for split in ds:
+        rows = []
+        for row in ds[split]:
+            rows.append({
+                "id": row["id"], "text": row["text"], "speaker": row["speaker_id"],
+                "translations": {t: row["translation_" + t] for t in targets},
+                "file": os.path.basename(row["audio"]["path"]),
+                "method": row["transcript_method"], "annotators": row["transcript_annotators"],
+            })
+        out["hf"][split] = rows
+
+    # PyYAML and the line-aligned texts: MuST-C.
+    import yaml
+    out["mustc"] = {}
+    for target in targets:
+        for ydir in sorted(glob.glob(os.path.join(root, "mustc", f"{source}-{target}", "data", "*"))):
+            split = os.path.basename(ydir)
+            with open(os.path.join(ydir, "txt", f"{split}.yaml"), encoding="utf-8") as f:
+                segs = yaml.safe_load(f)
+            with open(os.path.join(ydir, "txt", f"{split}.{source}"), encoding="utf-8") as f:
+                src = f.read().split("\n")[:-1]
+            with open(os.path.join(ydir, "txt", f"{split}.{target}"), encoding="utf-8") as f:
+                tgt = f.read().split("\n")[:-1]
+            assert len(segs) == len(src) == len(tgt), (len(segs), len(src), len(tgt))
+            for s in segs:
+                assert os.path.exists(os.path.join(ydir, "wav", s["wav"])), s["wav"]
+            out["mustc"][f"{target}/{split}"] = [
+                {"wav": s["wav"], "duration": s["duration"], "offset": s["offset"], "speaker": s["speaker_id"], "source": a, "target": b}
+                for s, a, b in zip(segs, src, tgt)]
+
+    # translate-toolkit: TMX, one language pair at a time.
+    from translate.storage import tmx
+    out["tmx"] = {}
+    for path in sorted(glob.glob(os.path.join(root, "tmx", "*.tmx"))):
+        split = os.path.basename(path)[:-4]
+        for target in targets:
+            with open(path, "rb") as f:
+                store = tmx.tmxfile(f, sourcelanguage=source, targetlanguage=target)
+            out["tmx"][f"{target}/{split}"] = [
+                {"id": u.getid(), "source": u.source, "target": u.target} for u in store.units]
+
+    # webvtt-py and pysrt: subtitles.
+    import webvtt
+    import pysrt
+    out["vtt"], out["srt"] = {}, {}
+    for path in sorted(glob.glob(os.path.join(root, "vtt", "*.vtt"))):
+        out["vtt"][os.path.basename(path)] = [
+            {"start": c.start_in_seconds, "end": c.end_in_seconds, "text": c.text} for c in webvtt.read(path)]
+    for path in sorted(glob.glob(os.path.join(root, "srt", "*.srt"))):
+        out["srt"][os.path.basename(path)] = [
+            {"start": s.start.ordinal / 1000, "end": s.end.ordinal / 1000, "text": s.text}
+            for s in pysrt.open(path, encoding="utf-8")]
+
+    # praatio: TextGrids.
+    from praatio import textgrid
+    out["textgrid"] = {}
+    for path in sorted(glob.glob(os.path.join(root, "textgrid", "*.TextGrid"))):
+        tg = textgrid.openTextgrid(path, includeEmptyIntervals=False)
+        out["textgrid"][os.path.basename(path)] = {
+            name: [[e.start, e.end, e.label] for e in tg.getTier(name).entries] for name in tg.tierNames}
+
+    # pympi-ling: ELAN.
+    import pympi
+    out["eaf"] = {}
+    for path in sorted(glob.glob(os.path.join(root, "eaf", "*.eaf"))):
+        eaf = pympi.Elan.Eaf(path)
+        tiers = {}
+        for name in eaf.get_tier_names():
+            if eaf.tiers[name][2].get("PARENT_REF"):
+                tiers[name] = [[a[0], a[1], a[3]] for a in eaf.get_ref_annotation_data_for_tier(name)]
+            else:
+                tiers[name] = [[a[0], a[1], a[2]] for a in eaf.get_annotation_data_for_tier(name)]
+        out["eaf"][os.path.basename(path)] = {
+            "tiers": tiers, "media": [m["MEDIA_URL"] for m in eaf.media_descriptors],
+            "languages": sorted(eaf.languages.keys())}
+
+    # CoVoST TSV as fairseq's prep_covost_data reads it (csv, tab, no quoting).
+    out["covost"] = {}
+    for path in sorted(glob.glob(os.path.join(root, "covost", "*.tsv"))):
+        with open(path, encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f, delimiter="\t", quotechar=None, doublequote=False, quoting=csv.QUOTE_NONE))
+        for r in rows:
+            assert os.path.exists(os.path.join(root, "audio", r["path"])), r["path"]
+        out["covost"][os.path.basename(path)] = rows
+
+    json.dump(out, sys.stdout, ensure_ascii=False)
+
+
+if __name__ == "__main__":
+    main()
