@@ -5,9 +5,16 @@ one JSON object, for ExportInteropTests to compare with the project's store.
 """
 import csv
 import glob
+import html
 import json
 import os
 import sys
+
+
+def seconds(timestamp):
+    """WebVTT's hh:mm:ss.ttt as seconds."""
+    h, m, s = timestamp.split(":")
+    return int(h) * 3600 + int(m) * 60 + float(s)
 
 
 def main():
@@ -74,7 +81,7 @@ def main():
     out["vtt"], out["srt"] = {}, {}
     for path in sorted(glob.glob(os.path.join(root, "vtt", "*.vtt"))):
         out["vtt"][os.path.basename(path)] = [
-            {"start": c.start_in_seconds, "end": c.end_in_seconds, "text": c.text} for c in webvtt.read(path)]
+            {"start": seconds(c.start), "end": seconds(c.end), "text": html.unescape(c.text)} for c in webvtt.read(path)]
     for path in sorted(glob.glob(os.path.join(root, "srt", "*.srt"))):
         out["srt"][os.path.basename(path)] = [
             {"start": s.start.ordinal / 1000, "end": s.end.ordinal / 1000, "text": s.text}
@@ -96,7 +103,7 @@ def main():
         tiers = {}
         for name in eaf.get_tier_names():
             if eaf.tiers[name][2].get("PARENT_REF"):
-                tiers[name] = [[a[0], a[1], a[3]] for a in eaf.get_ref_annotation_data_for_tier(name)]
+                tiers[name] = [[a[0], a[1], a[2]] for a in eaf.get_ref_annotation_data_for_tier(name)]
             else:
                 tiers[name] = [[a[0], a[1], a[2]] for a in eaf.get_annotation_data_for_tier(name)]
         out["eaf"][os.path.basename(path)] = {
