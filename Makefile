@@ -33,7 +33,10 @@ demo: release
 	@$(CHORUS) status --project $(DEMO)
 	@echo "== chorus validate --project $(DEMO)"
 	@$(CHORUS) validate --project $(DEMO)
+	@echo "== chorus export --project $(DEMO) --out $(DEMO)/corpus --format all --license cc0-1.0"
+	@$(CHORUS) export --project $(DEMO) --out $(DEMO)/corpus --format all --license cc0-1.0 --name "Chorus sample (Swahili-English)"
 	@echo ""
+	@echo "The corpus is in $(DEMO)/corpus (its README.md is the datasheet; sha256sum -c SHA256SUMS checks it)."
 	@echo "One segment waits for review. In a terminal, settle it with the keyboard-only loop:"
 	@echo "  $(CHORUS) review --as chausiku --project $(DEMO)"
 
