@@ -16,6 +16,7 @@ struct ExportCommand: ParsableCommand {
             $ chorus export --project corpus --out dist/corpus --format all
             $ chorus export --out dist/asr --format nemo,kaldi,lhotse --sample-rate 16000
             $ chorus export --out dist/mt --format tmx,moses --include-untranslated --force
+            $ chorus export --out dist/st --format mustc,kaldi --whole-recordings
             """)
 
     @OptionGroup var projectOptions: ProjectOptions
@@ -34,6 +35,9 @@ struct ExportCommand: ParsableCommand {
 
     @Flag(help: "Keep the recordings' channels instead of mixing down to mono.")
     var keepChannels = false
+
+    @Flag(help: "Write each recording whole (resampled) and point NeMo, Kaldi, Lhotse, MuST-C and STM into it with offsets instead of cutting clips for them.")
+    var wholeRecordings = false
 
     @Option(help: ArgumentHelp("Target percentages of duration for train, dev and test.", valueName: "t,d,t"))
     var split: String = "80,10,10"
@@ -93,13 +97,14 @@ struct ExportCommand: ParsableCommand {
         options.audioType = audio == "wav" ? .wav : .flac
         options.sampleRate = sampleRate
         options.keepChannels = keepChannels
+        options.wholeRecordings = wholeRecordings
         options.proportions = try parsedSplit()
         options.includeUntranslated = includeUntranslated
         options.includeInvalid = includeInvalid
         options.audioRoot = audioRoot
         options.license = license
         let console = Console()
-        let bar = SharedProgress(console: console)
+        let bar = SharedProgress(console: console, label: options.wholeRecordings ? "audio" : "clips")
         let summary: ExportSummary
         do {
             summary = try Exporter.run(project: project, options: options, out: out, force: force) { done, total in bar.update(done, total) }
@@ -143,11 +148,16 @@ final class SharedProgress: @unchecked Sendable {
     private let console: Console
     private var bar: ProgressBar?
 
-    init(console: Console) { self.console = console }
+    private let label: String
+
+    init(console: Console, label: String) {
+        self.console = console
+        self.label = label
+    }
 
     func update(_ done: Int, _ total: Int) {
         lock.withLock {
-            if bar == nil { bar = ProgressBar(console: console, total: total, label: "clips") }
+            if bar == nil { bar = ProgressBar(console: console, total: total, label: label) }
             bar?.update(done: done)
         }
     }

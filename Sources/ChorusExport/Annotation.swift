@@ -97,8 +97,12 @@ extension ExportContext {
             }
             let speaker = Text.xml(speakerLabel(recording))
             let source = Text.xml(corpus.sourceLanguage)
-            let media = URL(fileURLWithPath: recording.path).absoluteString
-            let mime = recording.path.lowercased().hasSuffix(".wav") ? "audio/x-wav" : "audio/*"
+            // The exported whole recording when there is one (also by relative path), else the original.
+            let exported = ExportFormat.audio(for: options).recordings
+            let mediaPath = exported ? absolute(recording.audioPath) : recording.path
+            let media = URL(fileURLWithPath: mediaPath).absoluteString
+            let relative = exported ? " RELATIVE_MEDIA_URL=\"../\(Text.xml(recording.audioPath))\"" : ""
+            let mime = mediaPath.lowercased().hasSuffix(".wav") ? "audio/x-wav" : "audio/*"
             var tiers = ["    <TIER LINGUISTIC_TYPE_REF=\"transcription\" PARTICIPANT=\"\(speaker)\" TIER_ID=\"\(source)\" LANG_REF=\"\(source)\">\n" + transcript.joined(separator: "\n") + "\n    </TIER>"]
             for language in corpus.targetLanguages {
                 let l = Text.xml(language)
@@ -110,7 +114,7 @@ extension ExportContext {
                 <?xml version="1.0" encoding="UTF-8"?>
                 <ANNOTATION_DOCUMENT AUTHOR="Chorus" DATE="\(date)" FORMAT="3.0" VERSION="3.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="http://www.mpi.nl/tools/elan/EAFv3.0.xsd">
                     <HEADER MEDIA_FILE="" TIME_UNITS="milliseconds">
-                        <MEDIA_DESCRIPTOR MEDIA_URL="\(Text.xml(media))" MIME_TYPE="\(mime)"/>
+                        <MEDIA_DESCRIPTOR MEDIA_URL="\(Text.xml(media))" MIME_TYPE="\(mime)"\(relative)/>
                         <PROPERTY NAME="lastUsedAnnotationId">\(nextAnnotation - 1)</PROPERTY>
                     </HEADER>
                     <TIME_ORDER>

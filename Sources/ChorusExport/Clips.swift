@@ -72,7 +72,7 @@ enum Clips {
                 samples = mixDown(samples, channels: channels)
                 outChannels = 1
             }
-            let resampled = try Resampler.resample(samples, channels: outChannels, from: rate, to: options.sampleRate)
+            let resampled = clamp(try Resampler.resample(samples, channels: outChannels, from: rate, to: options.sampleRate))
             try output.makeFolder(for: u.audioPath)
             try AudioWriter.withWriter(path: output.path(u.audioPath), type: options.audioType, encoding: .pcm16, sampleRate: options.sampleRate, channels: outChannels) {
                 try $0.write(resampled)
@@ -82,6 +82,65 @@ enum Clips {
             progress(1)
         }
         return frames
+    }
+
+    /// Writes each recording whole, streamed in blocks (constant memory however long),
+    /// mixed down and resampled like the clips; fills in each recording's `frames`.
+    static func writeRecordings(_ corpus: inout Corpus, options: ExportOptions, output: Output, progress: @escaping @Sendable (Int) -> Void) -> [Failure] {
+        let snapshot = corpus
+        let results = Parallel.each(Array(corpus.recordings.indices)) { r -> Result<Int, Failure> in
+            let recording = snapshot.recordings[r]
+            do {
+                defer { progress(1) }
+                if output.exists(recording.audioPath), let info = try? AudioReader.withReader(at: output.path(recording.audioPath), { $0.info }),
+                   info.sampleRate == options.sampleRate {
+                    output.keep(recording.audioPath)
+                    return .success(Int(info.declaredFrames))
+                }
+                return .success(try AudioReader.withReader(at: recording.path) { reader in
+                    let channels = reader.info.channels
+                    let outChannels = options.keepChannels ? channels : 1
+                    let resampler = reader.info.sampleRate == options.sampleRate ? nil
+                        : try StreamResampler(channels: outChannels, from: reader.info.sampleRate, to: options.sampleRate)
+                    try output.makeFolder(for: recording.audioPath)
+                    let writer = try AudioWriter(path: output.path(recording.audioPath), type: options.audioType, encoding: .pcm16,
+                                                 sampleRate: options.sampleRate, channels: outChannels)
+                    var block = [Float](repeating: 0, count: 65_536 * channels)
+                    var frames = 0
+                    func emit(_ samples: [Float]) throws {
+                        let clamped = clamp(samples)
+                        try writer.write(clamped)
+                        frames += clamped.count / outChannels
+                    }
+                    while true {
+                        let n = try block.withUnsafeMutableBufferPointer { try reader.read(into: $0) }
+                        if n == 0 { break }
+                        var samples = Array(block[0..<(n * channels)])
+                        if outChannels == 1 && channels > 1 { samples = mixDown(samples, channels: channels) }
+                        try emit(resampler.map { try $0.process(samples) } ?? samples)
+                    }
+                    if let resampler { try emit(try resampler.flush()) }
+                    try writer.finish()
+                    output.keep(recording.audioPath)
+                    return frames
+                })
+            } catch {
+                return .failure(Failure(recording: r, message: "\(error)"))
+            }
+        }
+        var failures: [Failure] = []
+        for (r, result) in results.enumerated() {
+            switch result {
+            case .success(let frames): corpus.recordings[r].frames = frames
+            case .failure(let f): failures.append(f)
+            }
+        }
+        return failures
+    }
+
+    /// Samples held within 16-bit range, so a mix or the resampler's overshoot never wraps.
+    static func clamp(_ samples: [Float]) -> [Float] {
+        samples.map { min(max($0, -1), 32767.0 / 32768.0) }
     }
 
     static func mixDown(_ samples: [Float], channels: Int) -> [Float] {

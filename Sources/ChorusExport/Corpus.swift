@@ -11,6 +11,9 @@ public struct ExportOptions: Sendable {
     public var sampleRate = 16_000
     /// Keep the recordings' channels instead of mixing down to mono.
     public var keepChannels = false
+    /// Write each recording whole (resampled) and point the formats that take offsets (NeMo,
+    /// Kaldi, Lhotse, MuST-C, STM) into it instead of cutting clips for them.
+    public var wholeRecordings = false
     /// Target shares of exported duration for train, dev and test (they add up to 1).
     public var proportions: [Split: Double] = [.train: 0.8, .dev: 0.1, .test: 0.1]
     /// Also export segments with a settled transcript but a translation still missing.
@@ -78,6 +81,12 @@ public struct CorpusRecording: Sendable {
     public var speaker: String
     public var speakerName: String?
     public var split: Split
+    /// The whole recording as exported with `wholeRecordings`, relative to the corpus root.
+    public var audioPath: String
+    /// Frames written there.
+    public var frames = 0
+    /// The Kaldi recording id: speaker-prefixed like the utterances.
+    public var kaldiID: String { speakerName == nil ? key : "\(speaker)-\(key)" }
 }
 
 /// A project's exportable data: utterances with their splits, and what was left out and why.
@@ -141,7 +150,8 @@ public struct Corpus: Sendable {
             corpus.recordings.append(CorpusRecording(
                 id: r.id, key: key, path: AudioLocation.resolve(r.path, root: options.audioRoot, project: project.folder),
                 duration: r.duration, speaker: r.speaker.map { SafeName.make($0, limit: 40) } ?? key, speakerName: r.speaker,
-                split: splits[r.id] ?? planned[r.id] ?? .train))
+                split: splits[r.id] ?? planned[r.id] ?? .train,
+                audioPath: "recordings/\((splits[r.id] ?? planned[r.id] ?? .train).rawValue)/\(key).\(options.audioType.fileExtension)"))
         }
         for segment in chosen {
             guard let i = index[segment.recordingID] else { continue }

@@ -99,7 +99,9 @@ enum Datasheet {
             .textgrid: "`textgrid/<recording>.TextGrid`: Praat TextGrids, a tier per speaker and language.",
             .eaf: "`eaf/<recording>.eaf`: ELAN documents with transcript and translation tiers.",
         ]
-        if options.formats.contains(where: \.needsClips) { out += "- `audio/<split>/<id>.\(options.audioType.fileExtension)`: the clips.\n" }
+        let audio = ExportFormat.audio(for: options)
+        if audio.clips { out += "- `audio/<split>/<id>.\(options.audioType.fileExtension)`: the clips.\n" }
+        if audio.recordings { out += "- `recordings/<split>/<recording>.\(options.audioType.fileExtension)`: the whole recordings, which NeMo, Kaldi, Lhotse, MuST-C and STM point into.\n" }
         for f in options.formats { if let l = loaders[f] { out += "- \(l)\n" } }
         out += "- `export.json`: these figures for scripts. `SHA256SUMS`: every file's checksum (`sha256sum -c SHA256SUMS`).\n"
         return out

@@ -46,20 +46,27 @@ public enum Exporter {
 
         let output = try Output(target: out, settings: settings(options), force: force)
         var failures: [String] = []
-        if options.formats.contains(where: \.needsClips) {
-            let total = corpus.utterances.count
+        let audio = ExportFormat.audio(for: options)
+        if audio.clips || audio.recordings {
+            let total = (audio.clips ? corpus.utterances.count : 0) + (audio.recordings ? corpus.recordings.count : 0)
             let counter = Counter()
-            let failed = Clips.write(&corpus, options: options, output: output) { n in
-                progress?(counter.add(n), total)
+            var failed: [Clips.Failure] = []
+            if audio.recordings {
+                failed += Clips.writeRecordings(&corpus, options: options, output: output) { n in progress?(counter.add(n), total) }
+            }
+            if audio.clips {
+                failed += Clips.write(&corpus, options: options, output: output) { n in progress?(counter.add(n), total) }
             }
             let bad = Set(failed.map(\.recording))
-            for f in failed { failures.append(f.message) }
+            var named = Set<Int>()
+            for f in failed where named.insert(f.recording).inserted { failures.append(f.message) }
             let dropped = corpus.utterances.filter { bad.contains($0.recording) }.count
             if dropped > 0 {
                 corpus.utterances.removeAll { bad.contains($0.recording) }
                 corpus.leftOut["audio could not be read", default: 0] += dropped
             }
-        } else {
+        }
+        if !audio.clips {
             for i in corpus.utterances.indices {
                 corpus.utterances[i].frames = Int((corpus.utterances[i].duration * Double(options.sampleRate)).rounded())
             }

@@ -7,8 +7,17 @@ import Foundation
 public enum ExportFormat: String, CaseIterable, Sendable, Codable {
     case nemo, hf, kaldi, lhotse, mustc, tmx, moses, covost, stm, vtt, srt, textgrid, eaf
 
-    /// Whether the format points at clips (the others carry text and times only).
-    var needsClips: Bool { ![.tmx, .moses, .vtt, .srt, .textgrid, .eaf].contains(self) }
+    /// Whether the format points at audio (the others carry text and times only).
+    var needsAudio: Bool { ![.tmx, .moses, .vtt, .srt, .textgrid, .eaf].contains(self) }
+    /// Whether the format can point into a whole recording with an offset.
+    var takesOffsets: Bool { [.nemo, .kaldi, .lhotse, .mustc, .stm].contains(self) }
+
+    /// Whether an export with these options cuts clips, and writes whole recordings.
+    static func audio(for options: ExportOptions) -> (clips: Bool, recordings: Bool) {
+        let wanted = options.formats.filter(\.needsAudio)
+        if !options.wholeRecordings { return (!wanted.isEmpty, false) }
+        return (wanted.contains { !$0.takesOffsets }, wanted.contains(where: \.takesOffsets) || options.formats.contains(.eaf))
+    }
 }
 
 /// What a writer needs: the corpus, the options, where to write and where the corpus will be.
@@ -26,9 +35,16 @@ struct ExportContext {
     var splits: [(Split, [Utterance])] {
         Split.allCases.map { ($0, corpus.utterances(in: $0)) }.filter { !$0.1.isEmpty }
     }
-    var channels: Int { 1 }
 
     func clipDuration(_ u: Utterance) -> Double { Double(u.frames) / rate }
+
+    /// Where a format that takes offsets finds the utterance: its clip from 0, or with
+    /// `wholeRecordings` its recording from the segment's start.
+    func span(_ u: Utterance) -> (path: String, offset: Double, duration: Double) {
+        options.wholeRecordings ? (corpus.recordings[u.recording].audioPath, u.start, u.duration) : (u.audioPath, 0, clipDuration(u))
+    }
+    /// The utterance's safe speaker id.
+    func speakerID(_ u: Utterance) -> String { corpus.recordings[u.recording].speaker }
     func absolute(_ relative: String) -> String { root + "/" + relative }
     func fileName(_ u: Utterance) -> String { (u.audioPath as NSString).lastPathComponent }
     /// Texts for a language: the transcript for the source, else the translation.
@@ -72,9 +88,10 @@ struct ExportContext {
         for (split, utterances) in splits {
             let lines = utterances.map { u in
                 Text.object([
-                    ("audio_filepath", Text.json("../" + u.audioPath)), ("duration", Text.json(clipDuration(u))),
+                    ("audio_filepath", Text.json("../" + span(u).path)), ("duration", Text.json(span(u).duration)),
+                    ("offset", options.wholeRecordings ? Text.json(u.start) : nil),
                     ("text", Text.json(u.text)), ("lang", Text.json(corpus.sourceLanguage)),
-                    ("translations", translations(u)), ("speaker", Text.json(corpus.recordings[u.recording].speakerName ?? corpus.recordings[u.recording].speaker)),
+                    ("translations", translations(u)), ("speaker", Text.json(speakerLabel(corpus.recordings[u.recording]))),
                     ("id", Text.json(u.id)), ("content_warning", u.contentWarning ? "true" : nil), ("provenance", provenance(u)),
                 ]) + "\n"
             }
@@ -95,7 +112,7 @@ struct ExportContext {
                 var pairs: [(String, String?)] = [("file_name", Text.json(fileName(u))), ("id", Text.json(u.id)), ("text", Text.json(u.text))]
                 for language in corpus.targetLanguages { pairs.append(("translation_\(language)", Text.json(u.translations[language] ?? ""))) }
                 pairs += [("language", Text.json(corpus.sourceLanguage)),
-                          ("speaker_id", Text.json(corpus.recordings[u.recording].speakerName ?? corpus.recordings[u.recording].speaker)),
+                          ("speaker_id", Text.json(speakerLabel(corpus.recordings[u.recording]))),
                           ("duration", Text.json(clipDuration(u)))]
                 // Provenance as flat columns, so every row has the same schema.
                 for language in corpus.languages {
@@ -121,23 +138,33 @@ struct ExportContext {
             func put(_ name: String, _ lines: [String]) throws {
                 try output.write("\(folder)/\(name)", Text.sortedBytes(lines).map { $0 + "\n" }.joined())
             }
-            try put("wav.scp", utterances.map { u in
-                let path = absolute(u.audioPath)
+            // A clip is its own recording; a whole recording holds its utterances.
+            func recordingID(_ u: Utterance) -> String { options.wholeRecordings ? corpus.recordings[u.recording].kaldiID : u.id }
+            var recordings: [String: (path: String, seconds: Double)] = [:]
+            for u in utterances {
+                let r = corpus.recordings[u.recording]
+                recordings[recordingID(u)] = options.wholeRecordings ? (r.audioPath, Double(r.frames) / rate) : (u.audioPath, clipDuration(u))
+            }
+            try put("wav.scp", recordings.map { id, r in
+                let path = absolute(r.path)
                 let quoted = "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
-                if options.audioType == .flac { return "\(u.id) flac -c -d -s \(quoted) |" }
-                return path.contains(where: \.isWhitespace) ? "\(u.id) cat \(quoted) |" : "\(u.id) \(path)"
+                if options.audioType == .flac { return "\(id) flac -c -d -s \(quoted) |" }
+                return path.contains(where: \.isWhitespace) ? "\(id) cat \(quoted) |" : "\(id) \(path)"
             })
-            try put("segments", utterances.map { "\($0.id) \($0.id) 0.000 \(Text.seconds(clipDuration($0)))" })
+            try put("segments", utterances.map { u in
+                let s = span(u)
+                return "\(u.id) \(recordingID(u)) \(Text.seconds(s.offset)) \(Text.seconds(s.offset + s.duration))"
+            })
             try put("text", utterances.map { "\($0.id) \(Text.oneLine($0.text))" })
             for language in corpus.targetLanguages {
                 try put("text.\(language)", utterances.compactMap { u in u.translations[language].map { "\(u.id) \(Text.oneLine($0))" } })
             }
-            try put("utt2spk", utterances.map { "\($0.id) \(corpus.recordings[$0.recording].speaker)" })
+            try put("utt2spk", utterances.map { "\($0.id) \(speakerID($0))" })
             var bySpeaker: [String: [String]] = [:]
-            for u in utterances { bySpeaker[corpus.recordings[u.recording].speaker, default: []].append(u.id) }
+            for u in utterances { bySpeaker[speakerID(u), default: []].append(u.id) }
             try put("spk2utt", bySpeaker.map { "\($0.key) " + Text.sortedBytes($0.value).joined(separator: " ") })
-            try put("utt2dur", utterances.map { "\($0.id) \(Text.seconds(clipDuration($0)))" })
-            try put("reco2dur", utterances.map { "\($0.id) \(Text.seconds(clipDuration($0)))" })
+            try put("utt2dur", utterances.map { "\($0.id) \(Text.seconds(span($0).duration))" })
+            try put("reco2dur", recordings.map { "\($0.key) \(Text.seconds($0.value.seconds))" })
         }
     }
 
@@ -148,18 +175,28 @@ struct ExportContext {
     func lhotse() throws {
         for (split, utterances) in splits {
             var recordings: [String] = [], supervisions: [String] = []
-            for u in utterances {
-                let duration = clipDuration(u)
-                recordings.append(Text.object([
-                    ("id", Text.json(u.id)),
-                    ("sources", "[" + Text.object([("type", Text.json("file")), ("channels", "[0]"), ("source", Text.json(absolute(u.audioPath)))]) + "]"),
-                    ("sampling_rate", String(options.sampleRate)), ("num_samples", String(u.frames)), ("duration", Text.json(duration)),
+            var written: Set<Int> = []
+            func recording(id: String, path: String, frames: Int) -> String {
+                Text.object([
+                    ("id", Text.json(id)),
+                    ("sources", "[" + Text.object([("type", Text.json("file")), ("channels", "[0]"), ("source", Text.json(absolute(path)))]) + "]"),
+                    ("sampling_rate", String(options.sampleRate)), ("num_samples", String(frames)), ("duration", Text.json(Double(frames) / rate)),
                     ("channel_ids", "[0]"),
-                ]) + "\n")
+                ]) + "\n"
+            }
+            for u in utterances {
+                let r = corpus.recordings[u.recording]
+                let recordingID = options.wholeRecordings ? r.kaldiID : u.id
+                if !options.wholeRecordings {
+                    recordings.append(recording(id: u.id, path: u.audioPath, frames: u.frames))
+                } else if written.insert(u.recording).inserted {
+                    recordings.append(recording(id: r.kaldiID, path: r.audioPath, frames: r.frames))
+                }
+                let s = span(u)
                 supervisions.append(Text.object([
-                    ("id", Text.json(u.id)), ("recording_id", Text.json(u.id)), ("start", "0.0"), ("duration", Text.json(duration)),
+                    ("id", Text.json(u.id)), ("recording_id", Text.json(recordingID)), ("start", Text.json(s.offset)), ("duration", Text.json(s.duration)),
                     ("channel", "0"), ("text", Text.json(u.text)), ("language", Text.json(corpus.sourceLanguage)),
-                    ("speaker", Text.json(corpus.recordings[u.recording].speaker)),
+                    ("speaker", Text.json(speakerID(u))),
                     ("custom", Text.object([("translations", translations(u)), ("speaker_name", corpus.recordings[u.recording].speakerName.map(Text.json))])),
                 ]) + "\n")
             }
@@ -180,8 +217,10 @@ struct ExportContext {
                 let folder = "mustc/\(corpus.sourceLanguage)-\(target)/data/\(split.rawValue)"
                 var yaml: [String] = []
                 for u in utterances {
-                    try output.link(u.audioPath, as: "\(folder)/wav/\(fileName(u))")
-                    yaml.append("- {duration: \(Text.json(clipDuration(u))), offset: 0.0, speaker_id: \(Text.yaml(corpus.recordings[u.recording].speaker)), wav: \(Text.yaml(fileName(u)))}\n")
+                    let s = span(u)
+                    let wav = (s.path as NSString).lastPathComponent
+                    try output.link(s.path, as: "\(folder)/wav/\(wav)")
+                    yaml.append("- {duration: \(Text.json(s.duration)), offset: \(Text.json(s.offset)), speaker_id: \(Text.yaml(speakerID(u))), wav: \(Text.yaml(wav))}\n")
                 }
                 try output.write("\(folder)/txt/\(split.rawValue).yaml", yaml.joined())
                 try output.write("\(folder)/txt/\(split.rawValue).\(corpus.sourceLanguage)", utterances.map { Text.oneLine($0.text) + "\n" }.joined())
@@ -205,7 +244,7 @@ struct ExportContext {
                 """
             for u in utterances where !u.translations.isEmpty {
                 out += "    <tu tuid=\"\(Text.xml(u.id))\">\n"
-                out += "      <prop type=\"x-speaker\">\(Text.xml(corpus.recordings[u.recording].speaker))</prop>\n"
+                out += "      <prop type=\"x-speaker\">\(Text.xml(speakerID(u)))</prop>\n"
                 for language in corpus.languages {
                     guard let t = text(u, language) else { continue }
                     out += "      <tuv xml:lang=\"\(Text.xml(language))\"><seg>\(Text.xml(Text.oneLine(t)))</seg></tuv>\n"
@@ -238,7 +277,7 @@ struct ExportContext {
                 var lines = ["path\tsentence\ttranslation\tclient_id"]
                 for u in utterances {
                     guard let t = u.translations[target] else { continue }
-                    lines.append([String(u.audioPath.dropFirst("audio/".count)), Text.oneLine(u.text), Text.oneLine(t), corpus.recordings[u.recording].speaker].joined(separator: "\t"))
+                    lines.append([String(u.audioPath.dropFirst("audio/".count)), Text.oneLine(u.text), Text.oneLine(t), speakerID(u)].joined(separator: "\t"))
                 }
                 try output.write("covost/covost_v2.\(corpus.sourceLanguage)_\(target).\(split.rawValue).tsv", lines.map { $0 + "\n" }.joined())
             }
@@ -251,10 +290,15 @@ struct ExportContext {
     /// extension, under `audio/<split>/`), sorted by waveform and time.
     func stm() throws {
         for (split, utterances) in splits {
-            var lines = [";; Chorus export: reference transcripts (\(corpus.sourceLanguage)); waveforms are audio/\(split.rawValue)/<id>.\(options.audioType.fileExtension)"]
-            lines += Text.sortedBytes(utterances.map { u in
-                "\(u.id) 1 \(corpus.recordings[u.recording].speaker) 0.000 \(Text.seconds(clipDuration(u))) \(Text.oneLine(u.text))"
-            })
+            let folder = options.wholeRecordings ? "recordings" : "audio"
+            var lines = [";; Chorus export: reference transcripts (\(corpus.sourceLanguage)); waveforms are \(folder)/\(split.rawValue)/<name>.\(options.audioType.fileExtension)"]
+            let rows = utterances.map { u -> (waveform: String, offset: Double, line: String) in
+                let s = span(u)
+                let waveform = ((s.path as NSString).lastPathComponent as NSString).deletingPathExtension
+                return (waveform, s.offset, "\(waveform) 1 \(speakerID(u)) \(Text.seconds(s.offset)) \(Text.seconds(s.offset + s.duration)) \(Text.oneLine(u.text))")
+            }
+            // By waveform, then by time (sclite's order).
+            lines += rows.sorted { ($0.waveform, $0.offset) < ($1.waveform, $1.offset) }.map(\.line)
             try output.write("stm/\(split.rawValue).stm", lines.map { $0 + "\n" }.joined())
         }
     }

@@ -293,3 +293,57 @@ func jsonLines(_ text: String) throws -> [[String: Any]] {
         #expect(SubtitleLayout.timestamp(3723.456, separator: ",") == "01:02:03,456")
     }
 }
+
+@Suite struct WholeRecordingTests {
+    @Test func formatsThatTakeOffsetsPointIntoWholeRecordings() throws {
+        let world = try ExportWorld()
+        let out = world.dir + "/corpus"
+        let run = try world.export(["--format", "nemo,kaldi,lhotse,mustc,stm,eaf", "--whole-recordings"], out: out)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out + "/audio"), "no clips are cut for formats that take offsets")
+        // Each recording once, resampled to 16 kHz mono, as long as the original.
+        let recordings = files(under: out + "/recordings")
+        #expect(recordings.count == Set(world.exported.map { world.segments[$0]!.recording }).count)
+        for path in recordings {
+            let (info, _) = try Fixtures.readAll(out + "/recordings/" + path)
+            // <stem>_<store id>.flac; the store's ids follow the world's order from 1.
+            let stem = (path as NSString).lastPathComponent.split(separator: ".")[0]
+            let r = ExportWorld.recordings[Int(stem.split(separator: "_").last!)! - 1]
+            #expect(info.sampleRate == 16_000 && info.channels == 1)
+            #expect(abs(Double(info.declaredFrames) / 16_000 - r.seconds) < 0.001, "\(path)")
+        }
+        // Kaldi: segments point into recordings wav.scp names, at the segments' times.
+        var seen = 0
+        for split in ["train", "dev", "test"] {
+            let k = "\(out)/kaldi/\(split)"
+            let wav = Set(try read("\(k)/wav.scp").split(separator: "\n").map { String($0.split(separator: " ")[0]) })
+            for line in try read("\(k)/segments").split(separator: "\n") {
+                let f = line.split(separator: " ").map(String.init)
+                let s = Int64(f[0].split(separator: "-").last!)!
+                #expect(wav.contains(f[1]))
+                #expect(abs(Double(f[2])! - world.segments[s]!.start) < 0.0006 && abs(Double(f[3])! - world.segments[s]!.end) < 0.0006)
+                seen += 1
+            }
+            #expect(try read("\(k)/reco2dur").split(separator: "\n").count == wav.count)
+        }
+        #expect(seen == world.exported.count)
+        // NeMo and MuST-C carry offsets; Lhotse supervisions start inside their recordings.
+        let nemo = try files(under: out + "/nemo").flatMap { try jsonLines(read(out + "/nemo/" + $0)) }
+        for line in nemo {
+            let s = Int64((line["id"] as? String ?? "").split(separator: "-").last!)!
+            #expect(line["offset"] as? Double == world.segments[s]!.start)
+            #expect((line["audio_filepath"] as? String)?.hasPrefix("../recordings/") == true)
+        }
+        let yaml = try read(out + "/mustc/ar-en/data/train/txt/train.yaml")
+        #expect(yaml.contains("offset: 1.0,") && !yaml.contains(".flac\"}\n- {duration: 3.5, offset: 0.0"))
+        let supervisions = try jsonLines(shell("gzip -dc '\(out)/lhotse/supervisions_train.jsonl.gz'").out)
+        let lhotseRecordings = try jsonLines(shell("gzip -dc '\(out)/lhotse/recordings_train.jsonl.gz'").out)
+        let durations = Dictionary(uniqueKeysWithValues: lhotseRecordings.map { ($0["id"] as? String ?? "", $0["duration"] as? Double ?? 0) })
+        #expect(supervisions.allSatisfy { ($0["start"] as? Double ?? -1) + ($0["duration"] as? Double ?? 0) <= durations[$0["recording_id"] as? String ?? ""] ?? 0 })
+        // ELAN opens the exported recording, found relative to the document.
+        let eaf = try read(out + "/eaf/" + files(under: out + "/eaf")[0])
+        let relative = try #require(eaf.components(separatedBy: "RELATIVE_MEDIA_URL=\"").dropFirst().first?.split(separator: "\"").first)
+        #expect(FileManager.default.fileExists(atPath: out + "/eaf/" + relative))
+        #expect(try shell("cd '\(out)' && sha256sum --quiet -c SHA256SUMS").status == 0)
+    }
+}

@@ -6,6 +6,7 @@ import Foundation
 // chorus-bench loop                the annotation loop: Enter to the next clip's audio, in tmux
 // chorus-bench metrics             each metric over 100,000 sentence pairs, against the reference packages
 // chorus-bench validate            chorus validate over a 100,000-segment project
+// chorus-bench export              chorus export of 5 hours of segments in every format
 // chorus-bench decode FILE         decode only (a child of `run`)
 // chorus-bench trace FILE [A B]    every frame decision between A and B seconds
 // chorus-bench worker DIR NAME N   N claim/submit cycles through the work API (reliability test, queue bench)
@@ -28,6 +29,12 @@ do {
         try runLoopBenchmark(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", chorus: "\(here)/chorus")
         print("")
         try runMetricsBenchmark(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", chorus: "\(here)/chorus")
+        print("")
+        try runValidateBenchmark(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", chorus: "\(here)/chorus")
+        print("")
+        try runExportBenchmark(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", chorus: "\(here)/chorus", bench: "\(here)/chorus-bench")
+    case "export":
+        try runExportBenchmark(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", chorus: "\(here)/chorus", bench: "\(here)/chorus-bench")
     case "validate":
         try runValidateBenchmark(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", chorus: "\(here)/chorus")
     case "metrics":
@@ -41,7 +48,7 @@ do {
     case "queue-project" where args.count == 4 || args.count == 5:
         try makeQueueProject(folder: args[1], segments: Int(args[2]) ?? 0, workers: Int(args[3]) ?? 0, database: args.count == 5 ? args[4] : nil)
     default:
-        print("usage: chorus-bench run | queue | loop | metrics | validate | decode FILE | trace FILE [FROM TO] | worker DIR NAME CYCLES | queue-project DIR SEGMENTS WORKERS")
+        print("usage: chorus-bench run | queue | loop | metrics | validate | export | decode FILE | trace FILE [FROM TO] | worker DIR NAME CYCLES | queue-project DIR SEGMENTS WORKERS")
         exit(2)
     }
 } catch {

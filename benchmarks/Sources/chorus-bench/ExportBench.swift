@@ -1,0 +1,60 @@
+import ChorusAudio
+import ChorusStore
+import Foundation
+import GRDB
+
+/// `chorus export` of a project over five hours of 48 kHz stereo FLAC (the segmentation
+/// benchmark's 1 h and 4 h recordings, segmented for real), every segment settled with a
+/// transcript and a translation. Baselines in the same run: libsndfile decode-only of the same
+/// files, and the export of text formats alone (no audio).
+func runExportBenchmark(folder: String, chorus: String, bench: String) throws {
+    let recordings = ["1h-48k-stereo.flac", "4h-48k-stereo.flac"].map { folder + "/" + $0 }
+    for (path, hours) in zip(recordings, [1.0, 4.0]) where !FileManager.default.fileExists(atPath: path) {
+        FileHandle.standardError.write(Data("generating \(path) ...\n".utf8))
+        try generate(path: path, hours: hours, rate: 48_000, channels: 2, type: .flac)
+    }
+    let dir = folder + "/export-5h"
+    if !FileManager.default.fileExists(atPath: dir + "/chorus.sqlite") {
+        FileHandle.standardError.write(Data("preparing \(dir) ...\n".utf8))
+        try? FileManager.default.removeItem(atPath: dir)
+        let made = try runChild([chorus, "init", dir, "--source-lang", "sw", "--target-lang", "en", "--redundancy", "1"])
+        let segmented = try runChild([chorus, "segment"] + recordings + ["--project", dir])
+        guard made.status == 0, segmented.status == 0 else { throw BenchError("cannot prepare \(dir)") }
+        let project = try Project.open(at: dir)
+        _ = try project.store.addAnnotator(name: "amina", languages: [try LanguageTag("sw"), try LanguageTag("en")], rate: "12/hour", creditName: "Amina")
+        let queue = try DatabaseQueue(path: dir + "/chorus.sqlite")
+        try queue.write { db in
+            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM segments ORDER BY id")
+            try db.execute(sql: "DELETE FROM tasks")
+            for id in ids {
+                for (kind, language, text) in [("transcribe", "sw", "habari za asubuhi \(id)"), ("translate", "en", "good morning \(id)")] {
+                    try db.execute(sql: "INSERT INTO annotations (segment_id, kind, language, annotator_id, text, counted, submitted_at, active_seconds) VALUES (?, ?, ?, 1, ?, 1, 0, 20)",
+                                   arguments: [id, kind, language, text])
+                    try db.execute(sql: "INSERT INTO settled (segment_id, language, text, method, agreement, settled_at) VALUES (?, ?, ?, 'agreed', 1, 0)", arguments: [id, language, text])
+                }
+            }
+        }
+    }
+    let out = folder + "/export-5h-corpus"
+    var decodeSeconds = 0.0
+    for path in recordings {
+        _ = try runChild([bench, "decode", path])
+        decodeSeconds += try best(of: 3, [bench, "decode", path]).seconds
+    }
+    let text = try best(of: 3, [chorus, "export", "--project", dir, "--out", out + "-text", "--format", "tmx,moses,stm,vtt,srt,textgrid,eaf", "--force"])
+    var runs: [ChildRun] = []
+    for _ in 0..<2 {
+        try? FileManager.default.removeItem(atPath: out)
+        runs.append(try runChild([chorus, "export", "--project", dir, "--out", out, "--format", "all", "--force"]))
+    }
+    guard text.status == 0, runs.allSatisfy({ $0.status == 0 }) else { throw BenchError("chorus export failed") }
+    let all = runs.min { $0.seconds < $1.seconds }!
+    let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/export.json"))) as? [String: Any] ?? [:]
+    let seconds = summary["seconds"] as? Double ?? 0
+    let segments = summary["segments"] as? Int ?? 0
+    print("chorus export: 5 h of 48 kHz stereo FLAC, \(segments) segments (\(fmt(seconds / 3600)) h of clips), every format, 16 kHz mono FLAC clips, \(ProcessInfo.processInfo.activeProcessorCount) cores; best of 2.")
+    print(columns(["run", "time", "vs decode", "audio s / wall s", "RSS"]))
+    print(columns(["decode only (libsndfile)", "\(fmt(decodeSeconds)) s", "1.00x", "\(Int(5 * 3600 / decodeSeconds))", ""]))
+    print(columns(["export, text formats only", "\(fmt(text.seconds)) s", "", "", mb(text.peakRSSBytes)]))
+    print(columns(["export, all formats", "\(fmt(all.seconds)) s", "\(fmt(all.seconds / decodeSeconds))x", "\(Int(seconds / all.seconds))", mb(runs.map(\.peakRSSBytes).max() ?? 0)]))
+}
