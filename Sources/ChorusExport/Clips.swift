@@ -16,11 +16,18 @@ enum Clips {
     static func write(_ corpus: inout Corpus, options: ExportOptions, output: Output, progress: @escaping @Sendable (Int) -> Void) -> [Failure] {
         var grouped: [Int: [Int]] = [:]
         for (i, u) in corpus.utterances.enumerated() { grouped[u.recording, default: []].append(i) }
-        let byRecording = grouped
-        let jobs = byRecording.keys.sorted()
+        // Jobs of up to 32 neighbouring clips, each with its own reader, so one long recording
+        // keeps every core busy too.
+        var jobs: [(recording: Int, indices: [Int])] = []
+        for r in grouped.keys.sorted() {
+            let sorted = (grouped[r] ?? []).sorted { corpus.utterances[$0].start < corpus.utterances[$1].start }
+            for start in stride(from: 0, to: sorted.count, by: 32) {
+                jobs.append((r, Array(sorted[start..<min(start + 32, sorted.count)])))
+            }
+        }
         let snapshot = corpus
-        let results = Parallel.each(jobs) { r -> Result<[(Int, Int)], Failure> in
-            let indices = (byRecording[r] ?? []).sorted { snapshot.utterances[$0].start < snapshot.utterances[$1].start }
+        let results = Parallel.each(jobs) { job -> Result<[(Int, Int)], Failure> in
+            let (r, indices) = job
             do {
                 let frames = try cut(snapshot.recordings[r].path, indices.map { snapshot.utterances[$0] }, options: options, output: output, progress: progress)
                 return .success(Array(zip(indices, frames)))
@@ -32,7 +39,7 @@ enum Clips {
         for result in results {
             switch result {
             case .success(let pairs): for (i, frames) in pairs { corpus.utterances[i].frames = frames }
-            case .failure(let f): failures.append(f)
+            case .failure(let f): if !failures.contains(where: { $0.recording == f.recording }) { failures.append(f) }
             }
         }
         return failures
