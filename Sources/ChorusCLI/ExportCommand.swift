@@ -125,6 +125,7 @@ struct ExportCommand: ParsableCommand {
             print(text(summary))
         }
         for f in summary.failures { console.error(f) }
+        for n in summary.notes { console.warning(n) }
         if !summary.warnings.isEmpty {
             console.warning("\(summary.warnings.count) subtitle texts do not fit the limits (listed in export.json), first: \(summary.warnings[0])")
         }

@@ -24,6 +24,8 @@ public struct ExportSummary: Sendable, Codable {
     public var failures: [String]
     /// Subtitle texts that do not fit the limits.
     public var warnings: [String]
+    /// Formats asked for that had nothing to write, with the reason.
+    public var notes: [String]
     public var sampleRate: Int
     public var audioFormat: String
 }
@@ -84,6 +86,8 @@ public enum Exporter {
             },
             segments: corpus.utterances.count, seconds: corpus.utterances.reduce(0) { $0 + context.clipDuration($1) },
             leftOut: corpus.leftOut, failures: failures, warnings: context.warnings,
+            notes: options.formats.filter { [.mustc, .tmx, .covost].contains($0) && corpus.targetLanguages.isEmpty }
+                .map { "\($0.rawValue): the project has no target languages, so there is nothing to write" },
             sampleRate: options.sampleRate, audioFormat: options.audioType.rawValue)
         try output.write("README.md", Datasheet.render(corpus: corpus, context: context, summary: summary, report: report, options: options))
         let encoder = JSONEncoder()

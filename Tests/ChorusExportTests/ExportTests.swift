@@ -1,4 +1,7 @@
 @testable import ChorusExport
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import ChorusStore
 import Foundation
 import Testing
@@ -345,5 +348,55 @@ func jsonLines(_ text: String) throws -> [[String: Any]] {
         let relative = try #require(eaf.components(separatedBy: "RELATIVE_MEDIA_URL=\"").dropFirst().first?.split(separator: "\"").first)
         #expect(FileManager.default.fileExists(atPath: out + "/eaf/" + relative))
         #expect(try shell("cd '\(out)' && sha256sum --quiet -c SHA256SUMS").status == 0)
+    }
+}
+
+/// The EAF 3.0 schema's structure and key constraints, checked with FoundationXML (the XSD
+/// itself is on mpi.nl, out of reach here): element order, required attributes, unique ids,
+/// every reference resolving, time slots in order.
+@Suite struct EAFStructureTests {
+    @Test func documentsKeepTheSchemasOrderAndReferences() throws {
+        let world = try ExportWorld()
+        let out = world.dir + "/corpus"
+        #expect(try world.export(["--format", "eaf"], out: out).status == 0)
+        let names = files(under: out + "/eaf")
+        #expect(!names.isEmpty)
+        for name in names {
+            let doc = try XMLDocument(contentsOf: URL(fileURLWithPath: out + "/eaf/" + name))
+            let root = try #require(doc.rootElement())
+            #expect(root.name == "ANNOTATION_DOCUMENT")
+            for attribute in ["AUTHOR", "DATE", "FORMAT", "VERSION"] { #expect(root.attribute(forName: attribute) != nil) }
+            let order = ["HEADER", "TIME_ORDER", "TIER", "LINGUISTIC_TYPE", "LOCALE", "LANGUAGE", "CONSTRAINT", "CONTROLLED_VOCABULARY", "LEXICON_REF", "EXTERNAL_REF"]
+            let ranks = (root.children ?? []).compactMap { $0.name.flatMap(order.firstIndex(of:)) }
+            #expect(ranks == ranks.sorted() && ranks.count == root.childCount, "\(name): children in the schema's order")
+            func all(_ xpath: String) throws -> [XMLElement] { try root.nodes(forXPath: xpath).compactMap { $0 as? XMLElement } }
+            func value(_ e: XMLElement, _ a: String) -> String { e.attribute(forName: a)?.stringValue ?? "" }
+            let slots = Dictionary(uniqueKeysWithValues: try all("TIME_ORDER/TIME_SLOT").map { (value($0, "TIME_SLOT_ID"), Int(value($0, "TIME_VALUE")) ?? -1) })
+            let types = Set(try all("LINGUISTIC_TYPE").map { value($0, "LINGUISTIC_TYPE_ID") })
+            let tiers = try all("TIER")
+            let tierIDs = tiers.map { value($0, "TIER_ID") }
+            #expect(Set(tierIDs).count == tierIDs.count)
+            let languages = Set(try all("LANGUAGE").map { value($0, "LANG_ID") })
+            var annotations: [String: String] = [:]  // id → tier
+            for tier in tiers {
+                #expect(types.contains(value(tier, "LINGUISTIC_TYPE_REF")))
+                #expect(languages.contains(value(tier, "LANG_REF")))
+                for a in try tier.nodes(forXPath: "ANNOTATION/ALIGNABLE_ANNOTATION").compactMap({ $0 as? XMLElement }) {
+                    let (t1, t2) = (slots[value(a, "TIME_SLOT_REF1")], slots[value(a, "TIME_SLOT_REF2")])
+                    #expect(t1 != nil && t2 != nil && t1! < t2!)
+                    #expect(annotations.updateValue(value(tier, "TIER_ID"), forKey: value(a, "ANNOTATION_ID")) == nil, "unique annotation ids")
+                }
+            }
+            for tier in tiers where tier.attribute(forName: "PARENT_REF") != nil {
+                let parent = value(tier, "PARENT_REF")
+                #expect(tierIDs.contains(parent))
+                for a in try tier.nodes(forXPath: "ANNOTATION/REF_ANNOTATION").compactMap({ $0 as? XMLElement }) {
+                    #expect(annotations[value(a, "ANNOTATION_REF")] == parent, "a translation refers to a transcript annotation")
+                    #expect(annotations.updateValue(value(tier, "TIER_ID"), forKey: value(a, "ANNOTATION_ID")) == nil)
+                }
+            }
+            let last = try all("HEADER/PROPERTY").first { value($0, "NAME") == "lastUsedAnnotationId" }?.stringValue
+            #expect(Int(last ?? "") == annotations.count)
+        }
     }
 }
