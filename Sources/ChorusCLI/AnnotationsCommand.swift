@@ -6,7 +6,7 @@ struct AnnotationsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "annotations",
         abstract: "Import annotations made elsewhere, or export all of them, as JSON Lines.",
-        subcommands: [Import.self, Export.self]
+        subcommands: [Import.self, Export.self, Reject.self, Appeal.self, Appeals.self, Decide.self]
     )
 
     struct Import: ParsableCommand {

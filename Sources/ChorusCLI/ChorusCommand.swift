@@ -17,7 +17,7 @@ public struct ChorusCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             InitCommand.self, SegmentCommand.self, AnnotatorsCommand.self, TranscribeCommand.self, TranslateCommand.self, ReviewCommand.self,
-            ValidateCommand.self, ExportCommand.self, MetricsCommand.self, TasksCommand.self, AnnotationsCommand.self, StatusCommand.self,
+            ValidateCommand.self, ExportCommand.self, PayCommand.self, MeCommand.self, MetricsCommand.self, TasksCommand.self, AnnotationsCommand.self, StatusCommand.self,
         ]
     )
 

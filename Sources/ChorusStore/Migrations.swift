@@ -153,6 +153,41 @@ public enum Migrations {
             )
             """,
         ]),
+        (5, [
+            // The people in the loop: opting out of distressing content, the pay terms they
+            // were shown, what distressing content they saw, rejections and appeals.
+            "ALTER TABLE annotators ADD COLUMN avoid_distressing INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE annotators ADD COLUMN terms_seen_at {real}",
+            """
+            CREATE TABLE exposures (
+                annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+                segment_id INTEGER NOT NULL REFERENCES segments(id),
+                seen_at {real} NOT NULL,
+                PRIMARY KEY (annotator_id, segment_id)
+            )
+            """,
+            """
+            CREATE TABLE rejections (
+                id {pk},
+                annotation_id INTEGER NOT NULL UNIQUE REFERENCES annotations(id),
+                reviewer_id INTEGER NOT NULL REFERENCES annotators(id),
+                reason TEXT NOT NULL,
+                rejected_at {real} NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE appeals (
+                id {pk},
+                rejection_id INTEGER NOT NULL UNIQUE REFERENCES rejections(id),
+                comment TEXT NOT NULL,
+                appealed_at {real} NOT NULL,
+                reviewer_id INTEGER REFERENCES annotators(id),
+                decision TEXT CHECK (decision IN ('upheld', 'overturned')),
+                decision_reason TEXT,
+                decided_at {real}
+            )
+            """,
+        ]),
     ]
 
     /// The newest schema version this build knows.

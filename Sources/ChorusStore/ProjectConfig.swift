@@ -42,6 +42,25 @@ public struct ProjectConfig: Sendable, Equatable {
     /// keyed by language tag (a primary subtag such as `zh` covers `zh-Hant` too).
     public var languages: [String: LanguageSettings] = [:]
 
+    // The people in the loop.
+    /// The pay model for people with no rate of their own.
+    public var payModel: PayModel = .none
+    /// Its rate, a decimal string in ``currency`` ("12.50").
+    public var payRate = ""
+    /// ISO 4217 code of every amount in the project.
+    public var currency = "USD"
+    /// The least effective hourly pay the project stands by (a decimal string); empty: none.
+    public var payFloor = ""
+    /// Whether rejected work is paid. When false, it applies only to work submitted after the
+    /// person was shown these terms.
+    public var payRejectedWork = true
+    /// Minutes of continuous work before the loop suggests a break (0: never).
+    public var breakAfterMinutes: Double = 50
+    /// Hours of active work a day after which the loop hands out no more tasks (0: no cap).
+    public var dailyCapHours: Double = 0
+    /// Segments flagged distressing a person is handed a day at most (0: no cap).
+    public var distressingPerDay = 0
+
     /// The file name of the config inside a project folder.
     public static let fileName = "chorus.yaml"
 
@@ -66,6 +85,13 @@ public struct ProjectConfig: Sendable, Equatable {
         }
         if !(rewindOnResume >= 0 && rewindOnResume <= 5) { return "rewind_on_resume must be between 0 and 5 seconds" }
         if !player.isEmpty && player.trimmingCharacters(in: .whitespaces).isEmpty { return "player must be a command or empty" }
+        if !payRate.isEmpty && Money.parse(payRate) == nil { return "pay_rate must be a decimal amount such as 12.50" }
+        if payModel != .none && payRate.isEmpty { return "pay_model \(payModel.rawValue) needs a pay_rate" }
+        if !payFloor.isEmpty && Money.parse(payFloor) == nil { return "pay_floor must be a decimal hourly amount such as 15.00" }
+        if Currency.minorUnits(currency) == nil { return "currency must be an ISO 4217 code such as EUR, USD, KES or JPY" }
+        if !(breakAfterMinutes >= 0 && breakAfterMinutes <= 24 * 60) { return "break_after_minutes must be between 0 and 1440" }
+        if !(dailyCapHours >= 0 && dailyCapHours <= 24) { return "daily_cap_hours must be between 0 and 24" }
+        if distressingPerDay < 0 { return "distressing_per_day must be 0 or more" }
         return nil
     }
 
@@ -111,11 +137,14 @@ public struct ProjectConfig: Sendable, Equatable {
 
     // MARK: The file
 
-    private static let keys = ["source_language", "target_languages", "database", "redundancy", "translation_redundancy", "lease_minutes", "agreement_threshold", "tags", "rewind_on_resume", "pause_while_typing", "player", "draft_command", "keys", "languages"]
+    private static let keys = ["source_language", "target_languages", "database", "redundancy", "translation_redundancy", "lease_minutes", "agreement_threshold", "tags", "rewind_on_resume", "pause_while_typing", "player", "draft_command", "keys", "languages",
+                                      "pay_model", "pay_rate", "currency", "pay_floor", "pay_rejected_work",
+                                      "break_after_minutes", "daily_cap_hours", "distressing_per_day"]
 
     /// The config as a commented YAML document.
     public var yaml: String {
         func list(_ xs: [String]) -> String { "[" + xs.map { "\"\($0)\"" }.joined(separator: ", ") + "]" }
+        func number(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
         return """
             # Chorus project settings. Edit freely: every chorus command reads this file.
             # Languages are BCP-47 tags: sw, en, fr, pt-BR, zh-Hant.
@@ -170,6 +199,26 @@ public struct ProjectConfig: Sendable, Equatable {
             # scored per character). Example:
             # languages: {th: {scoring: characters, speaking_rate: [2, 16]}, de: {case_fold: false}}
             languages: {\(languages.keys.sorted().map { "\($0): \(languages[$0]!.yaml)" }.joined(separator: ", "))}
+
+            # Pay (chorus pay, chorus me). The model and rate for people without their own
+            # (chorus annotators add --rate): hour, audio-minute, task or none.
+            pay_model: \(payModel.rawValue)
+            pay_rate: "\(payRate)"
+            # ISO 4217 currency of every amount.
+            currency: \(currency)
+            # The least effective hourly pay the project stands by; people below it are flagged
+            # with the shortfall. Empty: no floor.
+            pay_floor: "\(payFloor)"
+            # Whether rejected work is paid. false applies only to work submitted after the
+            # person was shown these terms (the loop shows them on first start).
+            pay_rejected_work: \(payRejectedWork)
+
+            # Wellbeing in the annotation loop. Minutes of continuous work before a break is
+            # suggested (0: never); hours of active work a day after which no more tasks are
+            # handed out (0: no cap); segments flagged distressing handed to one person a day (0: no cap).
+            break_after_minutes: \(number(breakAfterMinutes))
+            daily_cap_hours: \(number(dailyCapHours))
+            distressing_per_day: \(distressingPerDay)
 
             """
     }
@@ -263,6 +312,36 @@ public struct ProjectConfig: Sendable, Equatable {
                 }
             }
         }
+        if let v = try string("pay_model") {
+            guard let m = PayModel(rawValue: v) else { throw fail("pay_model must be hour, audio-minute, task or none") }
+            config.payModel = m
+        }
+        // Amounts may be written as numbers or as quoted text; either is read as written, in decimal.
+        func amount(_ key: String) throws -> String? {
+            guard let v = map[key] else { return nil }
+            if let s = v as? String { return s }
+            if v is Int || v is Double, let raw = rawScalar(key, in: text) { return raw }
+            throw fail("\(key) must be a decimal amount such as 12.50")
+        }
+        if let v = try amount("pay_rate") { config.payRate = v }
+        if let v = try amount("pay_floor") { config.payFloor = v }
+        if let v = try string("currency") { config.currency = v.uppercased() }
+        if let v = map["pay_rejected_work"] {
+            guard let b = v as? Bool else { throw fail("pay_rejected_work must be true or false") }
+            config.payRejectedWork = b
+        }
+        if let v = map["break_after_minutes"] {
+            guard let n = (v as? Double) ?? (v as? Int).map(Double.init) else { throw fail("break_after_minutes must be a number of minutes") }
+            config.breakAfterMinutes = n
+        }
+        if let v = map["daily_cap_hours"] {
+            guard let n = (v as? Double) ?? (v as? Int).map(Double.init) else { throw fail("daily_cap_hours must be a number of hours") }
+            config.dailyCapHours = n
+        }
+        if let v = map["distressing_per_day"] {
+            guard let n = v as? Int else { throw fail("distressing_per_day must be a whole number") }
+            config.distressingPerDay = n
+        }
         if let problem = config.problem() { throw fail(problem) }
         return config
     }
@@ -327,4 +406,16 @@ public struct LanguageSettings: Sendable, Equatable {
         if let r = speakingRate { parts.append("speaking_rate: [\(number(r.lowerBound)), \(number(r.upperBound))]") }
         return "{" + parts.joined(separator: ", ") + "}"
     }
+}
+
+/// A top-level scalar exactly as written in the YAML text (`pay_rate: 12.50` → "12.50"), so
+/// amounts never pass through binary floating point.
+func rawScalar(_ key: String, in text: String) -> String? {
+    for line in text.split(separator: "\n") where line.hasPrefix(key + ":") {
+        var value = line.dropFirst(key.count + 1)
+        if let hash = value.firstIndex(of: "#") { value = value[..<hash] }
+        let v = value.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+        return v.isEmpty ? nil : v
+    }
+    return nil
 }

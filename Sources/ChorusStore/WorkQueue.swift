@@ -80,6 +80,8 @@ public struct WorkQueue: Sendable {
             try c.execute("UPDATE tasks SET state = 'open', annotator_id = NULL, lease_expires = NULL WHERE state = 'leased' AND lease_expires <= ?", [.real(t)])
             let pairs = allowed(for: me, kind: kind, language: language)
             guard !pairs.isEmpty else { throw nothing(me) }
+            let limits = try wellbeing(me, now: now, c)
+            if let reached = limits.capReached { throw ProjectError(code: .nothingToDo, message: reached) }
             // One index walk per (kind, language), in priority order, each stopping at the first
             // task this person may take: started segments first, then import order.
             let query = """
@@ -89,6 +91,7 @@ public struct WorkQueue: Sendable {
                   AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.segment_id = t.segment_id AND a.kind = t.kind AND a.language = t.language AND a.annotator_id = ?)
                   AND NOT EXISTS (SELECT 1 FROM skips k WHERE k.segment_id = t.segment_id AND k.annotator_id = ? AND k.kind = t.kind)
                   AND (t.kind <> 'review' OR NOT EXISTS (SELECT 1 FROM annotations a WHERE a.segment_id = t.segment_id AND a.language = t.language AND a.annotator_id = ?))
+                """ + (limits.avoidFlagged ? "  AND NOT EXISTS (SELECT 1 FROM segments f WHERE f.id = t.segment_id AND f.content_warning = 1)\n" : "") + """
                 ORDER BY t.segment_started DESC, t.segment_id, t.slot LIMIT 1
                 """ + database.dialect.skipLocked
             var found: (task: Int64, segment: Int64, kind: TaskKind, language: String)?
@@ -228,6 +231,7 @@ public struct WorkQueue: Sendable {
                  activeSeconds.map(SQLValue.real) ?? .null, .integer(fromMachineDraft ? 1 : 0), .integer(counts ? 1 : 0), .real(now.timeIntervalSince1970)])
             let annotation = try c.lastInsertedID()
             try c.execute("DELETE FROM drafts WHERE task_id = ? AND annotator_id = ?", [.integer(task), .integer(me.id)])
+            try recordExposure(me.id, segment: segment, at: now.timeIntervalSince1970, onlyIfFlagged: true, c)
             var settled: String?
             if counts {
                 settled = try settle(segment: segment, kind: TaskKind(rawValue: kind) ?? .transcribe, language: language, now: now, c)
@@ -324,7 +328,7 @@ public struct WorkQueue: Sendable {
         if let lock = database.dialect.lockRow(of: "segments") { _ = try c.query(lock, [.integer(segment)]) }
     }
 
-    private func taskRow(_ task: Int64, _ c: SQLConnection) throws -> SQLRow {
+    func taskRow(_ task: Int64, _ c: SQLConnection) throws -> SQLRow {
         guard let row = try c.query("SELECT * FROM tasks WHERE id = ?", [.integer(task)]).first else {
             throw ProjectError(code: .notFound, message: "there is no task \(task)")
         }

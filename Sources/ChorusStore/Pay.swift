@@ -1,0 +1,190 @@
+import Foundation
+
+/// Money in decimal: amounts are parsed from their written form, computed in `Decimal`
+/// (base 10, 38 digits) and never pass through binary floating point.
+public enum Money {
+    /// A non-negative decimal amount as written ("12.50", "0.4", "15"); nil otherwise.
+    public static func parse(_ text: String) -> Decimal? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let parts = t.split(separator: ".", omittingEmptySubsequences: false)
+        guard !t.isEmpty, parts.count <= 2, parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+              !(parts.first ?? "").isEmpty else { return nil }
+        return Decimal(string: t, locale: Locale(identifier: "en_US_POSIX"))
+    }
+
+    /// Rounds to `places` decimals, halves away from zero (0.125 → 0.13).
+    public static func round(_ x: Decimal, places: Int) -> Decimal {
+        var value = x, result = Decimal()
+        NSDecimalRound(&result, &value, places, .plain)
+        return result
+    }
+
+    /// Fixed `places` decimals ("12.50", "1300"), locale-independent.
+    public static func format(_ x: Decimal, places: Int) -> String {
+        let r = round(x, places: places)
+        let negative = r < 0
+        let scaled = (negative ? -r : r) * pow(10, places)
+        var digits = NSDecimalNumber(decimal: Money.round(scaled, places: 0)).stringValue
+        if places > 0 {
+            while digits.count <= places { digits = "0" + digits }
+            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -places))
+        }
+        return (negative ? "-" : "") + digits
+    }
+
+    /// Seconds as a decimal with millisecond precision (how the store measures time).
+    public static func seconds(_ s: Double) -> Decimal {
+        Decimal(Int64((s * 1000).rounded())) / 1000
+    }
+}
+
+/// ISO 4217 currencies: codes from Debian's iso-codes, minor units from the standard.
+public enum Currency {
+    private static let zero: Set<String> = ["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF"]
+    private static let three: Set<String> = ["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"]
+    private static let codes: Set<String>? = {
+        guard let data = FileManager.default.contents(atPath: LanguageRegistry.debianFolder + "/iso_4217.json"),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let list = object["4217"] as? [[String: Any]] else { return nil }
+        return Set(list.compactMap { $0["alpha_3"] as? String })
+    }()
+
+    /// Decimals of the currency's minor unit (2 for EUR, 0 for JPY, 3 for KWD); nil for a code
+    /// that is not ISO 4217.
+    public static func minorUnits(_ code: String) -> Int? {
+        guard code.count == 3, code.allSatisfy({ $0.isASCII && $0.isUppercase }) else { return nil }
+        if let codes, !codes.contains(code) { return nil }
+        return zero.contains(code) ? 0 : three.contains(code) ? 3 : 2
+    }
+}
+
+/// One person's pay over a period, computed from the store.
+public struct PayLine: Sendable, Codable, Equatable {
+    public var annotator: String
+    /// The model and rate that applied: their own, or the project's.
+    public var model: PayModel
+    public var rate: String
+    /// Tasks submitted (transcripts, translations, reviews), and how many of them were paid.
+    public var tasks: Int
+    public var paidTasks: Int
+    /// Audio under those tasks, minutes.
+    public var audioMinutes: Decimal
+    /// Active working time, hours (the loop's measure; imported work carries its own).
+    public var activeHours: Decimal
+    /// Earnings, rounded to the currency's minor unit.
+    public var earnings: Decimal
+    /// Earnings over active hours, rounded to the minor unit; nil without active time.
+    public var effectiveHourly: Decimal?
+    /// How far below the floor: floor × active hours − earnings, when positive.
+    public var shortfall: Decimal?
+    public var rejected: Int
+    public var rejectedUnpaid: Int
+    public var appeals: Int
+    public var appealsOverturned: Int
+    /// Segments flagged distressing this person went on to work on.
+    public var distressingSeen: Int
+    public var skips: Int
+
+    public var belowFloor: Bool { shortfall != nil }
+}
+
+/// The pay report: every person with work in the period.
+public struct PayReport: Sendable, Codable, Equatable {
+    public var currency: String
+    public var places: Int
+    public var floor: String?
+    public var from: String?
+    public var to: String?
+    public var lines: [PayLine]
+    public var totalEarnings: Decimal
+    public var totalActiveHours: Decimal
+    public var rounding: String { "amounts are computed in decimal and rounded once per person to \(places) decimal\(places == 1 ? "" : "s") of \(currency), halves away from zero" }
+}
+
+extension ProjectStore {
+    /// Pay for work submitted in `[from, to)` (seconds since 1970; nil: unbounded).
+    public func payReport(config: ProjectConfig, from: Double? = nil, to: Double? = nil, only name: String? = nil) throws -> PayReport {
+        let places = Currency.minorUnits(config.currency) ?? 2
+        let floor = Money.parse(config.payFloor)
+        let lines: [PayLine] = try database.read { c in
+            var lines: [PayLine] = []
+            let people = try c.query("SELECT * FROM annotators ORDER BY name").filter { name == nil || $0["name"].string == name }
+            for row in people {
+                let person = Self.annotator(row)
+                let termsSeen = row["terms_seen_at"].double
+                var range = ""
+                var values: [SQLValue] = [.integer(person.id)]
+                if let from { range += " AND a.submitted_at >= ?"; values.append(.real(from)) }
+                if let to { range += " AND a.submitted_at < ?"; values.append(.real(to)) }
+                let work = try c.query(
+                    """
+                    SELECT a.id, a.active_seconds, a.submitted_at, s."end" - s.start AS seconds,
+                           r.id AS rejection, p.id AS appeal, p.decision
+                    FROM annotations a JOIN segments s ON s.id = a.segment_id
+                    LEFT JOIN rejections r ON r.annotation_id = a.id LEFT JOIN appeals p ON p.rejection_id = r.id
+                    WHERE a.annotator_id = ?\(range) ORDER BY a.id
+                    """, values)
+                var skipRange = "", exposureRange = ""
+                var skipValues: [SQLValue] = [.integer(person.id)]
+                if let from { skipRange += " AND skipped_at >= ?"; exposureRange += " AND seen_at >= ?"; skipValues.append(.real(from)) }
+                if let to { skipRange += " AND skipped_at < ?"; exposureRange += " AND seen_at < ?"; skipValues.append(.real(to)) }
+                let skips = Int(try c.query("SELECT COUNT(*) AS n FROM skips WHERE annotator_id = ?\(skipRange)", skipValues).first?["n"].int ?? 0)
+                let seen = Int(try c.query("SELECT COUNT(*) AS n FROM exposures WHERE annotator_id = ?\(exposureRange)", skipValues).first?["n"].int ?? 0)
+                guard !work.isEmpty || skips > 0 || seen > 0 else { continue }
+
+                let own = person.payModel != .none && person.payRate != nil
+                let model = own ? person.payModel : config.payModel
+                let rateText = own ? person.payRate ?? "" : config.payRate
+                let rate = Money.parse(rateText) ?? 0
+                var line = PayLine(annotator: person.name, model: model, rate: rateText, tasks: work.count, paidTasks: 0, audioMinutes: 0,
+                                   activeHours: 0, earnings: 0, effectiveHourly: nil, shortfall: nil, rejected: 0, rejectedUnpaid: 0,
+                                   appeals: 0, appealsOverturned: 0, distressingSeen: seen, skips: skips)
+                var paidSeconds = Decimal(0), paidAudio = Decimal(0), allSeconds = Decimal(0), allAudio = Decimal(0)
+                for w in work {
+                    let active = Money.seconds(w["active_seconds"].double ?? 0)
+                    let audio = Money.seconds(w["seconds"].double ?? 0)
+                    allSeconds += active
+                    allAudio += audio
+                    let overturned = w["decision"].string == "overturned"
+                    if w["appeal"].int != nil { line.appeals += 1 }
+                    if overturned { line.appealsOverturned += 1 }
+                    let rejected = w["rejection"].int != nil && !overturned
+                    if rejected { line.rejected += 1 }
+                    // Work done in good faith is paid even when rejected, unless the project says
+                    // otherwise and the person had been shown that before they did it.
+                    let told = termsSeen.map { $0 <= (w["submitted_at"].double ?? 0) } ?? false
+                    if rejected && !config.payRejectedWork && told {
+                        line.rejectedUnpaid += 1
+                        continue
+                    }
+                    line.paidTasks += 1
+                    paidSeconds += active
+                    paidAudio += audio
+                }
+                line.activeHours = allSeconds / 3600
+                line.audioMinutes = allAudio / 60
+                let exact: Decimal
+                switch model {
+                case .hour: exact = rate * paidSeconds / 3600
+                case .audioMinute: exact = rate * paidAudio / 60
+                case .task: exact = rate * Decimal(line.paidTasks)
+                case .none: exact = 0
+                }
+                line.earnings = Money.round(exact, places: places)
+                if allSeconds > 0 {
+                    line.effectiveHourly = Money.round(exact * 3600 / allSeconds, places: places)
+                    if let floor, model != .none {
+                        let owed = Money.round(floor * allSeconds / 3600 - exact, places: places)
+                        if owed > 0 { line.shortfall = owed }
+                    }
+                }
+                lines.append(line)
+            }
+            return lines
+        }
+        func day(_ t: Double?) -> String? { t.map { String(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: $0)).prefix(10)) } }
+        return PayReport(currency: config.currency, places: places, floor: config.payFloor.isEmpty ? nil : config.payFloor,
+                         from: day(from), to: day(to.map { $0 - 1 }), lines: lines,
+                         totalEarnings: lines.reduce(0) { $0 + $1.earnings }, totalActiveHours: lines.reduce(0) { $0 + $1.activeHours })
+    }
+}
