@@ -89,6 +89,9 @@ public final class AnnotationSession {
     private var pausedForTyping = false
     private var helpReturn = SessionMode.working
     private var enterAt: Double?
+    /// When the current stretch of work began, and the last sign of work (a key, audio).
+    private var stretchStart = 0.0
+    private var lastActive = 0.0
     private var storeMilliseconds = 0.0
 
     /// - Throws: ``TerminalError`` for key settings in chorus.yaml that cannot work.
@@ -127,7 +130,14 @@ public final class AnnotationSession {
                 command: command, work: work, kind: options.kind, language: view.language,
                 sourceLanguage: project.config.sourceLanguage.value)
         }
-        try nextTask(first: true)
+        stretchStart = Player.now()
+        lastActive = stretchStart
+        if try !store.sync(execute: { try work.hasSeenTerms(options.annotator) }) {
+            view.terms = try store.sync { try work.terms(for: options.annotator) }
+            view.mode = .terms
+        } else {
+            try nextTask(first: true)
+        }
         while !quitting {
             let (bytes, signals, hungUp) = terminal.wait(timeout: decoder.hasPending ? 0.03 : 0.1)
             for sig in signals {
@@ -161,6 +171,8 @@ public final class AnnotationSession {
             }
         } catch let error as ProjectError where error.code == .nothingToDo {
             task = nil
+            // The daily cap says so in words; an empty queue is the ordinary case.
+            view.idleNote = error.message.contains("daily cap") ? error.message : nil
         }
         lastPoll = now
         refreshProgress()
@@ -236,11 +248,40 @@ public final class AnnotationSession {
 
     private func handle(_ event: KeyEvent) {
         lastKey = Player.now()
+        noteActivity(at: lastKey)
         if view.mode == .working || view.mode == .warning { clock.event(at: lastKey) }
         view.message = nil
         view.messageIsError = false
         if case .key(let key) = event, key == .ctrl("c") { quit(hungUp: false); return }
         switch view.mode {
+        case .terms:
+            if case .key(let key) = event {
+                if key.base == .enter {
+                    do {
+                        try store.sync { try work.acknowledgeTerms(as: options.annotator) }
+                        try nextTask(first: true)
+                    } catch {
+                        flash("\(error)", error: true)
+                    }
+                } else if keys.action(for: key) == .quit {
+                    quit(hungUp: false)
+                }
+            }
+        case .breakSuggested:
+            if case .key(let key) = event {
+                if key.base == .enter {
+                    view.mode = .onBreak
+                } else if key.base == .escape {
+                    stretchStart = lastKey
+                    advance(after: "Carry on; the next reminder comes in \(Int(project.config.breakAfterMinutes)) minutes.")
+                } else if keys.action(for: key) == .quit {
+                    quit(hungUp: false)
+                }
+            }
+        case .onBreak:
+            if case .key(let key) = event, keys.action(for: key) == .quit { quit(hungUp: false); return }
+            stretchStart = lastKey
+            advance(after: "Welcome back.")
         case .help:
             view.mode = helpReturn
         case .idle:
@@ -256,6 +297,10 @@ public final class AnnotationSession {
             if key.base == .enter, let task = view.task {
                 view.mode = .working
                 startAudio(task)
+                // They chose to listen: counted in their exposure to distressing content.
+                store.async { [work, options, mailbox] in
+                    do { try work.sawFlaggedContent(task: task.taskID, as: options.annotator) } catch { mailbox.post("\(error)") }
+                }
             } else if keys.action(for: key) == .skip {
                 skip(.distressing)
             } else if keys.action(for: key) == .quit {
@@ -405,6 +450,17 @@ public final class AnnotationSession {
     /// Moves on to the next task after a submission or a skip; if the store cannot hand one
     /// out, says so and waits as when the queue is empty (it is asked again every few seconds).
     private func advance(after done: String) {
+        // Between tasks, after a long stretch: suggest a break before the next one plays.
+        let now = Player.now()
+        let limit = project.config.breakAfterMinutes * 60
+        if limit > 0 && now - stretchStart >= limit && view.mode != .onBreak && view.mode != .breakSuggested {
+            view.task = nil
+            player.load(nil)
+            view.stretchMinutes = Int(((now - stretchStart) / 60).rounded())
+            view.mode = .breakSuggested
+            flash(done, error: false)
+            return
+        }
         do {
             try nextTask()
             flash(done, error: false)
@@ -414,6 +470,13 @@ public final class AnnotationSession {
             player.load(nil)
             flash("\(done) The next segment could not be fetched: \(error)", error: true)
         }
+    }
+
+    /// A stretch of work ends after five minutes without a key or audio.
+    private func noteActivity(at now: Double) {
+        if view.mode == .onBreak { return }
+        if now - lastActive >= 300 { stretchStart = now }
+        lastActive = now
     }
 
     private func skip(_ reason: SkipReason) {
@@ -480,7 +543,10 @@ public final class AnnotationSession {
         let status = player.status
         let audible = [.working, .skipMenu, .tagMenu].contains(view.mode)
         view.player = audible ? status : nil
-        if view.mode == .working && status.playing { clock.event(at: now) }
+        if view.mode == .working && status.playing {
+            clock.event(at: now)
+            noteActivity(at: now)
+        }
         if let peaks = mailbox.takePeaks() { peakClip = peaks }
         if let message = mailbox.takeMessage() { flash(message, error: true) }
         view.peaks = audible ? Self.fold(peakClip, into: size.columns) : []

@@ -16,6 +16,12 @@ public enum SessionMode: Equatable, Sendable {
     case help
     /// No task fits this person now; the queue is checked again every few seconds.
     case idle
+    /// The project's pay terms, shown once before the first task.
+    case terms
+    /// A break is suggested after a long stretch of work, between tasks.
+    case breakSuggested
+    /// On a break: nothing plays, the clock is stopped.
+    case onBreak
 }
 
 /// Everything the screen draws, gathered by the loop; ``SessionScreen/render(_:rows:columns:)`` is pure.
@@ -37,6 +43,12 @@ struct SessionView {
     var tags: [String] = []
     var keys: KeyMap
     var colour = true
+    /// Why there is nothing to do, when it is not an empty queue (the daily cap).
+    var idleNote: String?
+    /// The pay terms, for the terms screen.
+    var terms = ""
+    /// Minutes worked without a break, for the break screen.
+    var stretchMinutes = 0
 }
 
 /// Lays out the annotation screen as lines of text with ANSI styling, and where the cursor goes.
@@ -67,8 +79,32 @@ enum SessionScreen {
         switch v.mode {
         case .idle:
             line()
-            line("Nothing for you to do right now. The queue is checked again every few seconds.")
+            if let note = v.idleNote {
+                for row in wrap(note, width: width) { line(row) }
+            } else {
+                line("Nothing for you to do right now. The queue is checked again every few seconds.")
+            }
             line("\(v.keys.name(of: .quit)) quits.")
+        case .terms:
+            line()
+            line(style.bold("Before you start: this project's terms"))
+            line()
+            for paragraph in v.terms.split(separator: "\n") {
+                for row in wrap(String(paragraph), width: width) { line(row) }
+            }
+            line()
+            line("Enter: I have read this, start    \(v.keys.name(of: .quit)): quit".fitted(to: width))
+        case .breakSuggested:
+            line()
+            line(style.bold("Time for a break?"))
+            line("You have worked \(v.stretchMinutes) minutes without one. Your work is saved.".fitted(to: width))
+            line("A few minutes away from the screen and the headphones helps your ears, eyes and accuracy.".fitted(to: width))
+            line()
+            line("Enter: take a break    Escape: keep going    \(v.keys.name(of: .quit)): stop for now".fitted(to: width))
+        case .onBreak:
+            line()
+            line(style.bold("On a break."))
+            line("Nothing is playing and the clock is stopped. Press any key when you are back.".fitted(to: width))
         case .help:
             line(style.bold("Keys") + style.dim(" · any key returns"))
             var rows = Action.allCases.map { ((v.keys.keys[$0] ?? []).map(\.description).joined(separator: ", "), $0.label) }

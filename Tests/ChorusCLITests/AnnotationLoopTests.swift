@@ -8,13 +8,30 @@ import TestSupport
 struct LoopProject {
     let dir: String
 
-    init(recordings: [String] = ["sw-soko.flac"], redundancy: Int = 2) throws {
+    /// - Parameter termsSeen: mark the pay terms as shown already, so the loop starts at the
+    ///   first segment (the terms screen has its own test).
+    init(recordings: [String] = ["sw-soko.flac"], redundancy: Int = 2, termsSeen: Bool = true) throws {
         dir = try Fixtures.scratch("chorus-loop")
         try check(["init", dir, "--source-lang", "sw", "--target-lang", "en", "--redundancy", String(redundancy)])
         try check(["segment"] + recordings.map { Fixtures.corpus + "/audio/" + $0 } + ["--project", dir])
         try check(["annotators", "add", "amina", "--languages", "sw", "--project", dir])
         try check(["annotators", "add", "baraka", "--languages", "sw", "--project", dir])
         try check(["annotators", "add", "chausiku", "--languages", "sw,en", "--project", dir])
+        if termsSeen {
+            let project = try Project.open(at: dir)
+            for name in ["amina", "baraka", "chausiku"] { try project.work.acknowledgeTerms(as: name) }
+        }
+    }
+
+    /// Sets `key: value` lines in the project's chorus.yaml, replacing the key's line.
+    func configure(_ yaml: String) throws {
+        let path = dir + "/chorus.yaml"
+        var lines = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\n")
+        for setting in yaml.split(separator: "\n") {
+            let key = setting.split(separator: ":")[0] + ":"
+            if let i = lines.firstIndex(where: { $0.hasPrefix(key) }) { lines[i] = String(setting) } else { lines.append(String(setting)) }
+        }
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
     }
 
     private func check(_ args: [String]) throws {

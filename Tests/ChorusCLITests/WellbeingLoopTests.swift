@@ -1,0 +1,65 @@
+@testable import ChorusStore
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("Wellbeing in the annotation loop", .serialized)
+struct WellbeingLoopTests {
+    @Test func termsFirstThenABreakIsSuggestedBetweenTasks() throws {
+        let p = try LoopProject(termsSeen: false)
+        try p.configure("pay_model: hour\npay_rate: \"15.00\"\ncurrency: KES\npay_floor: \"12.00\"\npay_rejected_work: false\nbreak_after_minutes: 0.05\n")
+        let t = try p.start(["transcribe", "--as", "amina"])
+        var screen = try t.waitFor("this project's terms")
+        #expect(screen.contains("15.00 KES an hour of active work"))
+        #expect(screen.contains("at least 12.00 KES an hour"))
+        #expect(screen.contains("Rejected work is NOT paid"))
+        #expect(!screen.contains("Segment 1"), "nothing starts before the terms are read")
+        try t.press("Enter")
+        try t.waitFor("Segment 1 ·")
+        #expect(try p.rows("SELECT terms_seen_at FROM annotators WHERE name = 'amina'").first?["terms_seen_at"].double != nil)
+        // After three seconds of work (break_after_minutes: 0.05), the next submission offers a break.
+        Thread.sleep(forTimeInterval: 3.2)
+        try t.type("habari")
+        try t.press("Enter")
+        screen = try t.waitFor("Time for a break?")
+        #expect(!screen.contains("Segment 2"), "the next segment waits")
+        try t.press("Enter")
+        try t.waitFor("On a break.")
+        try t.type("x")
+        screen = try t.waitFor("Segment 2 ·")
+        #expect(screen.contains("Welcome back."))
+        try t.press("C-q")
+        try t.waitForExit()
+        // A second start does not show the terms again.
+        let again = try p.start(["transcribe", "--as", "amina"])
+        try again.waitFor("Segment ")
+        #expect(try !again.screen().contains("this project's terms"))
+        try again.press("C-q")
+    }
+
+    @Test func listeningToAFlaggedSegmentCountsAndTheDailyCapStopsTheQueue() throws {
+        let p = try LoopProject()
+        try p.configure("daily_cap_hours: 0.001\n")
+        let project = try Project.open(at: p.dir)
+        let first = try project.work.claim(as: "amina", kind: .transcribe)
+        try project.work.skip(task: first.taskID, as: "amina", reason: .distressing)
+        let b = try p.start(["transcribe", "--as", "baraka"])
+        try b.waitFor("Content warning")
+        #expect(try p.rows("SELECT COUNT(*) AS n FROM exposures").first?["n"].int == 0, "passing over the warning is not exposure")
+        try b.press("Enter")
+        try b.waitFor("▶ playing")
+        try b.type("habari")
+        try b.press("Enter")
+        #expect(try p.rows("SELECT a.name FROM exposures e JOIN annotators a ON a.id = e.annotator_id").map { $0["name"].string } == ["baraka"])
+        try b.waitFor("Segment 2 ·")
+        try b.press("C-q")
+        try b.waitForExit()
+        // Ten seconds more of work take baraka past the cap (0.001 h, 3.6 s): the queue says so.
+        let more = try project.work.claim(as: "baraka", kind: .transcribe)
+        _ = try project.work.submit(task: more.taskID, as: "baraka", text: "leo", activeSeconds: 10)
+        let again = try p.start(["transcribe", "--as", "baraka"])
+        let screen = try again.waitFor("daily cap")
+        #expect(screen.contains("no more tasks until tomorrow"))
+        try again.press("C-q")
+    }
+}
