@@ -5,7 +5,37 @@ import Foundation
 /// The corpus's `README.md`: a Hugging Face dataset card (YAML header) and a datasheet saying
 /// what is in the corpus, how it was made and by whom.
 enum Datasheet {
-    static func render(corpus: Corpus, context: ExportContext, summary: ExportSummary, report: ValidationReport, options: ExportOptions) -> String {
+    /// How the people were paid, in figures: never a name, never one person's pay.
+    static func payParagraph(_ lines: [PayLine], _ pay: PayReport) -> String {
+        let paid = lines.filter { $0.model != .none }
+        guard !paid.isEmpty else { return "Pay: not recorded in Chorus for this corpus.\n\n" }
+        var models: [String: Int] = [:]
+        for l in paid { models["per \(l.model.rawValue)", default: 0] += 1 }
+        let earnings = paid.reduce(Decimal(0)) { $0 + $1.earnings }
+        let hours = paid.reduce(Decimal(0)) { $0 + $1.activeHours }
+        let rates = paid.compactMap(\.effectiveHourly).sorted()
+        func m(_ x: Decimal) -> String { Money.format(x, places: pay.places) }
+        var out = "Pay (`chorus pay` over the whole project, \(pay.currency)): "
+        out += models.sorted { $0.key < $1.key }.map { "\($0.value) paid \($0.key)" }.joined(separator: ", ")
+        out += "; \(m(earnings)) \(pay.currency) for \(Money.format(hours, places: 2)) active hours in all"
+        if let low = rates.first, let high = rates.last {
+            out += "; effective hourly pay from \(m(low)) to \(m(high)), median \(m(rates[rates.count / 2]))"
+        }
+        if let floor = pay.floor {
+            let below = paid.filter(\.belowFloor)
+            out += below.isEmpty ? "; everyone at or above the project's floor of \(floor) an hour"
+                : "; \(below.count) below the project's floor of \(floor) an hour, short by \(m(below.reduce(0) { $0 + ($1.shortfall ?? 0) })) \(pay.currency) in all"
+        } else {
+            out += "; no pay floor was set"
+        }
+        let rejected = paid.reduce(0) { $0 + $1.rejected }, unpaid = paid.reduce(0) { $0 + $1.rejectedUnpaid }
+        out += ". Rejected texts: \(rejected), of which unpaid: \(unpaid)."
+        let seen = lines.reduce(0) { $0 + $1.distressingSeen }
+        if seen > 0 { out += " Segments flagged distressing were worked on \(seen) times, by people who chose to after a warning." }
+        return out + "\n\n"
+    }
+
+    static func render(corpus: Corpus, context: ExportContext, summary: ExportSummary, report: ValidationReport, pay: PayReport, options: ExportOptions) -> String {
         let n = corpus.utterances.count
         let size = n < 1_000 ? "n<1K" : n < 10_000 ? "1K<n<10K" : n < 100_000 ? "10K<n<100K" : n < 1_000_000 ? "100K<n<1M" : "1M<n<10M"
         var tasks = ["automatic-speech-recognition"]
@@ -71,10 +101,9 @@ enum Datasheet {
         let contributors = Set(corpus.utterances.flatMap { $0.provenance.values.flatMap(\.annotators) })
         let people = corpus.rows.people.filter { contributors.contains("annotator-\($0.id)") }
         let activeHours = people.reduce(0) { $0 + $1.activeSeconds } / 3600
-        let models = Set(people.map(\.payModel)).sorted()
-        out += "\(people.count) people transcribed, translated and reviewed the texts in this corpus"
-        out += String(format: ", with %.2f hours of measured working time (active time in Chorus's annotation loop; imported work has none). ", activeHours)
-        out += "Pay models: \(models.map { $0 == "none" ? "not recorded" : "per \($0)" }.joined(separator: ", ")).\n\n"
+        out += "\(people.count) \(people.count == 1 ? "person" : "people") transcribed, translated and reviewed the texts in this corpus"
+        out += String(format: ", with %.2f hours of measured working time (active time: on screen with keys or audio, gaps over a minute left out; imported work as reported).\n\n", activeHours)
+        out += payParagraph(pay.lines.filter { line in people.contains { $0.name == line.annotator } }, pay)
         let credited = people.filter { $0.creditName != nil }
         if !credited.isEmpty {
             out += "With thanks to those who agreed to be named: " + credited.map { $0.creditName! }.sorted().joined(separator: ", ") + ".\n"

@@ -89,7 +89,8 @@ public enum Exporter {
             notes: options.formats.filter { [.mustc, .tmx, .covost].contains($0) && corpus.targetLanguages.isEmpty }
                 .map { "\($0.rawValue): the project has no target languages, so there is nothing to write" },
             sampleRate: options.sampleRate, audioFormat: options.audioType.rawValue)
-        try output.write("README.md", Datasheet.render(corpus: corpus, context: context, summary: summary, report: report, options: options))
+        let pay = try project.store.payReport(config: project.config)
+        try output.write("README.md", Datasheet.render(corpus: corpus, context: context, summary: summary, report: report, pay: pay, options: options))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase

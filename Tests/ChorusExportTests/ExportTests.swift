@@ -138,6 +138,23 @@ func jsonLines(_ text: String) throws -> [[String: Any]] {
         #expect(!card.contains("omar") && !card.contains("mei"), "people who did not consent are not named")
         #expect(card.contains("2 more chose not to be named"))
         #expect(card.contains("- 1 segment: no settled transcript"))
+        #expect(card.contains("Pay (`chorus pay` over the whole project, USD): 1 paid per audio-minute, 1 paid per hour, 1 paid per task;"))
+        #expect(card.contains("no pay floor was set"))
+    }
+
+    @Test func withdrawnConsentIsHonouredInTheNextCorpus() throws {
+        let world = try ExportWorld()
+        let before = world.dir + "/before", after = world.dir + "/after"
+        #expect(try world.export(["--format", "tmx"], out: before).status == 0)
+        #expect(try read(before + "/README.md").contains("Eve Adams"))
+        let set = try ChorusProcess.run(["annotators", "set", "eve", "--no-credit", "--project", world.dir + "/project"])
+        #expect(set.status == 0 && set.stdout.contains("eve: not named in corpora"), "\(set.stderr)")
+        #expect(try world.export(["--format", "tmx"], out: after).status == 0)
+        let card = try read(after + "/README.md")
+        let words = Set(card.split(whereSeparator: { !$0.isLetter }).map(String.init))
+        #expect(!card.contains("Eve Adams") && !words.contains("eve") && !words.contains("omar") && !words.contains("mei"))
+        #expect(card.contains("With thanks to those who agreed to be named: Layla Ḥaddād."))
+        #expect(card.contains("3 more chose not to be named"))
     }
 
     @Test func aSegmentNeverMovesBetweenSplitsAsTheCorpusGrows() throws {
