@@ -19,8 +19,8 @@ demo: release
 	@echo "== chorus segment Corpora/sample --dry-run"
 	@$(CHORUS) segment Corpora/sample --dry-run
 	@rm -rf $(DEMO)
-	@echo "== chorus init $(DEMO) --source-lang sw --target-lang en"
-	@$(CHORUS) init $(DEMO) --source-lang sw --target-lang en
+	@echo "== chorus init $(DEMO) --source-lang sw --target-lang en --currency EUR --pay-floor 12.00"
+	@$(CHORUS) init $(DEMO) --source-lang sw --target-lang en --currency EUR --pay-floor 12.00
 	@echo "== chorus segment Corpora/sample/audio/sw-*.flac --project $(DEMO)"
 	@$(CHORUS) segment Corpora/sample/audio/sw-*.flac --project $(DEMO)
 	@echo "== chorus annotators add amina, baraka (sw) and chausiku (sw, en)"
@@ -36,6 +36,10 @@ demo: release
 	@echo "== chorus export --project $(DEMO) --out $(DEMO)/corpus --format all --license cc0-1.0"
 	@$(CHORUS) export --project $(DEMO) --out $(DEMO)/corpus --format all --license cc0-1.0 --name "Chorus sample (Swahili-English)"
 	@echo ""
+	@echo "== chorus pay --project $(DEMO)"
+	@$(CHORUS) pay --project $(DEMO)
+	@echo "== the datasheet's credits ($(DEMO)/corpus/README.md)"
+	@sed -n '/^With thanks/,/^$$/p' $(DEMO)/corpus/README.md
 	@echo "The corpus is in $(DEMO)/corpus (its README.md is the datasheet; sha256sum -c SHA256SUMS checks it)."
 	@echo "One segment waits for review. In a terminal, settle it with the keyboard-only loop:"
 	@echo "  $(CHORUS) review --as chausiku --project $(DEMO)"

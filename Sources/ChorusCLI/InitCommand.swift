@@ -14,6 +14,7 @@ struct InitCommand: ParsableCommand {
             Examples:
             $ chorus init kiswahili --source-lang sw --target-lang en --target-lang fr
             $ chorus init interviews --source-lang en --redundancy 3
+            $ chorus init radio --source-lang sw --target-lang en --currency KES --pay-floor 450
             $ chorus init team --source-lang sw --target-lang en --database postgres://chorus@db.example/team
             """
     )
@@ -33,6 +34,12 @@ struct InitCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A PostgreSQL URL for a team's store, instead of a SQLite file in the folder.", valueName: "postgres://..."))
     var database: String?
 
+    @Option(help: ArgumentHelp("The ISO 4217 currency of every amount (default USD).", valueName: "code"))
+    var currency: String?
+
+    @Option(help: ArgumentHelp("The least effective hourly pay the project stands by, in that currency.", valueName: "amount"))
+    var payFloor: String?
+
     @Flag(help: "Print the created project as JSON.")
     var json = false
 
@@ -51,6 +58,8 @@ struct InitCommand: ParsableCommand {
         }
         config.redundancy = redundancy
         if let database { config.database = database }
+        if let currency { config.currency = currency.uppercased() }
+        if let payFloor { config.payFloor = payFloor }
         if let problem = config.problem() { throw ValidationError(problem) }
         return config
     }

@@ -73,7 +73,7 @@ public struct PayLine: Sendable, Codable, Equatable {
     public var activeHours: Decimal
     /// Earnings, rounded to the currency's minor unit.
     public var earnings: Decimal
-    /// Earnings over active hours, rounded to the minor unit; nil without active time.
+    /// Earnings (as paid, rounded) over active hours, rounded to the minor unit; nil without active time.
     public var effectiveHourly: Decimal?
     /// How far below the floor: floor × active hours − earnings, when positive.
     public var shortfall: Decimal?
@@ -171,10 +171,11 @@ extension ProjectStore {
                 case .none: exact = 0
                 }
                 line.earnings = Money.round(exact, places: places)
+                // Against the money actually paid (rounded), over all the time worked.
                 if allSeconds > 0 {
-                    line.effectiveHourly = Money.round(exact * 3600 / allSeconds, places: places)
+                    line.effectiveHourly = Money.round(line.earnings * 3600 / allSeconds, places: places)
                     if let floor, model != .none {
-                        let owed = Money.round(floor * allSeconds / 3600 - exact, places: places)
+                        let owed = Money.round(floor * allSeconds / 3600 - line.earnings, places: places)
                         if owed > 0 { line.shortfall = owed }
                     }
                 }

@@ -46,13 +46,13 @@ import TestSupport
         let report = try s.project.store.payReport(config: s.project.config)
         let by = Dictionary(uniqueKeysWithValues: report.lines.map { ($0.annotator, $0) })
         #expect(by["eli"] == nil, "no work, no line")
-        // 12.50 an hour over 360.5 s: 1.2517… → 1.25; effective exactly 12.50.
-        #expect(by["amina"]?.earnings == Money.parse("1.25") && by["amina"]?.effectiveHourly == Money.parse("12.50") && by["amina"]?.belowFloor == false)
+        // 12.50 an hour over 360.5 s: 1.2517… → 1.25 paid, which is 12.48 an hour.
+        #expect(by["amina"]?.earnings == Money.parse("1.25") && by["amina"]?.effectiveHourly == Money.parse("12.48") && by["amina"]?.belowFloor == false)
         // 0.40 a minute of audio over 9 s of audio: 0.06; 90 s of work make 2.40 an hour; 12.00 × 90 s = 0.30, short by 0.24.
         #expect(by["baraka"]?.audioMinutes == Money.parse("0.15"))
         #expect(by["baraka"]?.earnings == Money.parse("0.06") && by["baraka"]?.effectiveHourly == Money.parse("2.40"))
         #expect(by["baraka"]?.shortfall == Money.parse("0.24"))
-        // 0.125 a task × 3 = 0.375 → 0.38 (halves away from zero); 12.50 an hour, above the floor.
+        // 0.125 a task × 3 = 0.375 → 0.38 (halves away from zero); 12.67 an hour, above the floor.
         #expect(by["chausiku"]?.earnings == Money.parse("0.38") && by["chausiku"]?.shortfall == nil)
         // No rate of her own: the project's 0.05 a task.
         #expect(by["dalila"]?.model == .task && by["dalila"]?.rate == "0.05" && by["dalila"]?.earnings == Money.parse("0.15"))

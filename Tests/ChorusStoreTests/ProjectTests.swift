@@ -16,6 +16,14 @@ import TestSupport
         config.redundancy = 3
         config.leaseMinutes = 7.5
         config.languages = ["th": LanguageSettings(scoring: .characters, speakingRate: 2...16.5), "de": LanguageSettings(foldCase: false, removePunctuation: false)]
+        config.payModel = .audioMinute
+        config.payRate = "0.45"
+        config.currency = "KES"
+        config.payFloor = "450"
+        config.payRejectedWork = false
+        config.breakAfterMinutes = 45
+        config.dailyCapHours = 6.5
+        config.distressingPerDay = 3
         try config.yaml.write(toFile: dir + "/chorus.yaml", atomically: true, encoding: .utf8)
         #expect(try ProjectConfig.read(path: dir + "/chorus.yaml", registry: LanguageRegistry.load()) == config)
         #expect(config.yaml.contains("# Transcription tasks per segment"))
@@ -34,6 +42,12 @@ import TestSupport
         ("source_language: sw\nlanguages: {th: {speaking_rate: [20, 3]}}\n", "languages.th.speaking_rate: must be [slowest, fastest]"),
         ("source_language: sw\nlanguages: {sw: {casefold: false}}\n", "languages.sw.casefold: unknown setting"),
         ("source_language: sw\nlanguages: {klingon!: {scoring: words}}\n", "languages: 'klingon!' is not a BCP-47"),
+        ("source_language: sw\npay_model: hour\n", "pay_model hour needs a pay_rate"),
+        ("source_language: sw\npay_model: per-hour\n", "pay_model must be hour, audio-minute, task or none"),
+        ("source_language: sw\npay_rate: \"12,50\"\n", "pay_rate must be a decimal amount"),
+        ("source_language: sw\npay_floor: -3\n", "pay_floor must be a decimal hourly amount"),
+        ("source_language: sw\ncurrency: XYZ\n", "currency must be an ISO 4217 code"),
+        ("source_language: sw\ndaily_cap_hours: 30\n", "daily_cap_hours must be between 0 and 24"),
     ])
     func badSettings(text: String, expected: String) throws {
         let path = try Fixtures.scratch() + "/chorus.yaml"
@@ -113,5 +127,14 @@ import TestSupport
         NewRecording(
             sha256: sha, path: "a.wav", duration: 10, sampleRate: 16_000, channels: 1, container: "WAV", encoding: "PCM 16",
             segmenter: "{}", segments: [(0.5, 2.0, 0.53, 1.97), (3.0, 4.5, 3.03, 4.47)])
+    }
+}
+
+@Suite struct PayConfigTests {
+    @Test func amountsAreReadAsWrittenNotThroughBinaryFloatingPoint() throws {
+        let path = try Fixtures.scratch() + "/chorus.yaml"
+        try "source_language: sw\npay_model: hour\npay_rate: 12.10  # an hour\npay_floor: 0.30\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let config = try ProjectConfig.read(path: path)
+        #expect(config.payRate == "12.10" && config.payFloor == "0.30")
     }
 }
