@@ -194,6 +194,13 @@ public final class AnnotationSession {
         pausedForTyping = false
         if task.draft != nil && !first { view.message = "Your draft of this segment is back." }
         if first && task.draft != nil { view.message = "Welcome back: your draft is as you left it." }
+        // Decisions about their work reach the person where they work.
+        if first, let rejections = try? project.store.rejections(of: options.annotator) {
+            let open = rejections.filter { $0.appealID == nil }.count
+            if open > 0 {
+                view.message = "\(open) of your texts \(open == 1 ? "was" : "were") rejected with a reason: `chorus me --as \(options.annotator)` shows \(open == 1 ? "it" : "them"); you may appeal once."
+            }
+        }
         // A warned segment is held back until the person chooses to listen, unless they
         // already have (a draft of their own).
         if task.contentWarning && task.draft == nil {

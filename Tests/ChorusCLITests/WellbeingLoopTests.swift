@@ -63,3 +63,18 @@ struct WellbeingLoopTests {
         try again.press("C-q")
     }
 }
+
+@Suite("Decisions reach the person in the loop", .serialized)
+struct RejectionNoticeTests {
+    @Test func aRejectionIsAnnouncedWhenThePersonStarts() throws {
+        let p = try LoopProject(recordings: ["sw-soko.flac", "sw-kijiji.flac"])
+        let project = try Project.open(at: p.dir)
+        let t = try project.work.claim(as: "amina", kind: .transcribe)
+        let id = try project.work.submit(task: t.taskID, as: "amina", text: "habari").annotationID
+        try project.store.reject(annotation: id, as: "chausiku", reason: "two words are missing")
+        let screen = try p.start(["transcribe", "--as", "amina"])
+        let shown = try screen.waitFor("1 of your texts was rejected")
+        #expect(shown.contains("chorus me --as amina"))
+        try screen.press("C-q")
+    }
+}
