@@ -138,7 +138,8 @@ public struct Corpus: Sendable {
         let byID = Dictionary(uniqueKeysWithValues: rows.recordings.map { ($0.id, $0) })
         let planned = SplitPlanner.plan(
             recordings: weight.keys.sorted().map { (id: $0, speaker: byID[$0]?.speaker, weight: weight[$0] ?? 0) },
-            fixed: rows.splits, proportions: options.proportions)
+            fixed: rows.splits, proportions: options.proportions,
+            speakers: rows.recordings.reduce(into: [:]) { m, r in if let s = r.speaker { m[r.id] = s } })
         let splits = try project.store.fixSplits(planned)
 
         var index: [Int64: Int] = [:]
@@ -211,13 +212,17 @@ public enum SafeName {
 /// Assigns recordings to splits: all of a speaker's recordings together, by target share of
 /// duration, deterministic, and never moving a recording that already has a split.
 public enum SplitPlanner {
-    public static func plan(recordings: [(id: Int64, speaker: String?, weight: Double)], fixed: [Int64: Split], proportions: [Split: Double]) -> [Int64: Split] {
+    /// - Parameter speakers: the speaker of every recording in the project that has one, so a
+    ///   speaker placed through a recording not in this export keeps their split.
+    public static func plan(recordings: [(id: Int64, speaker: String?, weight: Double)], fixed: [Int64: Split], proportions: [Split: Double],
+                            speakers known: [Int64: String] = [:]) -> [Int64: Split] {
         var result: [Int64: Split] = [:]
         var assigned: [Split: Double] = [:]
         var speakerSplit: [String: Split] = [:]
-        let speakers = Dictionary(recordings.map { ($0.id, $0.speaker) }, uniquingKeysWith: { a, _ in a })
-        for (id, split) in fixed {
-            if let s = speakers[id] ?? nil { speakerSplit[s] = split }
+        var speakers = known
+        for r in recordings { if let s = r.speaker { speakers[r.id] = s } }
+        for (id, split) in fixed.sorted(by: { $0.key < $1.key }) {
+            if let s = speakers[id], speakerSplit[s] == nil { speakerSplit[s] = split }
         }
         for r in recordings {
             if let split = fixed[r.id] {

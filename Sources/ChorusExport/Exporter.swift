@@ -44,9 +44,9 @@ public enum Exporter {
         let snapshot = try project.store.snapshot(config: project.config)
         let report = ValidationReport.make(snapshot)
         let invalid = Set(report.findings.filter { $0.severity == .error }.compactMap(\.segment))
-        var corpus = try Corpus.build(project: project, options: options, invalid: invalid)
-
+        // The target is checked before any split is fixed in the store.
         let output = try Output(target: out, settings: settings(options), force: force)
+        var corpus = try Corpus.build(project: project, options: options, invalid: invalid)
         var failures: [String] = []
         let audio = ExportFormat.audio(for: options)
         if audio.clips || audio.recordings {

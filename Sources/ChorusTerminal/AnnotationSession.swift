@@ -195,7 +195,7 @@ public final class AnnotationSession {
         if task.draft != nil && !first { view.message = "Your draft of this segment is back." }
         if first && task.draft != nil { view.message = "Welcome back: your draft is as you left it." }
         // Decisions about their work reach the person where they work.
-        if first, let rejections = try? project.store.rejections(of: options.annotator) {
+        if first, let rejections = try? store.sync(execute: { try project.store.rejections(of: options.annotator) }) {
             let open = rejections.filter { $0.appealID == nil }.count
             if open > 0 {
                 view.message = "\(open) of your texts \(open == 1 ? "was" : "were") rejected with a reason: `chorus me --as \(options.annotator)` shows \(open == 1 ? "it" : "them"); you may appeal once."

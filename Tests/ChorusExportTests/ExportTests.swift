@@ -274,6 +274,10 @@ func jsonLines(_ text: String) throws -> [[String: Any]] {
         let grown = SplitPlanner.plan(recordings: more, fixed: plan, proportions: proportions)
         #expect(grown.keys.sorted() == [201, 202, 203])
         #expect(grown[201] == plan[recordings.first { $0.speaker == "speaker 7" }!.id])
+        // A speaker placed through a recording that is not in this export keeps their split.
+        let elsewhere = SplitPlanner.plan(recordings: [(301, "speaker 7", 60)], fixed: plan, proportions: proportions,
+                                          speakers: Dictionary(uniqueKeysWithValues: recordings.compactMap { r in r.speaker.map { (r.id, $0) } }))
+        #expect(elsewhere[301] == grown[201])
     }
 
     @Test func fewRecordingsStillGiveEverySplitOne() {
