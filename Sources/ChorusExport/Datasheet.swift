@@ -64,8 +64,13 @@ enum Datasheet {
         out += Split.allCases.map { String(format: "%@ %.0f %%", $0.rawValue, (options.proportions[$0] ?? 0) * 100) }.joined(separator: ", ")
         out += "), speaker-disjoint where speakers are known and always recording-disjoint: no speaker or recording is in two splits. "
         out += "A recording's split is fixed when it is first exported, so segments never move between splits as the corpus grows.\n\n"
-        out += "Audio: clips cut from the original recordings with the segmenter's padding, \(options.keepChannels ? "channels kept" : "mixed down to mono"), "
-        out += "resampled to \(options.sampleRate) Hz with libsoxr (high quality), \(options.audioType == .flac ? "FLAC" : "WAV") 16-bit.\n\n"
+        let audio = ExportFormat.audio(for: options)
+        let what = [audio.clips ? "clips cut from the original recordings with the segmenter's padding" : nil,
+                    audio.recordings ? "the whole recordings, which the formats that take offsets point into" : nil].compactMap { $0 }
+        if !what.isEmpty {
+            out += "Audio: " + what.joined(separator: ", and ") + ", \(options.keepChannels ? "channels kept" : "mixed down to mono"), "
+            out += "resampled to \(options.sampleRate) Hz with libsoxr (high quality), \(options.audioType == .flac ? "FLAC" : "WAV") 16-bit.\n\n"
+        }
         if summary.leftOut.isEmpty {
             out += "Nothing was left out: every segment of the project is here.\n\n"
         } else {
@@ -128,7 +133,6 @@ enum Datasheet {
             .textgrid: "`textgrid/<recording>.TextGrid`: Praat TextGrids, a tier per speaker and language.",
             .eaf: "`eaf/<recording>.eaf`: ELAN documents with transcript and translation tiers.",
         ]
-        let audio = ExportFormat.audio(for: options)
         if audio.clips { out += "- `audio/<split>/<id>.\(options.audioType.fileExtension)`: the clips.\n" }
         if audio.recordings { out += "- `recordings/<split>/<recording>.\(options.audioType.fileExtension)`: the whole recordings, which NeMo, Kaldi, Lhotse, MuST-C and STM point into.\n" }
         for f in options.formats { if let l = loaders[f] { out += "- \(l)\n" } }
