@@ -46,6 +46,10 @@ enum Datasheet {
         out += "license: \(Text.yaml(options.license))\n"
         out += "task_categories:\n" + tasks.map { "- \($0)\n" }.joined()
         out += "size_categories:\n- \(size)\n"
+        if options.formats.contains(.hf) {
+            // So `datasets.load_dataset("path/to/corpus")` finds the audiofolder by itself.
+            out += "configs:\n- config_name: default\n  data_dir: hf\n  drop_labels: true\n"
+        }
         out += "---\n\n"
         out += "# \(options.name)\n\n"
         let hours = summary.seconds / 3600
@@ -120,7 +124,7 @@ enum Datasheet {
         out += "\n## Files\n\n"
         let loaders: [ExportFormat: String] = [
             .nemo: "`nemo/<split>.jsonl`: NeMo manifests (`audio_filepath` relative to the manifest).",
-            .hf: "`hf/<split>/`: audiofolder; `datasets.load_dataset(\"audiofolder\", data_dir=\"hf\")`.",
+            .hf: "`hf/<split>/`: audiofolder; `datasets.load_dataset(\"path/to/this/corpus\")` (the card's `configs` points at it) or `datasets.load_dataset(\"audiofolder\", data_dir=\"hf\")`.",
             .kaldi: "`kaldi/<split>/`: Kaldi data directories (wav.scp with absolute paths; FLAC through `flac -c -d -s`).",
             .lhotse: "`lhotse/`: `lhotse.load_manifest(\"lhotse/recordings_train.jsonl.gz\")` and the supervisions beside it.",
             .mustc: "`mustc/<src>-<tgt>/data/<split>/`: MuST-C layout (wav/ and txt/ with the yaml and line-aligned texts).",

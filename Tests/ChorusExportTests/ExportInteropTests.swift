@@ -48,6 +48,7 @@ import TestSupport
         let hf = read["hf"] as? [String: [[String: Any]]] ?? [:]
         #expect(Set(hf.keys) == ["train", "validation", "test"])
         let rows = hf.values.flatMap { $0 }
+        #expect(read["hf_root"] as? [String: Int] == hf.mapValues(\.count), "load_dataset on the corpus folder finds the same rows")
         #expect(Set(rows.map { segment($0["id"] as? String ?? "") }) == exported)
         for row in rows {
             let s = segment(row["id"] as? String ?? "")

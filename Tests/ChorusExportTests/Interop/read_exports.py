@@ -33,6 +33,9 @@ def main():
     import datasets
     ds = datasets.load_dataset("audiofolder", data_dir=os.path.join(root, "hf"))
     ds = ds.cast_column("audio", datasets.Audio(decode=False))
+    # The corpus folder itself, through the dataset card's configs.
+    whole = datasets.load_dataset(root)
+    out["hf_root"] = {split: len(whole[split]) for split in whole}
     out["hf"] = {}
     for split in ds:
         rows = []
