@@ -33,6 +33,8 @@ public struct ClaimedTask: Sendable, Equatable, Codable {
     public var machineDraft: String?
     /// For translation and review: the text to translate or the transcripts to reconcile.
     public var sourceTexts: [String]
+    /// For review: the annotation ids of ``sourceTexts``, so a version can be rejected.
+    public var sourceAnnotationIDs: [Int64] = []
     /// The settled transcript of the segment before this one in the recording, for context.
     public var context: String?
     /// For reviewing translations: the settled transcript they translate.
@@ -41,7 +43,7 @@ public struct ClaimedTask: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case taskID = "task_id", kind, language, segmentID = "segment_id", recording, start, end
         case leaseExpires = "lease_expires", contentWarning = "content_warning", draft, draftActiveSeconds = "draft_active_seconds"
-        case machineDraft = "machine_draft", sourceTexts = "source_texts", context, original
+        case machineDraft = "machine_draft", sourceTexts = "source_texts", sourceAnnotationIDs = "source_annotation_ids", context, original
     }
 }
 
@@ -140,6 +142,7 @@ public struct WorkQueue: Sendable {
             [.integer(segmentID)]).first else { throw ProjectError(code: .notFound, message: "segment \(segmentID) is missing") }
         let draftRow = try c.query("SELECT text, active_seconds FROM drafts WHERE task_id = ? AND annotator_id = ?", [.integer(taskID), .integer(me.id)]).first
         var sources: [String] = []
+        var sourceIDs: [Int64] = []
         var original: String?
         if k == .translate {
             sources = try c.query("SELECT text FROM settled WHERE segment_id = ? AND language = ?", [.integer(segmentID), .text(config.sourceLanguage.value)]).compactMap { $0["text"].string }
@@ -148,9 +151,11 @@ public struct WorkQueue: Sendable {
             if reviewed == "translate" {
                 original = try c.query("SELECT text FROM settled WHERE segment_id = ? AND language = ?", [.integer(segmentID), .text(config.sourceLanguage.value)]).first?["text"].string
             }
-            sources = try c.query(
-                "SELECT text FROM annotations WHERE segment_id = ? AND kind = ? AND language = ? AND counted = 1 ORDER BY id",
-                [.integer(segmentID), .text(reviewed), .text(language)]).compactMap { $0["text"].string }
+            let rows = try c.query(
+                "SELECT id, text FROM annotations WHERE segment_id = ? AND kind = ? AND language = ? AND counted = 1 ORDER BY id",
+                [.integer(segmentID), .text(reviewed), .text(language)])
+            sources = rows.map { $0["text"].string ?? "" }
+            sourceIDs = rows.map { $0["id"].int ?? 0 }
         }
         let machine = try c.query(
             "SELECT text FROM machine_drafts WHERE segment_id = ? AND kind = ? AND language = ?",
@@ -159,7 +164,7 @@ public struct WorkQueue: Sendable {
             taskID: taskID, kind: k, language: language, segmentID: segmentID, recording: s["path"].string ?? "",
             start: s["start"].double ?? 0, end: s["end"].double ?? 0, leaseExpires: expires,
             contentWarning: (s["content_warning"].int ?? 0) != 0, draft: draftRow?["text"].string, draftActiveSeconds: draftRow?["active_seconds"].double,
-            machineDraft: machine, sourceTexts: sources, context: try context(before: segmentID, c), original: original)
+            machineDraft: machine, sourceTexts: sources, sourceAnnotationIDs: sourceIDs, context: try context(before: segmentID, c), original: original)
     }
 
     // MARK: While working

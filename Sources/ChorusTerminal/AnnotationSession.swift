@@ -315,6 +315,24 @@ public final class AnnotationSession {
             } else if keys.action(for: key) == .help {
                 showHelp()
             }
+        case .rejectPick:
+            if case .text(let t) = event, let n = Int(t), let task = view.task, (1...task.sourceTexts.count).contains(n) {
+                view.rejecting = n
+                view.reason = LineEditor()
+                view.mode = .rejectReason
+            } else if case .key(let key) = event, key.base == .escape {
+                view.mode = .working
+            }
+        case .rejectReason:
+            switch event {
+            case .text(let text): view.reason.insert(text.replacingOccurrences(of: "\n", with: " "))
+            case .key(let key) where key.base == .escape: view.mode = .working
+            case .key(let key) where key.base == .enter: rejectVersion()
+            case .key(let key) where key.base == .backspace: view.reason.deleteBackward()
+            case .key(let key) where key.base == .left: view.reason.moveLeft()
+            case .key(let key) where key.base == .right: view.reason.moveRight()
+            default: break
+            }
         case .skipMenu:
             if case .text(let t) = event, let n = Int(t), (1...SkipReason.allCases.count).contains(n) {
                 skip(SkipReason.allCases[n - 1])
@@ -396,6 +414,8 @@ public final class AnnotationSession {
         case .character(let c) where key.alt:
             if let n = c.wholeNumberValue, n >= 1, let task = view.task, task.kind == .review, n <= task.sourceTexts.count {
                 edit { $0.replace(with: task.sourceTexts[n - 1]) }
+            } else if c == "r", let task = view.task, task.kind == .review, !task.sourceAnnotationIDs.isEmpty {
+                view.mode = .rejectPick
             } else if c == "b" {
                 edit { $0.moveWordLeft() }
             } else if c == "f" {
@@ -476,6 +496,21 @@ public final class AnnotationSession {
             view.mode = .idle
             player.load(nil)
             flash("\(done) The next segment could not be fetched: \(error)", error: true)
+        }
+    }
+
+    /// Review: rejects the chosen version with the typed reason; the review itself goes on.
+    private func rejectVersion() {
+        guard let task = view.task, (1...task.sourceAnnotationIDs.count).contains(view.rejecting) else { view.mode = .working; return }
+        let reason = view.reason.text.trimmingCharacters(in: .whitespaces)
+        guard !reason.isEmpty else { flash("A rejection needs a reason its author can act on.", error: true); return }
+        let id = task.sourceAnnotationIDs[view.rejecting - 1]
+        do {
+            try store.sync { _ = try project.store.reject(annotation: id, as: options.annotator, reason: reason) }
+            view.mode = .working
+            flash("Version \(view.rejecting) rejected; its author sees your reason and may appeal once.", error: false)
+        } catch {
+            flash("Not rejected: \(error)", error: true)
         }
     }
 

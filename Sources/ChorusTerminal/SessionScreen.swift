@@ -22,6 +22,10 @@ public enum SessionMode: Equatable, Sendable {
     case breakSuggested
     /// On a break: nothing plays, the clock is stopped.
     case onBreak
+    /// Review: choosing a version to reject.
+    case rejectPick
+    /// Review: typing the reason for rejecting version `rejecting`.
+    case rejectReason
 }
 
 /// Everything the screen draws, gathered by the loop; ``SessionScreen/render(_:rows:columns:)`` is pure.
@@ -49,6 +53,9 @@ struct SessionView {
     var terms = ""
     /// Minutes worked without a break, for the break screen.
     var stretchMinutes = 0
+    /// Review: the version being rejected (1-based) and the reason being typed.
+    var rejecting = 0
+    var reason = LineEditor()
 }
 
 /// Lays out the annotation screen as lines of text with ANSI styling, and where the cursor goes.
@@ -109,7 +116,7 @@ enum SessionScreen {
             line(style.bold("Keys") + style.dim(" · any key returns"))
             var rows = Action.allCases.map { ((v.keys.keys[$0] ?? []).map(\.description).joined(separator: ", "), $0.label) }
             rows += [
-                ("Alt-1 … Alt-9", "review: take version N"), ("←/→, Alt-←/→", "move by character, word"),
+                ("Alt-1 … Alt-9", "review: take version N"), ("Alt-R", "review: reject a version"), ("←/→, Alt-←/→", "move by character, word"),
                 ("Home/End, ↑/↓", "start/end, wrapped rows"), ("Ctrl-W, Alt-Backspace", "delete the word before"),
                 ("Alt-D, Ctrl-Delete", "delete the word after"), ("Ctrl-K, Ctrl-U", "delete to end / to start"),
                 ("Ctrl-C", "quit, keeping your draft"),
@@ -155,7 +162,7 @@ enum SessionScreen {
                 switch task.kind {
                 case .transcribe: heading = "Transcript (\(task.language))"
                 case .translate: heading = "Translation (\(task.language))"
-                case .review: heading = "Settled text (\(task.language)): Alt-1…Alt-\(max(1, task.sourceTexts.count)) takes a version; edit freely"
+                case .review: heading = "Settled text (\(task.language)): Alt-1…Alt-\(max(1, task.sourceTexts.count)) takes a version, Alt-R rejects one; edit freely"
                 }
                 line(style.bold(heading.fitted(to: width)) + (v.fromMachineDraft ? style.dim("  started from a machine draft") : ""))
                 let layout = v.editor.layout(width: width - 2)
@@ -170,6 +177,18 @@ enum SessionScreen {
                     for (i, reason) in SkipReason.allCases.enumerated() { line("  \(i + 1)  \(reasonLabel(reason))") }
                     line(style.dim("  Escape: back to work"))
                     cursor = nil
+                } else if v.mode == .rejectPick {
+                    line()
+                    line(style.bold("Reject which version?") + " 1–\(task.sourceTexts.count); its author sees your reason and may appeal once")
+                    line(style.dim("  Escape: back"))
+                    cursor = nil
+                } else if v.mode == .rejectReason {
+                    line()
+                    line(style.bold("Why is version \(v.rejecting) rejected?") + " (its author reads this; Enter sends, Escape cancels)")
+                    let layout = v.reason.layout(width: width - 2)
+                    let top = out.count
+                    for (i, r) in layout.rows.enumerated() { line((i == 0 ? "? " : "  ") + v.reason.text(of: r)) }
+                    cursor = (top + layout.cursorRow, 2 + layout.cursorColumn)
                 } else if v.mode == .tagMenu {
                     line()
                     line(style.bold("Insert a tag:"))

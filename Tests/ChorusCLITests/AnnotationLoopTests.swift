@@ -243,6 +243,18 @@ struct AnnotationLoopTests {
         #expect(screen.contains("2 Habari *za* *jioni* rafiki"))
         // Side by side: both on one row.
         #expect(screen.split(separator: "\n").contains { $0.contains("*ya* *asubuhi*") && $0.contains("*za* *jioni*") })
+        // Reject version 1 with a reason its author will read; the review goes on.
+        try t.press("M-r")
+        try t.waitFor("Reject which version?")
+        try t.type("1")
+        try t.waitFor("Why is version 1 rejected?")
+        try t.press("Enter")
+        try t.waitFor("A rejection needs a reason")
+        try t.type("asubuhi is not in the audio")
+        try t.press("Enter")
+        try t.waitFor("Version 1 rejected")
+        let rejection = try p.rows("SELECT n.name, r.reason FROM rejections r JOIN annotations a ON a.id = r.annotation_id JOIN annotators n ON n.id = a.annotator_id")
+        #expect(rejection.first?["name"].string == "amina" && rejection.first?["reason"].string == "asubuhi is not in the audio")
         try t.press("M-2")
         screen = try t.waitFor("> Habari za jioni rafiki")
         try t.press("C-w")
