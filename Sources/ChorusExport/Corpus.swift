@@ -176,7 +176,8 @@ public struct Corpus: Sendable {
     }
 }
 
-/// Where a recording's file is: paths are stored as given to `chorus segment`.
+/// Where a recording's file is: stored absolute, or (projects imported by earlier versions) as
+/// given to `chorus segment`, relative to where it ran.
 enum AudioLocation {
     static func resolve(_ path: String, root: String?, project: String) -> String {
         if path.hasPrefix("/") { return path }

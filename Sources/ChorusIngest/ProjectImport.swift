@@ -79,8 +79,9 @@ public enum ProjectImport {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let settings = (try? encoder.encode(configuration)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        // Stored absolute, so every command finds the file wherever it is run from.
         return NewRecording(
-            sha256: sha256, path: r.path, duration: r.summary.duration, sampleRate: r.info.sampleRate, channels: r.info.channels,
+            sha256: sha256, path: URL(fileURLWithPath: r.path).standardizedFileURL.path, duration: r.summary.duration, sampleRate: r.info.sampleRate, channels: r.info.channels,
             container: r.info.container, encoding: r.info.encoding, segmenter: settings,
             segments: r.segments.map { ($0.start, $0.end, $0.speechStart, $0.speechEnd) })
     }

@@ -2,7 +2,7 @@ import Foundation
 
 /// One annotation in the JSON Lines form `chorus annotations import` reads and `export` writes.
 ///
-/// Import keys: `recording` (the path it was imported from) or `recording_sha256`; `start` and
+/// Import keys: `recording` (the path it was imported from, as given or absolute) or `recording_sha256`; `start` and
 /// `end` (seconds: the segment of that recording overlapping them most), or `segment_id`;
 /// `kind` (`transcribe`, `translate` or `review`); `language` (BCP-47; default: the project's
 /// source language for transcripts); `annotator` (an existing annotator's name); `text`; and
@@ -149,7 +149,10 @@ extension WorkQueue {
         if let sha = item.recordingSHA256 {
             recording = try c.query("SELECT id FROM recordings WHERE sha256 = ?", [.text(sha)]).first?["id"].int
         } else {
-            recording = try c.query("SELECT id FROM recordings WHERE path = ? ORDER BY id LIMIT 1", [.text(item.recording ?? "")]).first?["id"].int
+            // As given, or resolved against the working directory as `chorus segment` stores it.
+            let given = item.recording ?? ""
+            let absolute = given.isEmpty ? given : URL(fileURLWithPath: given).standardizedFileURL.path
+            recording = try c.query("SELECT id FROM recordings WHERE path = ? OR path = ? ORDER BY id LIMIT 1", [.text(given), .text(absolute)]).first?["id"].int
         }
         guard let recording else {
             throw fail(item.recordingSHA256 != nil ? "recording_sha256" : "recording", "no such recording in the project")
