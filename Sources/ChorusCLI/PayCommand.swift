@@ -241,7 +241,7 @@ extension AnnotationsCommand {
 
         func run() throws {
             let project = try projectOptions.open()
-            try cli { try project.store.reject(annotation: annotation, as: `as`, reason: reason) }
+            _ = try cli { try project.store.reject(annotation: annotation, as: `as`, reason: reason) }
             print("rejected annotation \(annotation); its author sees the reason and may appeal once")
         }
     }

@@ -231,7 +231,7 @@ func jsonLines(_ text: String) throws -> [[String: Any]] {
         // its marker, a clip replaced by a stand-in of known length, and a stray file.
         let partial = world.dir + "/.corpus.partial"
         try FileManager.default.moveItem(atPath: out, toPath: partial)
-        let settings = try #require(Exporter.settings(options))
+        let settings = Exporter.settings(options)
         try settings.write(toFile: partial + "/" + Output.marker, atomically: true, encoding: .utf8)
         let clip = try #require(files(under: partial + "/audio").first)
         try FileManager.default.removeItem(atPath: partial + "/audio/" + clip)
@@ -419,5 +419,30 @@ func jsonLines(_ text: String) throws -> [[String: Any]] {
             let last = try all("HEADER/PROPERTY").first { value($0, "NAME") == "lastUsedAnnotationId" }?.stringValue
             #expect(Int(last ?? "") == annotations.count)
         }
+    }
+}
+
+@Suite struct PartialDataTests {
+    @Test func includeUntranslatedExportsWhatIsSettledAndKeepsLineAlignedFormatsAligned() throws {
+        let world = try ExportWorld()
+        let out = world.dir + "/corpus"
+        let run = try world.export(["--format", "nemo,hf,moses,mustc,tmx", "--include-untranslated", "--json"], out: out)
+        #expect(run.status == 0, "\(run.stderr)")
+        let summary = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any] ?? [:]
+        #expect(summary["segments"] as? Int == world.exported.count + 1)
+        #expect(summary["left_out"] as? [String: Int] == ["no settled transcript": 1])
+        let nemo = try files(under: out + "/nemo").flatMap { try jsonLines(read(out + "/nemo/" + $0)) }
+        let partial = try #require(nemo.first { ($0["id"] as? String)?.hasSuffix(String(format: "-%07lld", world.untranslated)) == true })
+        #expect((partial["translations"] as? [String: String])?.keys.sorted() == ["en"])
+        // Moses lines exist only where every language has a text, so the files stay aligned.
+        for split in ["train", "dev", "test"] where FileManager.default.fileExists(atPath: "\(out)/moses/\(split).ar") {
+            let counts = try ["ar", "en", "zh-Hant", "ids"].map { try read("\(out)/moses/\(split).\($0)").split(separator: "\n", omittingEmptySubsequences: false).count }
+            #expect(Set(counts).count == 1, "\(split): \(counts)")
+            #expect(try !read("\(out)/moses/\(split).ids").contains(String(format: "-%07lld", world.untranslated)))
+        }
+        // MuST-C for English has it; for Chinese it does not.
+        let en = files(under: out + "/mustc/ar-en").filter { $0.hasSuffix(".flac") }.count
+        let zh = files(under: out + "/mustc/ar-zh-Hant").filter { $0.hasSuffix(".flac") }.count
+        #expect(en == zh + 1)
     }
 }
