@@ -85,6 +85,8 @@ public struct CorpusRecording: Sendable {
     public var audioPath: String
     /// Frames written there.
     public var frames = 0
+    /// Channels of its exported audio: 1, or the original's with `keepChannels`.
+    public var channels = 1
     /// The Kaldi recording id: speaker-prefixed like the utterances.
     public var kaldiID: String { speakerName == nil ? key : "\(speaker)-\(key)" }
 }
@@ -152,7 +154,8 @@ public struct Corpus: Sendable {
                 id: r.id, key: key, path: AudioLocation.resolve(r.path, root: options.audioRoot, project: project.folder),
                 duration: r.duration, speaker: r.speaker.map { SafeName.make($0, limit: 40) } ?? key, speakerName: r.speaker,
                 split: splits[r.id] ?? planned[r.id] ?? .train,
-                audioPath: "recordings/\((splits[r.id] ?? planned[r.id] ?? .train).rawValue)/\(key).\(options.audioType.fileExtension)"))
+                audioPath: "recordings/\((splits[r.id] ?? planned[r.id] ?? .train).rawValue)/\(key).\(options.audioType.fileExtension)",
+                channels: options.keepChannels ? max(1, r.channels) : 1))
         }
         for segment in chosen {
             guard let i = index[segment.recordingID] else { continue }

@@ -446,3 +446,24 @@ func jsonLines(_ text: String) throws -> [[String: Any]] {
         #expect(en == zh + 1)
     }
 }
+
+@Suite struct KeptChannelsTests {
+    @Test func stereoRecordingsKeepBothChannelsWhenAsked() throws {
+        let world = try ExportWorld()
+        let out = world.dir + "/corpus"
+        let run = try world.export(["--format", "lhotse", "--keep-channels", "--audio", "wav", "--sample-rate", "22050"], out: out)
+        #expect(run.status == 0, "\(run.stderr)")
+        var seen = 0
+        for split in ["train", "dev", "test"] {
+            for r in try jsonLines(shell("gzip -dc '\(out)/lhotse/recordings_\(split).jsonl.gz'").out) {
+                let path = ((r["sources"] as? [[String: Any]])?.first?["source"] as? String) ?? ""
+                let (info, _) = try Fixtures.readAll(path)
+                #expect(path.hasSuffix(".wav") && info.sampleRate == 22_050)
+                #expect(r["channel_ids"] as? [Int] == Array(0..<info.channels), "\(path)")
+                seen += info.channels == 2 ? 1 : 0
+            }
+        }
+        let stereo = world.exported.filter { ExportWorld.recordings[world.segments[$0]!.recording].channels == 2 }.count
+        #expect(seen == stereo && stereo > 0)
+    }
+}
