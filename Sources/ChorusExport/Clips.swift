@@ -74,6 +74,12 @@ enum Clips {
                 filled += n * channels
             }
             samples.removeSubrange(filled...)
+            // A recording shorter than its segments (truncated or replaced since import) is not
+            // cut into short or empty clips.
+            if filled / channels + 1 < count {
+                throw AudioError(code: .decode, path: path, message: String(format: "ends at %.3f s, before the end of segment %lld (%.3f s): truncated or changed since it was imported?",
+                                                                             Double(first + Int64(filled / channels)) / Double(rate), u.segmentID, u.end))
+            }
             var outChannels = channels
             if !options.keepChannels && channels > 1 {
                 samples = mixDown(samples, channels: channels)

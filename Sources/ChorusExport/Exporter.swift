@@ -63,6 +63,9 @@ public enum Exporter {
             var named = Set<Int>()
             for f in failed where named.insert(f.recording).inserted { failures.append(f.message) }
             let dropped = corpus.utterances.filter { bad.contains($0.recording) }.count
+            // Clips cut before a recording failed part-way go too: nothing points at them.
+            for u in corpus.utterances where bad.contains(u.recording) { output.forget(u.audioPath) }
+            for r in bad { output.forget(corpus.recordings[r].audioPath) }
             if dropped > 0 {
                 corpus.utterances.removeAll { bad.contains($0.recording) }
                 corpus.leftOut["audio could not be read", default: 0] += dropped

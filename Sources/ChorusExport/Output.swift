@@ -56,6 +56,11 @@ final class Output: @unchecked Sendable {
         lock.withLock { _ = written.insert(relative) }
     }
 
+    /// Takes `relative` back out of the corpus: it is removed at the end.
+    func forget(_ relative: String) {
+        lock.withLock { _ = written.remove(relative) }
+    }
+
     func makeFolder(for relative: String) throws {
         let folder = (path(relative) as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

@@ -211,6 +211,18 @@ func jsonLines(_ text: String) throws -> [[String: Any]] {
         #expect(try shell("cd '\(out)' && sha256sum --quiet -c SHA256SUMS").status == 0)
     }
 
+    @Test func aRecordingCutShortSinceImportIsNamedAndLeavesNoClipsBehind() throws {
+        let world = try ExportWorld()
+        // r3.wav: 10 s at 22.05 kHz, segments at 0.25–4 and 5–9 s; keep the first 6 s.
+        try Fixtures.truncate(world.audio + "/r3.wav", to: 44 + 22_050 * 2 * 6)
+        let out = world.dir + "/corpus"
+        let run = try world.export(["--format", "nemo"], out: out)
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("r3.wav") && run.stderr.contains("truncated or changed since it was imported"), "\(run.stderr)")
+        #expect(!files(under: out).contains { $0.contains("r3_3") }, "no clip of the damaged recording stays")
+        #expect(try shell("cd '\(out)' && sha256sum --quiet -c SHA256SUMS").status == 0)
+    }
+
     @Test func badOptionsAreRefusedWithTheReason() throws {
         let world = try ExportWorld()
         let bad = try world.export(["--format", "nemo,docx"], out: world.dir + "/x")
