@@ -59,9 +59,6 @@ enum SubtitleLayout {
             groups.append(Array(lines[i..<min(i + limits.lines, lines.count)]))
             i += limits.lines
         }
-        if groups.count > 1 {
-            warnings.append("needs \(lines.count) lines: split over \(groups.count) cues")
-        }
         let total = Double(groups.reduce(0) { $0 + $1.joined().count })
         var cues: [Cue] = []
         var t = start

@@ -319,7 +319,7 @@ func jsonLines(_ text: String) throws -> [[String: Any]] {
         #expect(r.cues.allSatisfy { $0.lines.count <= 2 && $0.lines.allSatisfy { $0.count <= 42 } })
         #expect(r.cues.count == 3 && r.cues.first?.start == 0 && r.cues.last?.end == 12)
         #expect(zip(r.cues, r.cues.dropFirst()).allSatisfy { $0.end == $1.start })
-        #expect(r.warnings.contains { $0.contains("split over 3 cues") })
+        #expect(r.warnings.isEmpty, "a long text over several cues at a readable speed is no problem: \(r.warnings)")
         let fast = SubtitleLayout.cues(start: 0, end: 1, text: "far too many words for one second", limits: limits, unspaced: false)
         #expect(fast.warnings.contains { $0.contains("characters a second") })
         let word = SubtitleLayout.cues(start: 0, end: 10, text: String(repeating: "x", count: 50), limits: limits, unspaced: false)
