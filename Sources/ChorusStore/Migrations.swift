@@ -158,6 +158,8 @@ public enum Migrations {
             // were shown, what distressing content they saw, rejections and appeals.
             "ALTER TABLE annotators ADD COLUMN avoid_distressing INTEGER NOT NULL DEFAULT 0",
             "ALTER TABLE annotators ADD COLUMN terms_seen_at {real}",
+            // Time spent on a segment before skipping it is work too.
+            "ALTER TABLE skips ADD COLUMN active_seconds {real}",
             """
             CREATE TABLE exposures (
                 annotator_id INTEGER NOT NULL REFERENCES annotators(id),

@@ -128,7 +128,10 @@ extension ProjectStore {
                 var skipValues: [SQLValue] = [.integer(person.id)]
                 if let from { skipRange += " AND skipped_at >= ?"; exposureRange += " AND seen_at >= ?"; skipValues.append(.real(from)) }
                 if let to { skipRange += " AND skipped_at < ?"; exposureRange += " AND seen_at < ?"; skipValues.append(.real(to)) }
-                let skips = Int(try c.query("SELECT COUNT(*) AS n FROM skips WHERE annotator_id = ?\(skipRange)", skipValues).first?["n"].int ?? 0)
+                let skipRow = try c.query("SELECT COUNT(*) AS n, SUM(active_seconds) AS s FROM skips WHERE annotator_id = ?\(skipRange)", skipValues).first
+                let skips = Int(skipRow?["n"].int ?? 0)
+                // Time spent before skipping is work: it counts in active hours and, per hour, is paid.
+                let skipSeconds = Money.seconds(skipRow?["s"].double ?? 0)
                 let seen = Int(try c.query("SELECT COUNT(*) AS n FROM exposures WHERE annotator_id = ?\(exposureRange)", skipValues).first?["n"].int ?? 0)
                 guard !work.isEmpty || skips > 0 || seen > 0 else { continue }
 
@@ -139,7 +142,7 @@ extension ProjectStore {
                 var line = PayLine(annotator: person.name, model: model, rate: rateText, tasks: work.count, paidTasks: 0, audioMinutes: 0,
                                    activeHours: 0, earnings: 0, effectiveHourly: nil, shortfall: nil, rejected: 0, rejectedUnpaid: 0,
                                    appeals: 0, appealsOverturned: 0, distressingSeen: seen, skips: skips)
-                var paidSeconds = Decimal(0), paidAudio = Decimal(0), allSeconds = Decimal(0), allAudio = Decimal(0)
+                var paidSeconds = skipSeconds, paidAudio = Decimal(0), allSeconds = skipSeconds, allAudio = Decimal(0)
                 for w in work {
                     let active = Money.seconds(w["active_seconds"].double ?? 0)
                     let audio = Money.seconds(w["seconds"].double ?? 0)

@@ -25,8 +25,11 @@ extension WorkQueue {
             limits.avoidFlagged = seen >= config.distressingPerDay
         }
         if config.dailyCapHours > 0 {
-            let worked = try c.query("SELECT SUM(active_seconds) AS s FROM annotations WHERE annotator_id = ? AND submitted_at >= ?",
-                                     [.integer(me.id), .real(today)]).first?["s"].double ?? 0
+            let submitted = try c.query("SELECT SUM(active_seconds) AS s FROM annotations WHERE annotator_id = ? AND submitted_at >= ?",
+                                        [.integer(me.id), .real(today)]).first?["s"].double ?? 0
+            let skipped = try c.query("SELECT SUM(active_seconds) AS s FROM skips WHERE annotator_id = ? AND skipped_at >= ?",
+                                      [.integer(me.id), .real(today)]).first?["s"].double ?? 0
+            let worked = submitted + skipped
             if worked >= config.dailyCapHours * 3600 {
                 limits.capReached = String(format: "%@ has worked %.1f hours today, the project's daily cap of %g: no more tasks until tomorrow (UTC)",
                                            me.name, worked / 3600, config.dailyCapHours)

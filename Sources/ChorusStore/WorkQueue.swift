@@ -247,16 +247,17 @@ public struct WorkQueue: Sendable {
 
     /// Gives a task back with a reason; `name` is not offered that segment for that kind again.
     /// "distressing" puts a content warning on the segment for whoever comes next.
-    public func skip(task: Int64, as name: String, reason: SkipReason, comment: String? = nil, now: Date = Date()) throws {
+    /// - Parameter activeSeconds: time spent on it before skipping, which counts as work.
+    public func skip(task: Int64, as name: String, reason: SkipReason, comment: String? = nil, activeSeconds: Double? = nil, now: Date = Date()) throws {
         try database.write { c in
             let me = try ProjectStore.annotator(named: name, c)
             let row = try taskRow(task, c)
             guard row["state"].string == "leased", row["annotator_id"].int == me.id else { throw notYours(task, me) }
             let segment = row["segment_id"].int ?? 0
             try c.execute(
-                "INSERT INTO skips (task_id, segment_id, kind, annotator_id, reason, comment, skipped_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO skips (task_id, segment_id, kind, annotator_id, reason, comment, skipped_at, active_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [.integer(task), .integer(segment), .text(row["kind"].string ?? ""), .integer(me.id), .text(reason.rawValue),
-                 comment.map(SQLValue.text) ?? .null, .real(now.timeIntervalSince1970)])
+                 comment.map(SQLValue.text) ?? .null, .real(now.timeIntervalSince1970), activeSeconds.map(SQLValue.real) ?? .null])
             try c.execute("UPDATE tasks SET state = 'open', annotator_id = NULL, lease_expires = NULL WHERE id = ?", [.integer(task)])
             if reason == .distressing {
                 try c.execute("UPDATE segments SET content_warning = 1 WHERE id = ?", [.integer(segment)])

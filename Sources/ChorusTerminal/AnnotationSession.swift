@@ -524,7 +524,8 @@ public final class AnnotationSession {
     private func skip(_ reason: SkipReason) {
         guard let task = view.task else { return }
         do {
-            try store.sync { try work.skip(task: task.taskID, as: options.annotator, reason: reason) }
+            let seconds = clock.seconds
+            try store.sync { try work.skip(task: task.taskID, as: options.annotator, reason: reason, activeSeconds: seconds) }
             summary.skipped += 1
             advance(after: "Skipped (\(SessionScreen.reasonLabel(reason).split(separator: "(").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? "")).")
         } catch {

@@ -26,9 +26,9 @@ import TestSupport
             let p = Process()
             p.executableURL = URL(fileURLWithPath: ChorusProcess.benchBinary)
             p.arguments = ["worker", project, "w\(w)", "500"]
-            FileManager.default.createFile(atPath: "\(dir)/w\(w).log", contents: nil)
+            _ = FileManager.default.createFile(atPath: "\(dir)/w\(w).log", contents: nil)
             p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(dir)/w\(w).log"))
-            FileManager.default.createFile(atPath: "\(dir)/w\(w).err", contents: nil)
+            _ = FileManager.default.createFile(atPath: "\(dir)/w\(w).err", contents: nil)
             p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(dir)/w\(w).err"))
             try p.run()
             workers.append(p)

@@ -171,8 +171,14 @@ import TestSupport
         #expect(capped?.code == .nothingToDo && capped?.message.contains("daily cap") == true)
         let tomorrow = try s.work.claim(as: "baraka", kind: .transcribe, now: s.at(24 * 60))
         #expect(tomorrow.contentWarning, "a new day: the flagged segment again, with its warning")
-        let report = try s.project.store.payReport(config: s.project.config)
+        var report = try s.project.store.payReport(config: s.project.config)
         #expect(report.lines.first { $0.annotator == "baraka" }?.distressingSeen == 1)
+        // Time spent before a skip is work: it counts towards hours and is paid by the hour.
+        let t = try s.work.claim(as: "chausiku", kind: .transcribe, now: s.t0)
+        try s.work.skip(task: t.taskID, as: "chausiku", reason: .unintelligible, activeSeconds: 72, now: s.t0)
+        report = try s.project.store.payReport(config: s.project.config)
+        let chausiku = try #require(report.lines.first { $0.annotator == "chausiku" })
+        #expect(chausiku.skips == 1 && chausiku.activeHours == Money.parse("0.02") && chausiku.earnings == Money.parse("0.25"), "72 s at 12.50 an hour")
         #expect(report.lines.first { $0.annotator == "amina" }?.skips == 2)
     }
 }
