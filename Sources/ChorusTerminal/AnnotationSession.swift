@@ -249,6 +249,15 @@ public final class AnnotationSession {
             view.workedToday = p.activeSeconds
             view.available = p.available
         }
+        // Pay, in the open: what today's work has earned under the person's pay model.
+        let config = project.config, name = options.annotator
+        let places = Currency.minorUnits(config.currency) ?? 2
+        if let line = try? store.sync(execute: { try project.store.payReport(config: config, from: since.timeIntervalSince1970, only: name) }).lines.first {
+            view.earnedToday = line.model == .none ? nil : Money.format(line.earnings, places: places) + " " + config.currency
+        } else if let me = try? store.sync(execute: { try project.store.annotator(named: name) }) {
+            let paid = (me.payModel != .none && me.payRate != nil) || config.payModel != .none
+            view.earnedToday = paid ? Money.format(0, places: places) + " " + config.currency : nil
+        }
     }
 
     // MARK: Keys

@@ -53,6 +53,8 @@ struct SessionView {
     var terms = ""
     /// Minutes worked without a break, for the break screen.
     var stretchMinutes = 0
+    /// Today's earnings with the currency, when a pay model applies.
+    var earnedToday: String?
     /// Review: the version being rejected (1-based) and the reason being typed.
     var rejecting = 0
     var reason = LineEditor()
@@ -75,7 +77,7 @@ enum SessionScreen {
 
         // Progress.
         let title = "Chorus · \(v.kind.rawValue) \(v.task?.language ?? v.language) · \(v.annotator)"
-        let progress = "done today \(v.doneToday) · worked \(clock(v.workedToday)) · \(v.available) left"
+        let progress = "done today \(v.doneToday) · worked \(clock(v.workedToday))" + (v.earnedToday.map { " · earned \($0)" } ?? "") + " · \(v.available) left"
         let gap = width - title.terminalWidth - progress.terminalWidth
         line(gap >= 1 ? style.bold(title) + String(repeating: " ", count: gap) + progress : style.bold(title.fitted(to: width)))
         rule()
@@ -298,7 +300,8 @@ enum SessionScreen {
             row = style.bold(label)
             rowWidth = label.count
             for (word, differs) in words {
-                let w = word.terminalWidth
+                // Without colour a differing word is marked *like this*: two more columns.
+                let w = word.terminalWidth + (differs && !style.on ? 2 : 0)
                 if rowWidth + w + 1 > columnWidth && rowWidth > label.count {
                     rows.append(row + String(repeating: " ", count: max(0, columnWidth - rowWidth)))
                     plain.append("")

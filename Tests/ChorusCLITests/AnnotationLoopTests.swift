@@ -243,6 +243,8 @@ struct AnnotationLoopTests {
         #expect(screen.contains("2 Habari *za* *jioni* rafiki"))
         // Side by side: both on one row.
         #expect(screen.split(separator: "\n").contains { $0.contains("*ya* *asubuhi*") && $0.contains("*za* *jioni*") })
+        // The marks take columns too: no row wraps, so the title stays on the first row.
+        #expect(screen.hasPrefix("Chorus · review sw · chausiku"), "\(screen)")
         // Reject version 1 with a reason its author will read; the review goes on.
         try t.press("M-r")
         try t.waitFor("Reject which version?")

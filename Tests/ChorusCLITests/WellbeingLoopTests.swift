@@ -15,7 +15,8 @@ struct WellbeingLoopTests {
         #expect(screen.contains("Rejected work is NOT paid"))
         #expect(!screen.contains("Segment 1"), "nothing starts before the terms are read")
         try t.press("Enter")
-        try t.waitFor("Segment 1 ·")
+        screen = try t.waitFor("Segment 1 ·")
+        #expect(screen.contains("earned 0.00 KES"), "pay in the open from the first task")
         #expect(try p.rows("SELECT terms_seen_at FROM annotators WHERE name = 'amina'").first?["terms_seen_at"].double != nil)
         // After three seconds of work (break_after_minutes: 0.05), the next submission offers a break.
         Thread.sleep(forTimeInterval: 3.2)
