@@ -289,7 +289,7 @@ public final class AnnotationSession {
                     view.mode = .onBreak
                 } else if key.base == .escape {
                     stretchStart = lastKey
-                    advance(after: "Carry on; the next reminder comes in \(Int(project.config.breakAfterMinutes)) minutes.")
+                    advance(after: "Carry on; the next reminder comes in " + String(format: "%g", project.config.breakAfterMinutes) + " minutes.")
                 } else if keys.action(for: key) == .quit {
                     quit(hungUp: false)
                 }
