@@ -87,6 +87,8 @@ public struct CorpusRecording: Sendable {
     public var frames = 0
     /// Channels of its exported audio: 1, or the original's with `keepChannels`.
     public var channels = 1
+    /// The segmenter settings its segments came from, as JSON.
+    public var segmenter = "{}"
     /// The Kaldi recording id: speaker-prefixed like the utterances.
     public var kaldiID: String { speakerName == nil ? key : "\(speaker)-\(key)" }
 }
@@ -108,18 +110,19 @@ public struct Corpus: Sendable {
 
     public func utterances(in split: Split) -> [Utterance] { utterances.filter { $0.split == split } }
 
-    /// Builds the corpus, fixing the splits of recordings exported for the first time in the store.
+    /// Builds the corpus from the project as `snapshot` read it, fixing the splits of
+    /// recordings exported for the first time in the store.
     /// - Parameter invalid: segment ids with validation errors.
-    public static func build(project: Project, options: ExportOptions, invalid: Set<Int64>) throws -> Corpus {
+    public static func build(project: Project, snapshot: ProjectSnapshot, options: ExportOptions, invalid: Set<Int64>) throws -> Corpus {
         let rows = try project.store.corpusRows()
         let config = project.config
         var corpus = Corpus(sourceLanguage: config.sourceLanguage.value, targetLanguages: config.targetLanguages.map(\.value), rows: rows, config: config)
-        var settled: [Int64: [String: CorpusRows.Settled]] = [:]
-        for s in rows.settled { settled[s.segmentID, default: [:]][s.language] = s }
+        var settled: [Int64: [String: ProjectSnapshot.Settled]] = [:]
+        for s in snapshot.settled { settled[s.segmentID, default: [:]][s.language] = s }
 
         // Which segments go out.
-        var chosen: [CorpusRows.Segment] = []
-        for segment in rows.segments {
+        var chosen: [ProjectSnapshot.Segment] = []
+        for segment in snapshot.segments {
             let texts = settled[segment.id] ?? [:]
             guard texts[corpus.sourceLanguage] != nil else { corpus.leftOut["no settled transcript", default: 0] += 1; continue }
             let missing = corpus.targetLanguages.filter { texts[$0] == nil }
@@ -137,11 +140,11 @@ public struct Corpus: Sendable {
         // Splits: fixed ones stay; new recordings are placed by duration, speaker-disjoint.
         var weight: [Int64: Double] = [:]
         for s in chosen { weight[s.recordingID, default: 0] += s.end - s.start }
-        let byID = Dictionary(uniqueKeysWithValues: rows.recordings.map { ($0.id, $0) })
+        let byID = Dictionary(uniqueKeysWithValues: snapshot.recordings.map { ($0.id, $0) })
         let planned = SplitPlanner.plan(
             recordings: weight.keys.sorted().map { (id: $0, speaker: byID[$0]?.speaker, weight: weight[$0] ?? 0) },
             fixed: rows.splits, proportions: options.proportions,
-            speakers: rows.recordings.reduce(into: [:]) { m, r in if let s = r.speaker { m[r.id] = s } })
+            speakers: snapshot.recordings.reduce(into: [:]) { m, r in if let s = r.speaker { m[r.id] = s } })
         let splits = try project.store.fixSplits(planned)
 
         var index: [Int64: Int] = [:]
@@ -150,12 +153,12 @@ public struct Corpus: Sendable {
             let stem = ((r.path as NSString).lastPathComponent as NSString).deletingPathExtension
             let key = SafeName.make(stem, limit: 40) + "_\(r.id)"
             index[id] = corpus.recordings.count
+            let split = splits[r.id] ?? planned[r.id] ?? .train
             corpus.recordings.append(CorpusRecording(
                 id: r.id, key: key, path: AudioLocation.resolve(r.path, root: options.audioRoot, project: project.folder),
                 duration: r.duration, speaker: r.speaker.map { SafeName.make($0, limit: 40) } ?? key, speakerName: r.speaker,
-                split: splits[r.id] ?? planned[r.id] ?? .train,
-                audioPath: "recordings/\((splits[r.id] ?? planned[r.id] ?? .train).rawValue)/\(key).\(options.audioType.fileExtension)",
-                channels: options.keepChannels ? max(1, r.channels) : 1))
+                split: split, audioPath: "recordings/\(split.rawValue)/\(key).\(options.audioType.fileExtension)",
+                channels: options.keepChannels ? max(1, r.channels) : 1, segmenter: r.segmenter))
         }
         for segment in chosen {
             guard let i = index[segment.recordingID] else { continue }
@@ -165,7 +168,8 @@ public struct Corpus: Sendable {
             let id = r.speakerName == nil ? "\(r.key)-\(number)" : "\(r.speaker)-\(r.key)-\(number)"
             var provenance: [String: Provenance] = [:]
             for (language, s) in texts {
-                provenance[language] = Provenance(method: s.method, agreement: s.agreement, annotators: s.annotators.map { "annotator-\($0)" })
+                let annotators = rows.contributors[segment.id]?[language] ?? []
+                provenance[language] = Provenance(method: s.method, agreement: s.agreement, annotators: annotators.map { "annotator-\($0)" })
             }
             corpus.utterances.append(Utterance(
                 id: id, segmentID: segment.id, recording: i, split: r.split, start: segment.start, end: segment.end,

@@ -100,7 +100,7 @@ enum Datasheet {
         out += counted.isEmpty ? ".\n\n" : " (" + counted.map { "\($0.rule) \($0.findings)" }.joined(separator: ", ") + "). Segments with errors are left out.\n\n"
 
         out += "## How it was made\n\n"
-        let segmenters = Set(corpus.recordings.compactMap { r in corpus.rows.recordings.first { $0.id == r.id }?.segmenter })
+        let segmenters = Set(corpus.recordings.map(\.segmenter))
         out += "1. Recordings were split on silence by Chorus's segmenter with these settings: " + segmenters.sorted().map { "`\($0)`" }.joined(separator: "; ") + ".\n"
         out += "2. Each segment was transcribed independently by \(corpus.config.redundancy) people"
         out += corpus.targetLanguages.isEmpty ? ".\n" : " and each settled transcript translated by \(corpus.config.translationRedundancy) per language.\n"

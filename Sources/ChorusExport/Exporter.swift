@@ -46,7 +46,7 @@ public enum Exporter {
         let invalid = Set(report.findings.filter { $0.severity == .error }.compactMap(\.segment))
         // The target is checked before any split is fixed in the store.
         let output = try Output(target: out, settings: settings(options), force: force)
-        var corpus = try Corpus.build(project: project, options: options, invalid: invalid)
+        var corpus = try Corpus.build(project: project, snapshot: snapshot, options: options, invalid: invalid)
         var failures: [String] = []
         let audio = ExportFormat.audio(for: options)
         if audio.clips || audio.recordings {

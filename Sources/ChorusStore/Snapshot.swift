@@ -1,10 +1,16 @@
-/// Everything the validator reads from a project, as plain values, in one read transaction.
+/// Everything the validator and an export read from a project, as plain values, in one read
+/// transaction.
 public struct ProjectSnapshot: Sendable {
     public struct Recording: Sendable, Equatable {
         public var id: Int64
         public var path: String
         /// Seconds.
         public var duration: Double
+        public var sampleRate = 0
+        public var channels = 1
+        public var speaker: String?
+        /// The segmenter settings, as JSON.
+        public var segmenter = "{}"
     }
 
     public struct Segment: Sendable, Equatable {
@@ -13,13 +19,17 @@ public struct ProjectSnapshot: Sendable {
         /// Seconds in the recording.
         public var start: Double
         public var end: Double
+        /// Someone skipped it as distressing.
+        public var contentWarning = false
     }
 
     public struct Settled: Sendable, Equatable {
         public var segmentID: Int64
         public var language: String
         public var text: String
+        /// agreed, consensus or adjudicated.
         public var method: String
+        public var agreement: Double?
     }
 
     public struct Annotation: Sendable, Equatable {
@@ -52,14 +62,18 @@ extension ProjectStore {
     public func snapshot(config: ProjectConfig) throws -> ProjectSnapshot {
         try database.read { c in
             var s = ProjectSnapshot(config: config)
-            s.recordings = try c.query("SELECT id, path, duration FROM recordings ORDER BY id").map {
-                .init(id: $0["id"].int ?? 0, path: $0["path"].string ?? "", duration: $0["duration"].double ?? 0)
+            s.recordings = try c.query("SELECT id, path, duration, sample_rate, channels, speaker, segmenter FROM recordings ORDER BY id").map {
+                .init(id: $0["id"].int ?? 0, path: $0["path"].string ?? "", duration: $0["duration"].double ?? 0,
+                      sampleRate: Int($0["sample_rate"].int ?? 0), channels: Int($0["channels"].int ?? 1),
+                      speaker: $0["speaker"].string.flatMap { $0.isEmpty ? nil : $0 }, segmenter: $0["segmenter"].string ?? "{}")
             }
-            s.segments = try c.query("SELECT id, recording_id, start, \"end\" FROM segments ORDER BY recording_id, start, id").map {
-                .init(id: $0["id"].int ?? 0, recordingID: $0["recording_id"].int ?? 0, start: $0["start"].double ?? 0, end: $0["end"].double ?? 0)
+            s.segments = try c.query("SELECT id, recording_id, start, \"end\", content_warning FROM segments ORDER BY recording_id, start, id").map {
+                .init(id: $0["id"].int ?? 0, recordingID: $0["recording_id"].int ?? 0, start: $0["start"].double ?? 0, end: $0["end"].double ?? 0,
+                      contentWarning: ($0["content_warning"].int ?? 0) != 0)
             }
-            s.settled = try c.query("SELECT segment_id, language, text, method FROM settled ORDER BY segment_id, language").map {
-                .init(segmentID: $0["segment_id"].int ?? 0, language: $0["language"].string ?? "", text: $0["text"].string ?? "", method: $0["method"].string ?? "")
+            s.settled = try c.query("SELECT segment_id, language, text, method, agreement FROM settled ORDER BY segment_id, language").map {
+                .init(segmentID: $0["segment_id"].int ?? 0, language: $0["language"].string ?? "", text: $0["text"].string ?? "",
+                      method: $0["method"].string ?? "", agreement: $0["agreement"].double)
             }
             s.annotations = try c.query(
                 """

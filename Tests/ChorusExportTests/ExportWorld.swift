@@ -82,7 +82,7 @@ struct ExportWorld {
         _ = try store.addAnnotator(name: "eve", languages: [LanguageTag("ar"), LanguageTag("en")], rate: "0.20/task", creditName: "Eve Adams")
         _ = try store.addAnnotator(name: "mei", languages: [LanguageTag("ar"), LanguageTag("zh-Hant")], rate: nil, creditName: nil)
 
-        let rows = try store.corpusRows()
+        let rows = try store.snapshot(config: config)
         for s in rows.segments {
             let r = rows.recordings.firstIndex { $0.id == s.recordingID }!
             segments[s.id] = (r, s.start, s.end)
@@ -108,7 +108,7 @@ struct ExportWorld {
             }
             _ = try project.work.submit(task: t.taskID, as: "mei", text: Self.chinese[index(t.segmentID)] + "\(t.segmentID)", activeSeconds: 45)
         }
-        for s in try store.corpusRows().settled { settled[s.segmentID, default: [:]][s.language] = s.text }
+        for s in try store.snapshot(config: config).settled { settled[s.segmentID, default: [:]][s.language] = s.text }
     }
 
     /// Segments expected in the export: settled in every language.
