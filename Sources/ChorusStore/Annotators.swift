@@ -30,17 +30,8 @@ extension ProjectStore {
             throw ProjectError(code: .invalidInput, message: "an annotator needs a name")
         }
         guard !languages.isEmpty else { throw ProjectError(code: .invalidInput, message: "\(trimmed) needs at least one language") }
-        var model = PayModel.none
-        var amount: String?
-        if let rate {
-            let parts = rate.split(separator: "/", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let m = PayModel(rawValue: parts[1]), m != .none, Decimal(string: parts[0]) != nil,
-                  parts[0].allSatisfy({ $0.isNumber || $0 == "." }), (Decimal(string: parts[0]) ?? -1) >= 0 else {
-                throw ProjectError(code: .invalidInput, message: "rate '\(rate)' must look like 12.50/hour, 0.40/audio-minute or 0.10/task")
-            }
-            model = m
-            amount = parts[0]
-        }
+        let parsed = try rate.map(Self.parseRate)
+        let model = parsed?.model ?? .none, amount = parsed?.amount
         return try database.write { c in
             if try !c.query("SELECT id FROM annotators WHERE name = ?", [.text(trimmed)]).isEmpty {
                 throw ProjectError(code: .invalidInput, message: "there is already an annotator named \(trimmed)")
@@ -51,6 +42,16 @@ extension ProjectStore {
                  amount.map(SQLValue.text) ?? .null, creditName.map(SQLValue.text) ?? .null, .text(Timestamp.now())])
             return Annotator(id: try c.lastInsertedID(), name: trimmed, languages: languages, payModel: model, payRate: amount, creditName: creditName)
         }
+    }
+
+    /// "12.50/hour", "0.40/audio-minute" or "0.10/task" as a model and a decimal amount.
+    /// - Throws: ``ProjectError`` `.invalidInput` saying what a rate looks like.
+    static func parseRate(_ rate: String) throws -> (model: PayModel, amount: String) {
+        let parts = rate.split(separator: "/", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let m = PayModel(rawValue: parts[1]), m != .none, Money.parse(parts[0]) != nil else {
+            throw ProjectError(code: .invalidInput, message: "rate '\(rate)' must look like 12.50/hour, 0.40/audio-minute or 0.10/task")
+        }
+        return (m, parts[0])
     }
 
     /// Every annotator, by name.

@@ -124,14 +124,7 @@ extension ProjectStore {
     /// Changes a person's settings; nil leaves a setting as it is.
     /// - Parameter creditName: `.some(nil)` withdraws consent to be credited.
     public func updateAnnotator(name: String, rate: String? = nil, creditName: String?? = nil, avoidDistressing: Bool? = nil) throws -> Annotator {
-        var parsed: (PayModel, String)?
-        if let rate {
-            let parts = rate.split(separator: "/", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let m = PayModel(rawValue: parts[1]), m != .none, Money.parse(parts[0]) != nil else {
-                throw ProjectError(code: .invalidInput, message: "rate '\(rate)' must look like 12.50/hour, 0.40/audio-minute or 0.10/task")
-            }
-            parsed = (m, parts[0])
-        }
+        let parsed = try rate.map(Self.parseRate)
         return try database.write { c in
             let me = try Self.annotator(named: name, c)
             if let (model, amount) = parsed {

@@ -144,7 +144,6 @@ public struct ProjectConfig: Sendable, Equatable {
     /// The config as a commented YAML document.
     public var yaml: String {
         func list(_ xs: [String]) -> String { "[" + xs.map { "\"\($0)\"" }.joined(separator: ", ") + "]" }
-        func number(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
         return """
             # Chorus project settings. Edit freely: every chorus command reads this file.
             # Languages are BCP-47 tags: sw, en, fr, pt-BR, zh-Hant.
@@ -165,7 +164,7 @@ public struct ProjectConfig: Sendable, Equatable {
             translation_redundancy: \(translationRedundancy)
 
             # Minutes a claimed task stays with its annotator before it returns to the pool.
-            lease_minutes: \(leaseMinutes == leaseMinutes.rounded() ? String(Int(leaseMinutes)) : String(leaseMinutes))
+            lease_minutes: \(yamlNumber(leaseMinutes))
 
             # Settling: texts agree when the closest two differ by at most this character error
             # rate after normalisation (case, accents' form, punctuation, tags); the settled text
@@ -177,7 +176,7 @@ public struct ProjectConfig: Sendable, Equatable {
 
             # The annotation loop (chorus transcribe, translate, review).
             # Seconds playback backs up when resumed after a pause (0 to 5).
-            rewind_on_resume: \(rewindOnResume == rewindOnResume.rounded() ? String(Int(rewindOnResume)) : String(rewindOnResume))
+            rewind_on_resume: \(yamlNumber(rewindOnResume))
             # Pause the audio while typing; it resumes a second after the last key.
             pause_while_typing: \(pauseWhileTyping)
             # An external player instead of ALSA, reading raw float samples on standard input:
@@ -216,8 +215,8 @@ public struct ProjectConfig: Sendable, Equatable {
             # Wellbeing in the annotation loop. Minutes of continuous work before a break is
             # suggested (0: never); hours of active work a day after which no more tasks are
             # handed out (0: no cap); segments flagged distressing handed to one person a day (0: no cap).
-            break_after_minutes: \(number(breakAfterMinutes))
-            daily_cap_hours: \(number(dailyCapHours))
+            break_after_minutes: \(yamlNumber(breakAfterMinutes))
+            daily_cap_hours: \(yamlNumber(dailyCapHours))
             distressing_per_day: \(distressingPerDay)
 
             """
@@ -245,6 +244,21 @@ public struct ProjectConfig: Sendable, Equatable {
             guard let s = v as? String else { throw fail("\(key) must be text") }
             return s
         }
+        func number(_ key: String, _ what: String) throws -> Double? {
+            guard let v = map[key] else { return nil }
+            guard let n = (v as? Double) ?? (v as? Int).map(Double.init) else { throw fail("\(key) must be \(what)") }
+            return n
+        }
+        func whole(_ key: String) throws -> Int? {
+            guard let v = map[key] else { return nil }
+            guard let n = v as? Int else { throw fail("\(key) must be a whole number") }
+            return n
+        }
+        func flag(_ key: String) throws -> Bool? {
+            guard let v = map[key] else { return nil }
+            guard let b = v as? Bool else { throw fail("\(key) must be true or false") }
+            return b
+        }
         func tag(_ text: String, _ key: String) throws -> LanguageTag {
             do { return try LanguageTag(text, registry: registry) } catch let e as ProjectError { throw fail("\(key): \(e.message)") }
         }
@@ -259,34 +273,16 @@ public struct ProjectConfig: Sendable, Equatable {
         }
         var config = ProjectConfig(sourceLanguage: try tag(source, "source_language"), targetLanguages: targets)
         if let db = try string("database") { config.database = db }
-        if let v = map["redundancy"] {
-            guard let n = v as? Int else { throw fail("redundancy must be a whole number") }
-            config.redundancy = n
-        }
-        if let v = map["translation_redundancy"] {
-            guard let n = v as? Int else { throw fail("translation_redundancy must be a whole number") }
-            config.translationRedundancy = n
-        }
-        if let v = map["agreement_threshold"] {
-            guard let n = (v as? Double) ?? (v as? Int).map(Double.init) else { throw fail("agreement_threshold must be a number between 0 and 1") }
-            config.agreementThreshold = n
-        }
-        if let v = map["lease_minutes"] {
-            guard let n = (v as? Double) ?? (v as? Int).map(Double.init) else { throw fail("lease_minutes must be a number") }
-            config.leaseMinutes = n
-        }
+        if let n = try whole("redundancy") { config.redundancy = n }
+        if let n = try whole("translation_redundancy") { config.translationRedundancy = n }
+        if let n = try number("agreement_threshold", "a number between 0 and 1") { config.agreementThreshold = n }
+        if let n = try number("lease_minutes", "a number") { config.leaseMinutes = n }
         if let v = map["tags"] {
             guard let xs = v as? [String] else { throw fail("tags must be a list of text, like [\"[noise]\"]") }
             config.tags = xs
         }
-        if let v = map["rewind_on_resume"] {
-            guard let n = (v as? Double) ?? (v as? Int).map(Double.init) else { throw fail("rewind_on_resume must be a number of seconds") }
-            config.rewindOnResume = n
-        }
-        if let v = map["pause_while_typing"] {
-            guard let b = v as? Bool else { throw fail("pause_while_typing must be true or false") }
-            config.pauseWhileTyping = b
-        }
+        if let n = try number("rewind_on_resume", "a number of seconds") { config.rewindOnResume = n }
+        if let b = try flag("pause_while_typing") { config.pauseWhileTyping = b }
         if let v = try string("player") { config.player = v }
         if let v = try string("draft_command") { config.draftCommand = v }
         if let v = map["keys"] {
@@ -326,22 +322,10 @@ public struct ProjectConfig: Sendable, Equatable {
         if let v = try amount("pay_rate") { config.payRate = v }
         if let v = try amount("pay_floor") { config.payFloor = v }
         if let v = try string("currency") { config.currency = v.uppercased() }
-        if let v = map["pay_rejected_work"] {
-            guard let b = v as? Bool else { throw fail("pay_rejected_work must be true or false") }
-            config.payRejectedWork = b
-        }
-        if let v = map["break_after_minutes"] {
-            guard let n = (v as? Double) ?? (v as? Int).map(Double.init) else { throw fail("break_after_minutes must be a number of minutes") }
-            config.breakAfterMinutes = n
-        }
-        if let v = map["daily_cap_hours"] {
-            guard let n = (v as? Double) ?? (v as? Int).map(Double.init) else { throw fail("daily_cap_hours must be a number of hours") }
-            config.dailyCapHours = n
-        }
-        if let v = map["distressing_per_day"] {
-            guard let n = v as? Int else { throw fail("distressing_per_day must be a whole number") }
-            config.distressingPerDay = n
-        }
+        if let b = try flag("pay_rejected_work") { config.payRejectedWork = b }
+        if let n = try number("break_after_minutes", "a number of minutes") { config.breakAfterMinutes = n }
+        if let n = try number("daily_cap_hours", "a number of hours") { config.dailyCapHours = n }
+        if let n = try whole("distressing_per_day") { config.distressingPerDay = n }
         if let problem = config.problem() { throw fail(problem) }
         return config
     }
@@ -398,15 +382,17 @@ public struct LanguageSettings: Sendable, Equatable {
     }
 
     var yaml: String {
-        func number(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
         var parts: [String] = []
         if let scoring { parts.append("scoring: \(scoring.rawValue)") }
         if let foldCase { parts.append("case_fold: \(foldCase)") }
         if let removePunctuation { parts.append("remove_punctuation: \(removePunctuation)") }
-        if let r = speakingRate { parts.append("speaking_rate: [\(number(r.lowerBound)), \(number(r.upperBound))]") }
+        if let r = speakingRate { parts.append("speaking_rate: [\(yamlNumber(r.lowerBound)), \(yamlNumber(r.upperBound))]") }
         return "{" + parts.joined(separator: ", ") + "}"
     }
 }
+
+/// A number for chorus.yaml: whole numbers without a decimal point ("15", "7.5").
+func yamlNumber(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
 
 /// A top-level scalar exactly as written in the YAML text (`pay_rate: 12.50` → "12.50"), so
 /// amounts never pass through binary floating point.
