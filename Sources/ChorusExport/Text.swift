@@ -1,4 +1,5 @@
 import ChorusIngest
+import ChorusValidation
 import Foundation
 
 /// Escaping and layout shared by the writers.
@@ -30,22 +31,11 @@ enum Text {
 
     /// Text for XML content or a double-quoted attribute; characters XML 1.0 cannot hold are dropped.
     static func xml(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\t", "\n", "\r": out += "&#\(scalar.value);"
-            default:
-                let v = scalar.value
-                if v < 0x20 || v == 0xFFFE || v == 0xFFFF { continue }
-                out.unicodeScalars.append(scalar)
-            }
+        Markup.escape(s) { c in
+            if ["\t", "\n", "\r"].contains(c) { return "&#\(c.value);" }
+            // XML 1.0 allows DEL and C1 controls, not the other C0 ones or U+FFFE/U+FFFF.
+            return c.value < 0x20 || c.value > 0xFFFD ? "" : String(c)
         }
-        return out
     }
 
     /// One line: every run of white space (line breaks and tabs included) a single space, trimmed.

@@ -114,20 +114,9 @@ public enum ReportHTML {
         return s + "</svg>"
     }
 
+    /// Control characters (which a finding may quote) shown as their code.
     static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default:
-                // Control characters (which a finding may quote) shown as their code.
-                if c.properties.generalCategory == .control { out += "U+" + String(c.value, radix: 16, uppercase: true) } else { out.unicodeScalars.append(c) }
-            }
-        }
-        return out
+        Markup.escape(s) { "U+" + String($0.value, radix: 16, uppercase: true) }
     }
 
     static func fmt(_ x: Double, _ digits: Int = 3) -> String {
