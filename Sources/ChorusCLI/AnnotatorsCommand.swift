@@ -123,7 +123,7 @@ struct AnnotatorsCommand: ParsableCommand {
             if json { print(try encodeJSON(changed)) } else {
                 var facts = [changed.creditName.map { "credited as \($0)" } ?? "not named in corpora"]
                 if let r = changed.payRate { facts.append("\(r)/\(changed.payModel.rawValue)") }
-                if try cli({ try project.store.avoidsDistressing(name) }) { facts.append("avoids distressing content") }
+                if changed.avoidDistressing { facts.append("avoids distressing content") }
                 print("\(changed.name): " + facts.joined(separator: ", "))
             }
         }

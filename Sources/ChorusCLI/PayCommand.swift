@@ -180,7 +180,7 @@ struct MeCommand: ParsableCommand {
         let figure = AgreementFigures.compute(ValidationContext(snapshot)).annotators.first { $0.annotator == me.name }
         let record = Record(pay: PayJSON(report).lines.first, currency: report.currency, floor: report.floor, agreement: figure?.agreement,
                             agreementTexts: figure?.texts ?? 0, rejections: try cli { try project.store.rejections(of: me.name) },
-                            avoidsDistressing: try cli { try project.store.avoidsDistressing(me.name) }, credit: me.creditName)
+                            avoidsDistressing: me.avoidDistressing, credit: me.creditName)
         if json { print(try encodeJSON(record)); return }
         var out = ["\(me.name)" + (report.from != nil || report.to != nil ? ", \(report.from ?? "the start") to \(report.to ?? "today")" : "")]
         if let p = record.pay {

@@ -17,6 +17,10 @@ public struct Annotator: Sendable, Equatable, Codable {
     public var payRate: String?
     /// The name to credit them by in a corpus; nil when they asked to stay anonymous.
     public var creditName: String?
+    /// Never hand them segments flagged distressing.
+    public var avoidDistressing = false
+    /// When they were shown the project's pay terms, seconds since 1970; nil: not yet.
+    public var termsSeenAt: Double?
 }
 
 extension ProjectStore {
@@ -77,6 +81,7 @@ extension ProjectStore {
             id: row["id"].int ?? 0, name: row["name"].string ?? "",
             languages: (row["languages"].string ?? "").split(separator: ",").compactMap { try? LanguageTag(String($0)) },
             payModel: PayModel(rawValue: row["pay_model"].string ?? "") ?? .none, payRate: row["pay_rate"].string,
-            creditName: row["credit_name"].string)
+            creditName: row["credit_name"].string, avoidDistressing: (row["avoid_distressing"].int ?? 0) != 0,
+            termsSeenAt: row["terms_seen_at"].double)
     }
 }

@@ -111,7 +111,7 @@ extension ProjectStore {
             let people = try c.query("SELECT * FROM annotators ORDER BY name").filter { name == nil || $0["name"].string == name }
             for row in people {
                 let person = Self.annotator(row)
-                let termsSeen = row["terms_seen_at"].double
+                let termsSeen = person.termsSeenAt
                 var range = ""
                 var values: [SQLValue] = [.integer(person.id)]
                 if let from { range += " AND a.submitted_at >= ?"; values.append(.real(from)) }

@@ -17,9 +17,7 @@ extension WorkQueue {
 
     func wellbeing(_ me: Annotator, now: Date, _ c: SQLConnection) throws -> WellbeingLimits {
         let today = Self.dayStart(now)
-        var limits = WellbeingLimits(capReached: nil, avoidFlagged: false)
-        let row = try c.query("SELECT avoid_distressing FROM annotators WHERE id = ?", [.integer(me.id)]).first
-        limits.avoidFlagged = (row?["avoid_distressing"].int ?? 0) != 0
+        var limits = WellbeingLimits(capReached: nil, avoidFlagged: me.avoidDistressing)
         if config.distressingPerDay > 0 && !limits.avoidFlagged {
             let seen = try c.query("SELECT COUNT(*) AS n FROM exposures WHERE annotator_id = ? AND seen_at >= ?", [.integer(me.id), .real(today)]).first?["n"].int ?? 0
             limits.avoidFlagged = seen >= config.distressingPerDay
@@ -61,14 +59,6 @@ extension WorkQueue {
         try database.write { c in
             let me = try ProjectStore.annotator(named: name, c)
             try c.execute("UPDATE annotators SET terms_seen_at = ? WHERE id = ? AND terms_seen_at IS NULL", [.real(now.timeIntervalSince1970), .integer(me.id)])
-        }
-    }
-
-    /// Whether the person has been shown the pay terms.
-    public func hasSeenTerms(_ name: String) throws -> Bool {
-        try database.read { c in
-            let me = try ProjectStore.annotator(named: name, c)
-            return try c.query("SELECT terms_seen_at FROM annotators WHERE id = ?", [.integer(me.id)]).first?["terms_seen_at"].double != nil
         }
     }
 
@@ -137,14 +127,6 @@ extension ProjectStore {
                 try c.execute("UPDATE annotators SET avoid_distressing = ? WHERE id = ?", [.integer(avoidDistressing ? 1 : 0), .integer(me.id)])
             }
             return try Self.annotator(named: name, c)
-        }
-    }
-
-    /// Whether the person opted out of segments flagged distressing.
-    public func avoidsDistressing(_ name: String) throws -> Bool {
-        try database.read { c in
-            let me = try Self.annotator(named: name, c)
-            return (try c.query("SELECT avoid_distressing FROM annotators WHERE id = ?", [.integer(me.id)]).first?["avoid_distressing"].int ?? 0) != 0
         }
     }
 

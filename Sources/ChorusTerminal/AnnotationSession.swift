@@ -132,7 +132,7 @@ public final class AnnotationSession {
         }
         stretchStart = Player.now()
         lastActive = stretchStart
-        if try !store.sync(execute: { try work.hasSeenTerms(options.annotator) }) {
+        if try store.sync(execute: { try project.store.annotator(named: options.annotator) }).termsSeenAt == nil {
             view.terms = try store.sync { try work.terms(for: options.annotator) }
             view.mode = .terms
         } else {
