@@ -267,7 +267,7 @@ func jsonLines(_ text: String) throws -> [[String: Any]] {
 }
 
 @Suite struct SplitPlannerTests {
-    @Test func placesByDurationKeepsSpeakersTogetherAndNeverMovesAPlacedRecording() {
+    @Test func placesByDurationKeepsSpeakersTogetherAndNeverMovesAPlacedRecording() throws {
         var recordings: [(id: Int64, speaker: String?, weight: Double)] = []
         for i in 1...200 { recordings.append((Int64(i), i % 3 == 0 ? nil : "speaker \(i % 40)", Double(30 + i % 17 * 10))) }
         let proportions: [Split: Double] = [.train: 0.8, .dev: 0.1, .test: 0.1]
@@ -286,10 +286,13 @@ func jsonLines(_ text: String) throws -> [[String: Any]] {
         let grown = SplitPlanner.plan(recordings: more, fixed: plan, proportions: proportions)
         #expect(grown.keys.sorted() == [201, 202, 203])
         #expect(grown[201] == plan[recordings.first { $0.speaker == "speaker 7" }!.id])
-        // A speaker placed through a recording that is not in this export keeps their split.
-        let elsewhere = SplitPlanner.plan(recordings: [(301, "speaker 7", 60)], fixed: plan, proportions: proportions,
-                                          speakers: Dictionary(uniqueKeysWithValues: recordings.compactMap { r in r.speaker.map { (r.id, $0) } }))
-        #expect(elsewhere[301] == grown[201])
+        // A speaker placed (in test) through a recording that is not in this export keeps their split.
+        let tested = try #require(recordings.first { $0.speaker != nil && plan[$0.id] == .test }?.speaker)
+        let speakers = Dictionary(uniqueKeysWithValues: recordings.compactMap { r in r.speaker.map { (r.id, $0) } })
+        let elsewhere = SplitPlanner.plan(recordings: [(301, tested, 600)], fixed: plan, proportions: proportions, speakers: speakers)
+        #expect(elsewhere[301] == .test)
+        // Without knowing that recording's speaker, the planner places the newcomer by duration instead.
+        #expect(SplitPlanner.plan(recordings: [(301, tested, 600)], fixed: plan, proportions: proportions)[301] != .test)
     }
 
     @Test func fewRecordingsStillGiveEverySplitOne() {
