@@ -109,10 +109,12 @@ enum Datasheet {
         out += "## The people\n\n"
         let contributors = Set(corpus.utterances.flatMap { $0.provenance.values.flatMap(\.annotators) })
         let people = corpus.rows.people.filter { contributors.contains("annotator-\($0.id)") }
-        let activeHours = people.reduce(0) { $0 + $1.activeSeconds } / 3600
+        // Hours and pay from the same pay report, so the two never disagree.
+        let lines = pay.lines.filter { line in people.contains { $0.name == line.annotator } }
+        let activeHours = lines.reduce(Decimal(0)) { $0 + $1.activeHours }
         out += "\(people.count) \(people.count == 1 ? "person" : "people") transcribed, translated and reviewed the texts in this corpus"
-        out += String(format: ", with %.2f hours of measured working time (active time: on screen with keys or audio, gaps over a minute left out; imported work as reported).\n\n", activeHours)
-        out += payParagraph(pay.lines.filter { line in people.contains { $0.name == line.annotator } }, pay)
+        out += ", with \(Money.format(activeHours, places: 2)) hours of measured working time (active time: on screen with keys or audio, gaps over a minute left out; imported work as reported).\n\n"
+        out += payParagraph(lines, pay)
         let credited = people.filter { $0.creditName != nil }
         if !credited.isEmpty {
             out += "With thanks to those who agreed to be named: " + credited.map { $0.creditName! }.sorted().joined(separator: ", ") + ".\n"

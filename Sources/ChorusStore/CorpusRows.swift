@@ -15,11 +15,6 @@ public struct CorpusRows: Sendable {
         public var name: String
         /// Set when they consented to be credited, by this name.
         public var creditName: String?
-        public var payModel: String
-        /// Counted annotations (transcripts, translations, reviews).
-        public var annotations: Int
-        /// Measured working time over those annotations.
-        public var activeSeconds: Double
     }
 
     /// Ids of the people whose counted texts (reviews included) a segment's text in a language
@@ -40,15 +35,8 @@ extension ProjectStore {
             for row in try c.query("SELECT DISTINCT segment_id, language, annotator_id FROM annotations WHERE counted = 1 ORDER BY segment_id, language, annotator_id") {
                 rows.contributors[row["segment_id"].int ?? 0, default: [:]][row["language"].string ?? "", default: []].append(row["annotator_id"].int ?? 0)
             }
-            rows.people = try c.query(
-                """
-                SELECT n.id, n.name, n.credit_name, n.pay_model, COUNT(a.id) AS annotations, COALESCE(SUM(a.active_seconds), 0) AS active
-                FROM annotators n LEFT JOIN annotations a ON a.annotator_id = n.id AND a.counted = 1
-                GROUP BY n.id, n.name, n.credit_name, n.pay_model ORDER BY n.id
-                """
-            ).map {
-                .init(id: $0["id"].int ?? 0, name: $0["name"].string ?? "", creditName: $0["credit_name"].string.flatMap { $0.isEmpty ? nil : $0 },
-                      payModel: $0["pay_model"].string ?? "none", annotations: Int($0["annotations"].int ?? 0), activeSeconds: $0["active"].double ?? 0)
+            rows.people = try c.query("SELECT id, name, credit_name FROM annotators ORDER BY id").map {
+                .init(id: $0["id"].int ?? 0, name: $0["name"].string ?? "", creditName: $0["credit_name"].string.flatMap { $0.isEmpty ? nil : $0 })
             }
             rows.splits = try Self.splits(c)
             return rows
