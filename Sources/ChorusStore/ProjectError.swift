@@ -4,7 +4,7 @@ public struct ProjectError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable {
         private enum Value: Hashable, Sendable {
             case invalidLanguage, invalidConfig, exists, notAProject, store, newerSchema
-            case notFound, notYours, invalidInput, nothingToDo
+            case notFound, notYours, invalidInput, nothingToDo, dailyCapReached
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -28,6 +28,8 @@ public struct ProjectError: Error, Sendable, CustomStringConvertible {
         public static let invalidInput = Code(.invalidInput)
         /// No task this person can do right now.
         public static let nothingToDo = Code(.nothingToDo)
+        /// This person has worked the project's daily cap: no task until the next UTC day.
+        public static let dailyCapReached = Code(.dailyCapReached)
     }
 
     public var code: Code

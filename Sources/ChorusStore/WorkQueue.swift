@@ -74,7 +74,7 @@ public struct WorkQueue: Sendable {
 
     /// Leases the next task `name` can do: one whose language they work in, on a segment they
     /// have not annotated, held or skipped for that kind; segments already started first.
-    /// - Throws: ``ProjectError`` `.notFound` for an unknown annotator, `.nothingToDo` when no task fits.
+    /// - Throws: ``ProjectError`` `.notFound` for an unknown annotator, `.nothingToDo` when no task fits, `.dailyCapReached` past the daily cap.
     public func claim(as name: String, kind: TaskKind? = nil, language: String? = nil, now: Date = Date()) throws -> ClaimedTask {
         try database.write { c in
             let me = try ProjectStore.annotator(named: name, c)
@@ -83,7 +83,7 @@ public struct WorkQueue: Sendable {
             let pairs = allowed(for: me, kind: kind, language: language)
             guard !pairs.isEmpty else { throw nothing(me) }
             let limits = try wellbeing(me, now: now, c)
-            if let reached = limits.capReached { throw ProjectError(code: .nothingToDo, message: reached) }
+            if let reached = limits.capReached { throw ProjectError(code: .dailyCapReached, message: reached) }
             // One index walk per (kind, language), in priority order, each stopping at the first
             // task this person may take: started segments first, then import order.
             let query = """

@@ -169,10 +169,10 @@ public final class AnnotationSession {
                 if let held = try work.resume(as: options.annotator, kind: options.kind, language: claimLanguage) { return held }
                 return try work.claim(as: options.annotator, kind: options.kind, language: claimLanguage)
             }
-        } catch let error as ProjectError where error.code == .nothingToDo {
+        } catch let error as ProjectError where error.code == .nothingToDo || error.code == .dailyCapReached {
             task = nil
             // The daily cap says so in words; an empty queue is the ordinary case.
-            view.idleNote = error.message.contains("daily cap") ? error.message : nil
+            view.idleNote = error.code == .dailyCapReached ? error.message : nil
         }
         lastPoll = now
         refreshProgress()

@@ -168,7 +168,7 @@ import TestSupport
         _ = try s.work.submit(task: next.taskID, as: "baraka", text: "habari", activeSeconds: 40, now: s.t0)
         // 45 s of work today: past the 36 s cap.
         let capped = #expect(throws: ProjectError.self) { try s.work.claim(as: "baraka", kind: .transcribe, now: s.t0) }
-        #expect(capped?.code == .nothingToDo && capped?.message.contains("daily cap") == true)
+        #expect(capped?.code == .dailyCapReached && capped?.message.contains("daily cap") == true)
         let tomorrow = try s.work.claim(as: "baraka", kind: .transcribe, now: s.at(24 * 60))
         #expect(tomorrow.contentWarning, "a new day: the flagged segment again, with its warning")
         var report = try s.project.store.payReport(config: s.project.config)
