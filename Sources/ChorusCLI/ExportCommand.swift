@@ -57,8 +57,11 @@ struct ExportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The corpus name for the datasheet (default: the project folder's name).", valueName: "text"))
     var name: String?
 
-    @Flag(help: "Replace a corpus already at --out.")
+    @Flag(help: "Replace a corpus already at --out: only the files an earlier export wrote, and only when this export succeeds.")
     var force = false
+
+    @Flag(help: "Write a corpus even when no segment is settled for export (else that is an error).")
+    var allowEmpty = false
 
     @Flag(help: "Print the summary as JSON.")
     var json = false
@@ -107,7 +110,7 @@ struct ExportCommand: ParsableCommand {
         let bar = SharedProgress(console: console, label: options.wholeRecordings ? "audio" : "clips")
         let summary: ExportSummary
         do {
-            summary = try Exporter.run(project: project, options: options, out: out, force: force) { done, total in bar.update(done, total) }
+            summary = try Exporter.run(project: project, options: options, out: out, force: force, allowEmpty: allowEmpty) { done, total in bar.update(done, total) }
         } catch let error as ExportError {
             bar.clear()
             throw CLIError(error.description)

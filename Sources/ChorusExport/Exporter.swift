@@ -40,13 +40,28 @@ public enum Exporter {
                      ("keep_channels", options.keepChannels ? "true" : "false"), ("chorus", Text.json(version))])
     }
 
-    public static func run(project: Project, options: ExportOptions, out: String, force: Bool, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> ExportSummary {
+    /// Writes the corpus. With recordings that could not be read, what could be read is
+    /// exported (exit 1 in the CLI), but an old corpus at `out` is never replaced by it: the
+    /// new one is left in the partial folder, which the summary's `path` and `notes` name.
+    /// - Throws: ``ExportError`` for a target that cannot be written, or when nothing is
+    ///   settled for export and `allowEmpty` is false.
+    public static func run(
+        project: Project, options: ExportOptions, out: String, force: Bool, allowEmpty: Bool = false,
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) throws -> ExportSummary {
         let snapshot = try project.store.snapshot(config: project.config)
         let report = ValidationReport.make(snapshot)
         let invalid = Set(report.findings.filter { $0.severity == .error }.compactMap(\.segment))
         // The target is checked before any split is fixed in the store.
-        let output = try Output(target: out, settings: settings(options), force: force)
+        var protected = [project.folder] + snapshot.recordings.map { AudioLocation.resolve($0.path, root: options.audioRoot, project: project.folder) }
+        if let file = project.store.file { protected.append(file) }
+        let output = try Output(target: out, settings: settings(options), force: force, protected: protected)
         var corpus = try Corpus.build(project: project, snapshot: snapshot, options: options, invalid: invalid)
+        if corpus.utterances.isEmpty && !allowEmpty {
+            let reasons = corpus.leftOut.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            throw ExportError("\(output.target): nothing to export: no segment is settled for export\(reasons.isEmpty ? "" : " (left out: \(reasons))"); --allow-empty writes an empty corpus")
+        }
+        try output.prepare()
         var failures: [String] = []
         let audio = ExportFormat.audio(for: options)
         if audio.clips || audio.recordings {
@@ -99,8 +114,14 @@ public enum Exporter {
         encoder.keyEncodingStrategy = .convertToSnakeCase
         summary.path = "."
         try output.write("export.json", try encoder.encode(summary))
+        if !failures.isEmpty && output.replacesCorpus {
+            // A corpus is replaced only by an export that succeeded.
+            summary.path = output.partial
+            summary.notes.append("the corpus at \(output.target) was kept; this incomplete export is in \(output.partial) (a rerun resumes it)")
+            return summary
+        }
         summary.path = output.target
-        try output.finish()
+        if let note = try output.finish() { summary.notes.append(note) }
         return summary
     }
 }

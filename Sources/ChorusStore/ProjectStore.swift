@@ -72,6 +72,9 @@ public struct StoreCounts: Sendable, Equatable {
 public struct ProjectStore: Sendable {
     let database: SQLDatabase
 
+    /// The store's file, for a SQLite store; nil for PostgreSQL.
+    public var file: String? { (database as? SQLiteDatabase)?.path }
+
     /// The recording with this content hash, if it was imported before.
     public func recording(sha256: String) throws -> RecordingRecord? {
         try database.read { c in
