@@ -15,6 +15,7 @@ struct InitCommand: ParsableCommand {
             $ chorus init kiswahili --source-lang sw --target-lang en --target-lang fr
             $ chorus init interviews --source-lang en --redundancy 3
             $ chorus init radio --source-lang sw --target-lang en --currency KES --pay-floor 450
+            $ chorus init calls --source-lang ur --pay-model hour --pay-rate 500 --currency PKR --pay-floor 450
             $ chorus init team --source-lang sw --target-lang en --database postgres://chorus@db.example/team
             """
     )
@@ -40,6 +41,12 @@ struct InitCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The least effective hourly pay the project stands by, in that currency.", valueName: "amount"))
     var payFloor: String?
 
+    @Option(help: ArgumentHelp("How people without a rate of their own are paid: none, hour, audio-minute or task (pay_model).", valueName: "model"))
+    var payModel: String?
+
+    @Option(help: ArgumentHelp("The amount per --pay-model unit, in the project's currency (pay_rate).", valueName: "amount"))
+    var payRate: String?
+
     @Flag(help: "Print the created project as JSON.")
     var json = false
 
@@ -60,6 +67,13 @@ struct InitCommand: ParsableCommand {
         if let database { config.database = database }
         if let currency { config.currency = currency.uppercased() }
         if let payFloor { config.payFloor = payFloor }
+        if let payModel {
+            guard let model = PayModel(rawValue: payModel) else {
+                throw ValidationError("--pay-model: none, hour, audio-minute or task, not '\(payModel)'")
+            }
+            config.payModel = model
+        }
+        if let payRate { config.payRate = payRate }
         if let problem = config.problem() { throw ValidationError(problem) }
         return config
     }

@@ -7,16 +7,20 @@ import Foundation
 enum Datasheet {
     /// How the people were paid, in figures: never a name, never one person's pay.
     static func payParagraph(_ lines: [PayLine], _ pay: PayReport) -> String {
-        let paid = lines.filter { $0.model != .none }
-        guard !paid.isEmpty else { return "Pay: not recorded in Chorus for this corpus.\n\n" }
+        // Everyone with work counts, also people with no rate: they are paid nothing in Chorus,
+        // which is below any floor.
+        let paid = lines
+        guard lines.contains(where: { $0.model != .none }) || (pay.floor != nil && !lines.isEmpty) else {
+            return "Pay: not recorded in Chorus for this corpus.\n\n"
+        }
         var models: [String: Int] = [:]
-        for l in paid { models["per \(l.model.rawValue)", default: 0] += 1 }
+        for l in paid { models[l.model == .none ? "with no pay rate" : "paid per \(l.model.rawValue)", default: 0] += 1 }
         let earnings = paid.reduce(Decimal(0)) { $0 + $1.earnings }
         let hours = paid.reduce(Decimal(0)) { $0 + $1.activeHours }
         let rates = paid.compactMap(\.effectiveHourly).sorted()
         func m(_ x: Decimal) -> String { Money.format(x, places: pay.places) }
         var out = "Pay (`chorus pay` over the whole project, \(pay.currency)): "
-        out += models.sorted { $0.key < $1.key }.map { "\($0.value) paid \($0.key)" }.joined(separator: ", ")
+        out += models.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
         out += "; \(m(earnings)) \(pay.currency) for \(Money.format(hours, places: 2)) active hours in all"
         if let low = rates.first, let high = rates.last {
             out += "; effective hourly pay from \(m(low)) to \(m(high)), median \(m(rates[rates.count / 2]))"

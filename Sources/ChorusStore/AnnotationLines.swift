@@ -74,6 +74,7 @@ public struct AnnotationLine: Sendable, Equatable {
                 segmentID: try number("segment_id").map { Int64($0) }, start: try number("start"), end: try number("end"),
                 kind: kind, language: try string("language"), annotator: try string("annotator", required: machine == nil) ?? "",
                 machineDraft: machine, text: text, activeSeconds: try number("active_seconds"))
+            if let seconds = item.activeSeconds, let problem = ActiveTime.problem(seconds) { throw fail("active_seconds", problem) }
             if let language = item.language {
                 do { item.language = try LanguageTag(language).value } catch let e as ProjectError { throw fail("language", e.message) }
             }

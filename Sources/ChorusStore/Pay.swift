@@ -128,7 +128,9 @@ extension ProjectStore {
                 var skipValues: [SQLValue] = [.integer(person.id)]
                 if let from { skipRange += " AND skipped_at >= ?"; exposureRange += " AND seen_at >= ?"; skipValues.append(.real(from)) }
                 if let to { skipRange += " AND skipped_at < ?"; exposureRange += " AND seen_at < ?"; skipValues.append(.real(to)) }
-                let skipRow = try c.query("SELECT COUNT(*) AS n, SUM(active_seconds) AS s FROM skips WHERE annotator_id = ?\(skipRange)", skipValues).first
+                let skipRow = try c.query(
+                    "SELECT COUNT(*) AS n, SUM(CASE WHEN active_seconds > 0 THEN \(database.dialect.least("active_seconds", "?")) ELSE 0 END) AS s FROM skips WHERE annotator_id = ?\(skipRange)",
+                    [.real(ActiveTime.maxPerTask)] + skipValues).first
                 let skips = Int(skipRow?["n"].int ?? 0)
                 // Time spent before skipping is work: it counts in active hours and, per hour, is paid.
                 let skipSeconds = Money.seconds(skipRow?["s"].double ?? 0)
@@ -144,7 +146,7 @@ extension ProjectStore {
                                    appeals: 0, appealsOverturned: 0, distressingSeen: seen, skips: skips)
                 var paidSeconds = skipSeconds, paidAudio = Decimal(0), allSeconds = skipSeconds, allAudio = Decimal(0)
                 for w in work {
-                    let active = Money.seconds(w["active_seconds"].double ?? 0)
+                    let active = Money.seconds(ActiveTime.clamped(w["active_seconds"].double ?? 0))
                     let audio = Money.seconds(w["seconds"].double ?? 0)
                     allSeconds += active
                     allAudio += audio
@@ -177,7 +179,8 @@ extension ProjectStore {
                 // Against the money actually paid (rounded), over all the time worked.
                 if allSeconds > 0 {
                     line.effectiveHourly = Money.round(line.earnings * 3600 / allSeconds, places: places)
-                    if let floor, model != .none {
+                    // Whatever the model: a person paid nothing for their time is below any floor.
+                    if let floor {
                         let owed = Money.round(floor * allSeconds / 3600 - line.earnings, places: places)
                         if owed > 0 { line.shortfall = owed }
                     }

@@ -4,7 +4,7 @@ public struct ProjectError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable {
         private enum Value: Hashable, Sendable {
             case invalidLanguage, invalidConfig, exists, notAProject, store, newerSchema
-            case notFound, notYours, invalidInput, nothingToDo, dailyCapReached
+            case notFound, notYours, invalidInput, nothingToDo, dailyCapReached, alreadySubmitted
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -30,6 +30,8 @@ public struct ProjectError: Error, Sendable, CustomStringConvertible {
         public static let nothingToDo = Code(.nothingToDo)
         /// This person has worked the project's daily cap: no task until the next UTC day.
         public static let dailyCapReached = Code(.dailyCapReached)
+        /// A different text for a task this person already submitted.
+        public static let alreadySubmitted = Code(.alreadySubmitted)
     }
 
     public var code: Code

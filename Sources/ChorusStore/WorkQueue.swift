@@ -188,6 +188,7 @@ public struct WorkQueue: Sendable {
             let me = try ProjectStore.annotator(named: name, c)
             _ = try taskRow(task, c)
             guard try heldEver(task, me, c) else { throw notYours(task, me) }
+            if let activeSeconds { try checkActive(activeSeconds, task: task, me, c) }
             try c.execute("DELETE FROM drafts WHERE task_id = ? AND annotator_id = ?", [.integer(task), .integer(me.id)])
             try c.execute("INSERT INTO drafts (task_id, annotator_id, text, saved_at, active_seconds) VALUES (?, ?, ?, ?, ?)",
                           [.integer(task), .integer(me.id), .text(text), .real(now.timeIntervalSince1970), activeSeconds.map(SQLValue.real) ?? .null])
@@ -200,8 +201,12 @@ public struct WorkQueue: Sendable {
     /// else took, it counts and completes the task; if someone else has the task by now it is
     /// kept as an extra annotation. Completing the last transcript of a segment settles it when
     /// the transcripts agree (creating its translation tasks) or opens a review task.
-    /// - Throws: ``ProjectError`` `.invalidInput` for empty text or a non-speech tag the project
-    ///   does not list, `.notYours` for a task this person never held.
+    ///
+    /// A retry of a submission (the same task, person and text, after a time-out, say) is
+    /// answered with the first one's result and stores nothing.
+    /// - Throws: ``ProjectError`` `.invalidInput` for empty text, a non-speech tag the project
+    ///   does not list, or active time that cannot be true; `.notYours` for a task this person
+    ///   never held; `.alreadySubmitted` for a different text on a task this person submitted.
     public func submit(task: Int64, as name: String, text: String, activeSeconds: Double? = nil, fromMachineDraft: Bool = false, now: Date = Date()) throws -> Submission {
         let clean = text.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !clean.isEmpty else { throw ProjectError(code: .invalidInput, message: "the text for task \(task) is empty") }
@@ -211,6 +216,8 @@ public struct WorkQueue: Sendable {
         return try database.write { c in
             let me = try ProjectStore.annotator(named: name, c)
             let row = try taskRow(task, c)
+            if let first = try earlierSubmission(task: task, me, text: clean, c) { return first }
+            if let activeSeconds { try checkActive(activeSeconds, task: task, me, c) }
             let state = row["state"].string ?? ""
             let holder = row["annotator_id"].int
             let counts: Bool
@@ -253,6 +260,7 @@ public struct WorkQueue: Sendable {
             let me = try ProjectStore.annotator(named: name, c)
             let row = try taskRow(task, c)
             guard row["state"].string == "leased", row["annotator_id"].int == me.id else { throw notYours(task, me) }
+            if let activeSeconds { try checkActive(activeSeconds, task: task, me, c) }
             let segment = row["segment_id"].int ?? 0
             try c.execute(
                 "INSERT INTO skips (task_id, segment_id, kind, annotator_id, reason, comment, skipped_at, active_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -339,6 +347,35 @@ public struct WorkQueue: Sendable {
             throw ProjectError(code: .notFound, message: "there is no task \(task)")
         }
         return row
+    }
+
+    /// This person's earlier submission to `task`: the same text is a retry, answered as the
+    /// first time; another text is refused.
+    private func earlierSubmission(task: Int64, _ me: Annotator, text: String, _ c: SQLConnection) throws -> Submission? {
+        guard let first = try c.query(
+            "SELECT id, segment_id, language, text, counted FROM annotations WHERE task_id = ? AND annotator_id = ? ORDER BY id LIMIT 1",
+            [.integer(task), .integer(me.id)]).first, let id = first["id"].int else { return nil }
+        guard first["text"].string == text else {
+            throw ProjectError(
+                code: .alreadySubmitted,
+                message: "task \(task) was already submitted by \(me.name) (annotation \(id)) with another text; a submission is not replaced")
+        }
+        let counted = (first["counted"].int ?? 0) != 0
+        let settled = counted ? try c.query(
+            "SELECT text FROM settled WHERE segment_id = ? AND language = ?",
+            [first["segment_id"], first["language"]]).first?["text"].string : nil
+        return Submission(annotationID: id, taskID: task, counted: counted, settled: settled)
+    }
+
+    /// Refuses active time that cannot be true: not finite, negative, over a day, or more than
+    /// this person's leases on the task covered.
+    private func checkActive(_ seconds: Double, task: Int64, _ me: Annotator, _ c: SQLConnection) throws {
+        let held = try c.query(
+            "SELECT COALESCE(SUM(expires - leased_at), 0) AS s FROM leases WHERE task_id = ? AND annotator_id = ?",
+            [.integer(task), .integer(me.id)]).first?["s"].double ?? 0
+        if let problem = ActiveTime.problem(seconds, held: held) {
+            throw ProjectError(code: .invalidInput, message: "active seconds for task \(task): \(problem)")
+        }
     }
 
     private func heldEver(_ task: Int64, _ me: Annotator, _ c: SQLConnection) throws -> Bool {
