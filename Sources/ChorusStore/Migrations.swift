@@ -200,7 +200,13 @@ public enum Migrations {
     /// - Throws: ``ProjectError`` `.newerSchema` when the store is newer than this build.
     @discardableResult
     public static func apply(to database: SQLDatabase) throws -> Int {
-        try database.write { c in
+        // Most opens find the store up to date: a read says so without taking the write lock
+        // (and lets a read-only store be read).
+        if let current = try? database.read({ c in try c.query("SELECT MAX(version) AS v FROM chorus_schema").first?["v"].int }),
+           current == Int64(latest) {
+            return latest
+        }
+        return try database.write { c in
             // Several processes may open a new PostgreSQL project at once (SQLite's are
             // serialised by the folder's lock file; a PostgreSQL server may be shared by machines).
             if database.dialect == .postgres { _ = try c.query("SELECT pg_advisory_xact_lock(727274) AS locked") }

@@ -30,7 +30,7 @@ public final class Project: Sendable {
             if FileManager.default.fileExists(atPath: configPath) {
                 throw ProjectError(code: .exists, message: "already holds a Chorus project", path: folder)
             }
-            let database = try Self.database(config, folder)
+            let database = try Self.database(config, folder, create: true)
             try Migrations.apply(to: database)
             let temporary = folder + "/.\(ProjectConfig.fileName).tmp-\(getpid())"
             do {
@@ -56,25 +56,29 @@ public final class Project: Sendable {
                 path: folder)
         }
         let config = try ProjectConfig.read(path: configPath, registry: registry)
-        return try withLock(folder) {
-            let database = try Self.database(config, folder)
+        return try withLock(folder, optional: true) {
+            let database = try Self.database(config, folder, create: false)
             try Migrations.apply(to: database)
             return Project(folder: folder, config: config, database: database)
         }
     }
 
-    /// The engine `database` names: PostgreSQL for a URL, else a SQLite file in the folder.
-    static func database(_ config: ProjectConfig, _ folder: String) throws -> SQLDatabase {
+    /// The engine `database` names: PostgreSQL for a URL, else a SQLite file in the folder,
+    /// created only by `create` (opening never makes an empty store in place of a lost one).
+    static func database(_ config: ProjectConfig, _ folder: String, create: Bool) throws -> SQLDatabase {
         PostgresDatabase.isURL(config.database)
             ? try PostgresDatabase(url: config.database)
-            : try SQLiteDatabase(path: folder + "/" + config.database)
+            : try SQLiteDatabase(path: folder + "/" + config.database, create: create)
     }
 
     /// Runs `body` holding an exclusive lock on `folder/.chorus.lock`: opening a new SQLite
     /// file (the switch to WAL) and migrating it must not race with another process doing the same.
-    static func withLock<T>(_ folder: String, _ body: () throws -> T) throws -> T {
+    /// - Parameter optional: in a folder this user cannot write (a project opened for reading),
+    ///   run without the lock: nothing will be created or migrated there.
+    static func withLock<T>(_ folder: String, optional: Bool = false, _ body: () throws -> T) throws -> T {
         let path = folder + "/.chorus.lock"
         let fd = Foundation.open(path, O_RDWR | O_CREAT, 0o644)
+        if fd < 0 && optional && [EACCES, EROFS, EPERM].contains(errno) { return try body() }
         guard fd >= 0 else {
             throw ProjectError(code: .store, message: "cannot create the lock file: \(String(cString: strerror(errno)))", path: path)
         }

@@ -327,6 +327,10 @@ public struct ProjectConfig: Sendable, Equatable {
         if let n = try number("daily_cap_hours", "a number of hours") { config.dailyCapHours = n }
         if let n = try whole("distressing_per_day") { config.distressingPerDay = n }
         if let problem = config.problem() { throw fail(problem) }
+        // Never a default: a config that lost this line must not move a project to an empty store.
+        guard map["database"] != nil else {
+            throw fail("database is missing: it names the project's store (a SQLite file in this folder, or a postgres:// URL); chorus init writes it, so restore the line")
+        }
         return config
     }
 }

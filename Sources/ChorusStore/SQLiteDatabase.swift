@@ -3,21 +3,80 @@ import GRDB
 
 /// The embedded engine: one SQLite file in WAL mode, through GRDB's `DatabasePool` (concurrent
 /// readers, one writer at a time; writers wait up to 30 s for one another rather than failing).
+///
+/// A store this user cannot write (the file or its folder read-only) is opened for reading
+/// only, and leaves nothing behind: with no pending write-ahead log it is opened immutable,
+/// so SQLite creates no `-shm` or `-wal` file (a read-only `-shm` left beside the store would
+/// stop every later writer).
 public final class SQLiteDatabase: SQLDatabase {
     public let dialect = SQLDialect.sqlite
-    private let pool: DatabasePool
+    private let pool: any DatabaseWriter
     public let path: String
+    /// Why the store can only be read, when it can only be read.
+    public let readOnly: String?
 
-    /// Opens or creates the file at `path`.
-    public init(path: String) throws {
+    /// Opens the file at `path`, or creates it when `create` is true.
+    /// - Throws: ``ProjectError`` `.store` for a missing store (when not creating) or one that
+    ///   cannot be opened, naming the file.
+    public init(path: String, create: Bool = false) throws {
         self.path = path
+        let fm = FileManager.default
+        let exists = fm.fileExists(atPath: path)
+        if !exists && !create {
+            throw ProjectError(
+                code: .store,
+                message: "the store is missing; only chorus init creates one (was the file moved, or chorus.yaml's database: changed?)",
+                path: path)
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        var reason: String?
+        if exists && access(path, W_OK) != 0 {
+            reason = "the store file is read-only"
+        } else if exists && access(folder.isEmpty ? "." : folder, W_OK) != 0 {
+            reason = "the project folder is read-only"
+        }
+        readOnly = reason
         var config = Configuration()
         config.busyMode = .timeout(30)
         config.foreignKeysEnabled = true
         do {
-            pool = try DatabasePool(path: path, configuration: config)
+            if reason != nil {
+                config.readonly = true
+                let log = (try? fm.attributesOfItem(atPath: path + "-wal")[.size] as? NSNumber)?.intValue ?? 0
+                pool = try DatabaseQueue(path: log == 0 ? Self.immutableURI(path) : path, configuration: config)
+            } else {
+                try Self.repairSharedMemory(of: path)
+                pool = try DatabasePool(path: path, configuration: config)
+            }
+        } catch let error as ProjectError {
+            throw error
+        } catch let error as DatabaseError {
+            throw ProjectError(code: .store, message: "cannot open the store: \(error.message ?? "\(error.resultCode)")", path: path, cause: "\(error)")
         } catch {
             throw ProjectError(code: .store, message: "cannot open the store: \(error)", path: path, cause: "\(error)")
+        }
+    }
+
+    /// A `file:` URI that opens `path` as immutable: SQLite then takes no locks and creates no files.
+    static func immutableURI(_ path: String) -> String {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute) + "?immutable=1"
+    }
+
+    /// A `-shm` or `-wal` file this user cannot write beside a store it can (left by a reader
+    /// under an earlier version) would make every write fail: give it the store's permissions
+    /// when it is ours, else say which file is in the way.
+    static func repairSharedMemory(of path: String) throws {
+        var store = stat()
+        guard stat(path, &store) == 0 else { return }
+        for suffix in ["-shm", "-wal"] {
+            let side = path + suffix
+            guard access(side, F_OK) == 0, access(side, W_OK) != 0 else { continue }
+            var st = stat()
+            if stat(side, &st) == 0 && st.st_uid == geteuid() && chmod(side, store.st_mode & 0o777) == 0 { continue }
+            throw ProjectError(code: .store, message: "cannot be written, so the store cannot be opened for writing; give it the store's permissions", path: side)
         }
     }
 
@@ -25,7 +84,10 @@ public final class SQLiteDatabase: SQLDatabase {
     /// read first and upgraded later could fail with SQLITE_BUSY_SNAPSHOT when another process
     /// wrote in between, which no busy timeout waits out.
     public func write<T>(_ body: (SQLConnection) throws -> T) throws -> T {
-        try translate {
+        if let readOnly {
+            throw ProjectError(code: .store, message: "\(readOnly), and this command changes it; it can only be read", path: path)
+        }
+        return try translate {
             try pool.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {

@@ -33,6 +33,7 @@ import TestSupport
         ("source_language: sw\nredundnacy: 3\n", "unknown setting 'redundnacy'"),
         ("source_language: swahili!\n", "source_language: 'swahili!' is not a BCP-47"),
         ("target_languages: [en]\n", "source_language is missing"),
+        ("source_language: sw\ntarget_languages: [en]\n", "database is missing"),
         ("source_language: sw\ntarget_languages: en\n", "target_languages must be a list"),
         ("source_language: sw\ntarget_languages: [sw]\n", "must not include the source language"),
         ("source_language: sw\nredundancy: 0\n", "redundancy must be between 1 and 10"),
@@ -110,7 +111,7 @@ import TestSupport
 
     @Test func migratingTwiceChangesNothing() throws {
         let dir = try Fixtures.scratch()
-        let db = try SQLiteDatabase(path: dir + "/s.sqlite")
+        let db = try SQLiteDatabase(path: dir + "/s.sqlite", create: true)
         #expect(try Migrations.apply(to: db) == 0)
         #expect(try Migrations.apply(to: db) == Migrations.latest)
     }
@@ -133,7 +134,7 @@ import TestSupport
 @Suite struct PayConfigTests {
     @Test func amountsAreReadAsWrittenNotThroughBinaryFloatingPoint() throws {
         let path = try Fixtures.scratch() + "/chorus.yaml"
-        try "source_language: sw\npay_model: hour\npay_rate: 12.10  # an hour\npay_floor: 0.30\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try "source_language: sw\ndatabase: chorus.sqlite\npay_model: hour\npay_rate: 12.10  # an hour\npay_floor: 0.30\n".write(toFile: path, atomically: true, encoding: .utf8)
         let config = try ProjectConfig.read(path: path)
         #expect(config.payRate == "12.10" && config.payFloor == "0.30")
     }

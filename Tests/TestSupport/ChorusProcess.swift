@@ -28,9 +28,12 @@ public enum ChorusProcess {
     }
 
     /// Runs `chorus ARGS` in `directory` with `COLUMNS=100` and no terminal, and waits for it.
-    public static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> ChorusRun {
+    /// - Parameter executable: a program that runs chorus itself (`setpriv ... chorus`), if not chorus.
+    public static func run(
+        _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:], executable: String? = nil
+    ) throws -> ChorusRun {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: executable ?? binary)
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         var env = ProcessInfo.processInfo.environment
