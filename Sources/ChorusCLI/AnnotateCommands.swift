@@ -29,7 +29,7 @@ struct SessionArguments: ParsableArguments {
         valueName: "command"))
     var draftCommand: String?
 
-    @Option(help: ArgumentHelp("Seconds playback backs up when resumed after a pause, 0 to 5; overrides the project's rewind_on_resume.", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds playback backs up when resumed after a pause, 0 to 5; overrides the project's rewind_on_resume.", valueName: "seconds"))
     var rewindOnResume: Double?
 
     @Flag(inversion: .prefixedNo, help: "Pause the audio while you type, resuming a second after the last key; overrides the project's pause_while_typing.")

@@ -30,7 +30,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Clip container: flac or wav (16-bit).", valueName: "type"))
     var audio: String = "flac"
 
-    @Option(help: ArgumentHelp("Clip sample rate in Hz.", valueName: "hz"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Clip sample rate in Hz.", valueName: "hz"))
     var sampleRate: Int = 16_000
 
     @Flag(help: "Keep the recordings' channels instead of mixing down to mono.")

@@ -29,7 +29,7 @@ struct InitCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A language to translate into; repeat for several.", valueName: "tag"))
     var targetLang: [String] = []
 
-    @Option(help: ArgumentHelp("Transcription tasks per segment.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Transcription tasks per segment.", valueName: "n"))
     var redundancy: Int = 2
 
     @Option(help: ArgumentHelp("A PostgreSQL URL for a team's store, instead of a SQLite file in the folder.", valueName: "postgres://..."))

@@ -41,7 +41,7 @@ struct SegmentCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the manifest to this file (atomically) instead of standard output.", valueName: "file.jsonl"))
     var out: String?
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Files to segment at once. (default: all cores)", valueName: "n"))
+    @Option(name: [.short, .long], parsing: .unconditional, help: ArgumentHelp("Files to segment at once. (default: all cores)", valueName: "n"))
     var jobs: Int?
 
     @Option(help: ArgumentHelp("A CSV with a header: a 'file' column (path or file name), an optional 'speaker', any other columns kept as metadata.", valueName: "file.csv"))

@@ -5,55 +5,55 @@ import ChorusSegmentation
 struct SegmenterOptions: ParsableArguments {
     private static let defaults = SegmenterConfiguration()
 
-    @Option(help: ArgumentHelp("A pause at least this long (seconds) separates segments.", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("A pause at least this long (seconds) separates segments.", valueName: "seconds"))
     var minSilence: Double = defaults.minSilence
 
-    @Option(help: ArgumentHelp("Speech shorter than this (seconds) is dropped as a click or cough.", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Speech shorter than this (seconds) is dropped as a click or cough.", valueName: "seconds"))
     var minSegment: Double = defaults.minSegment
 
-    @Option(help: ArgumentHelp("Longer speech (seconds) is split at its quietest point.", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Longer speech (seconds) is split at its quietest point.", valueName: "seconds"))
     var maxSegment: Double = defaults.maxSegment
 
-    @Option(help: ArgumentHelp("Context (seconds) kept each side of speech, at most half the pause to a neighbour.", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Context (seconds) kept each side of speech, at most half the pause to a neighbour.", valueName: "seconds"))
     var padding: Double = defaults.padding
 
-    @Option(help: ArgumentHelp("Channel to analyse: 'mix' (mean of all) or a number from 0.", valueName: "mix|N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Channel to analyse: 'mix' (mean of all) or a number from 0.", valueName: "mix|N"))
     var channel: ChannelChoice = .mix
 
-    @Option(help: ArgumentHelp("Lower edge (Hz) of the band whose energy is measured; removes hum and rumble.", valueName: "Hz"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Lower edge (Hz) of the band whose energy is measured; removes hum and rumble.", valueName: "Hz"))
     var bandLow: Double = defaults.bandLow
 
-    @Option(help: ArgumentHelp("Upper edge (Hz) of the band whose energy is measured; removes hiss.", valueName: "Hz"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Upper edge (Hz) of the band whose energy is measured; removes hiss.", valueName: "Hz"))
     var bandHigh: Double = defaults.bandHigh
 
-    @Option(help: ArgumentHelp("Speech starts at least this far (dB) above the noise floor.", valueName: "dB"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Speech starts at least this far (dB) above the noise floor.", valueName: "dB"))
     var startMargin: Double = defaults.startMargin
 
-    @Option(help: ArgumentHelp("Speech ends below this margin (dB) above the noise floor, at least.", valueName: "dB"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Speech ends below this margin (dB) above the noise floor, at least.", valueName: "dB"))
     var stopMargin: Double = defaults.stopMargin
 
-    @Option(help: ArgumentHelp("Speech starts at least this many noise spreads (dB, 5th to 25th percentile) above the floor.", valueName: "x"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Speech starts at least this many noise spreads (dB, 5th to 25th percentile) above the floor.", valueName: "x"))
     var startSpread: Double = defaults.startSpread
 
-    @Option(help: ArgumentHelp("Speech ends below this many noise spreads above the floor, at least.", valueName: "x"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Speech ends below this many noise spreads above the floor, at least.", valueName: "x"))
     var stopSpread: Double = defaults.stopSpread
 
-    @Option(help: ArgumentHelp("Start threshold as a fraction of the way from noise floor to speech level.", valueName: "0-1"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Start threshold as a fraction of the way from noise floor to speech level.", valueName: "0-1"))
     var startFraction: Double = defaults.startFraction
 
-    @Option(help: ArgumentHelp("Stop threshold as a fraction of the way from noise floor to speech level.", valueName: "0-1"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Stop threshold as a fraction of the way from noise floor to speech level.", valueName: "0-1"))
     var stopFraction: Double = defaults.stopFraction
 
-    @Option(help: ArgumentHelp("Seconds each side of a frame used to estimate noise floor and speech level.", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds each side of a frame used to estimate noise floor and speech level.", valueName: "seconds"))
     var noiseWindow: Double = defaults.noiseWindow
 
-    @Option(help: ArgumentHelp("The noise floor is taken no lower than this far (dB) under the speech level.", valueName: "dB"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The noise floor is taken no lower than this far (dB) under the speech level.", valueName: "dB"))
     var dynamicRange: Double = defaults.dynamicRange
 
-    @Option(help: ArgumentHelp("Frames quieter than this (dBFS) count as digital silence.", valueName: "dBFS"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Frames quieter than this (dBFS) count as digital silence.", valueName: "dBFS"))
     var silenceFloor: Double = defaults.silenceFloor
 
-    @Option(help: ArgumentHelp("Analysis frame length (seconds); boundaries fall on this grid.", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Analysis frame length (seconds); boundaries fall on this grid.", valueName: "seconds"))
     var frameLength: Double = defaults.frameDuration
 
     var configuration: SegmenterConfiguration {
@@ -79,6 +79,14 @@ struct SegmenterOptions: ParsableArguments {
     }
 
     func validate() throws {
+        let numbers: [(String, Double)] = [
+            ("--min-silence", minSilence), ("--min-segment", minSegment), ("--max-segment", maxSegment), ("--padding", padding),
+            ("--band-low", bandLow), ("--band-high", bandHigh), ("--start-margin", startMargin), ("--stop-margin", stopMargin),
+            ("--start-spread", startSpread), ("--stop-spread", stopSpread), ("--start-fraction", startFraction),
+            ("--stop-fraction", stopFraction), ("--noise-window", noiseWindow), ("--dynamic-range", dynamicRange),
+            ("--silence-floor", silenceFloor), ("--frame-length", frameLength),
+        ]
+        if let bad = numbers.first(where: { !$0.1.isFinite }) { throw ValidationError("\(bad.0): must be a finite number") }
         if let problem = configuration.problem() { throw ValidationError(problem) }
     }
 }

@@ -51,13 +51,13 @@ struct TasksCommand: ParsableCommand {
 
         @OptionGroup var target: TaskArguments
 
-        @Option(help: ArgumentHelp("The transcript or translation.", valueName: "text"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("The transcript or translation (it may start with a dash).", valueName: "text"))
         var text: String?
 
         @Option(help: ArgumentHelp("Read the text from this UTF-8 file.", valueName: "file"))
         var textFile: String?
 
-        @Option(help: ArgumentHelp("Seconds of active work on it, when known.", valueName: "seconds"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Seconds of active work on it, when known.", valueName: "seconds"))
         var activeSeconds: Double?
 
         @Flag(help: "The text started from the task's machine draft.")

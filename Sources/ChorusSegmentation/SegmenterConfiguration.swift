@@ -66,6 +66,7 @@ public struct SegmenterConfiguration: Sendable, Hashable, Codable {
         if !(startFraction >= stopFraction && stopFraction >= 0 && startFraction < 1) { return "fractions must satisfy 0 <= stop <= start < 1" }
         if !(dynamicRange >= 10) { return "dynamic range must be at least 10 dB" }
         if !(noiseWindow >= 0.5) { return "noise window must be at least 0.5 s" }
+        if !(silenceFloor >= -200 && silenceFloor <= 0) { return "silence floor must be between -200 and 0 dBFS" }
         if case .index(let i) = channel {
             if i < 0 { return "channel must not be negative" }
             if let channels, i >= channels { return "channel \(i) does not exist (the file has \(channels), counted from 0)" }

@@ -70,7 +70,11 @@ public final class AnnotationSession {
     private var terminal: RawTerminal?
     private let player: Player
     private var drafter: MachineDrafter?
-    private var view: SessionView
+    private var view: SessionView {
+        didSet { if view.mode != oldValue.mode { modeSince = Player.now() } }
+    }
+    /// When the screen's mode last changed: keys typed before a question appeared must not answer it.
+    private var modeSince = 0.0
     private var clock = ActiveClock()
     private var decoder = KeyDecoder()
     private var summary = SessionSummary()
@@ -116,6 +120,9 @@ public final class AnnotationSession {
 
     /// Takes over the terminal until the person quits, the terminal closes or a signal says stop.
     /// - Throws: ``TerminalError`` when there is no terminal; store errors that stop the start.
+    /// How long a screen that asks something ignores keys after it appears, seconds.
+    static let typeAheadGuard = 0.5
+
     public func run() throws -> SessionSummary {
         let terminal = try RawTerminal()
         self.terminal = terminal
@@ -266,9 +273,15 @@ public final class AnnotationSession {
         lastKey = Player.now()
         noteActivity(at: lastKey)
         if view.mode == .working || view.mode == .warning { clock.event(at: lastKey) }
+        if case .key(let key) = event, key == .ctrl("c") { quit(hungUp: false); return }
+        // Keys typed ahead (a second Enter after a submit) must not answer a screen that asks
+        // something: the terms, a content warning, a break, the end of the day's work.
+        // Quitting stays at hand: it answers nothing, and the work is saved either way.
+        let quits: Bool
+        if case .key(let key) = event { quits = keys.action(for: key) == .quit } else { quits = false }
+        if view.mode.asks && lastKey - modeSince < Self.typeAheadGuard && !quits { return }
         view.message = nil
         view.messageIsError = false
-        if case .key(let key) = event, key == .ctrl("c") { quit(hungUp: false); return }
         switch view.mode {
         case .terms:
             if case .key(let key) = event {
@@ -308,15 +321,11 @@ public final class AnnotationSession {
         case .warning:
             guard case .key(let key) = event else {
                 if case .text(let t) = event, t.lowercased() == "p" { skip(.distressing) }
+                if case .text(let t) = event, t.lowercased() == "l" { listen() }
                 return
             }
-            if key.base == .enter, let task = view.task {
-                view.mode = .working
-                startAudio(task)
-                // They chose to listen: counted in their exposure to distressing content.
-                store.async { [work, options, mailbox] in
-                    do { try work.sawFlaggedContent(task: task.taskID, as: options.annotator) } catch { mailbox.post("\(error)") }
-                }
+            if key.base == .enter {
+                view.message = "Nothing plays until you choose: L listens, P passes."
             } else if keys.action(for: key) == .skip {
                 skip(.distressing)
             } else if keys.action(for: key) == .quit {
@@ -389,6 +398,16 @@ public final class AnnotationSession {
         case .redo: edit { $0.redo() }
         case .help: showHelp()
         case .quit: quit(hungUp: false)
+        }
+    }
+
+    /// They chose to listen to a flagged segment: counted in their exposure to distressing content.
+    private func listen() {
+        guard let task = view.task else { return }
+        view.mode = .working
+        startAudio(task)
+        store.async { [work, options, mailbox] in
+            do { try work.sawFlaggedContent(task: task.taskID, as: options.annotator) } catch { mailbox.post("\(error)") }
         }
     }
 

@@ -26,6 +26,9 @@ public enum SessionMode: Equatable, Sendable {
     case rejectPick
     /// Review: typing the reason for rejecting version `rejecting`.
     case rejectReason
+
+    /// A screen that asks the person something, which a key typed before it appeared must not answer.
+    public var asks: Bool { [.warning, .terms, .breakSuggested, .onBreak, .idle].contains(self) }
 }
 
 /// Everything the screen draws, gathered by the loop; ``SessionScreen/render(_:rows:columns:)`` is pure.
@@ -145,7 +148,7 @@ enum SessionScreen {
                 line("Someone who worked on this segment marked it as distressing.".fitted(to: width))
                 line("Nothing has played. You can pass it without listening; passing is never held against you.".fitted(to: width))
                 line()
-                line("Enter: listen and work on it    \(v.keys.name(of: .skip)) or P: pass    \(v.keys.name(of: .quit)): quit".fitted(to: width))
+                line("L: listen and work on it    \(v.keys.name(of: .skip)) or P: pass    \(v.keys.name(of: .quit)): quit".fitted(to: width))
             } else {
                 line(waveform(v.peaks, status: v.player, width: width, style: style))
                 line(playerLine(v.player, keys: v.keys).fitted(to: width))

@@ -221,6 +221,7 @@ struct AnnotationLoopTests {
         let screen = try b.waitFor("Content warning")
         #expect(screen.contains("Nothing has played"))
         #expect(!screen.contains("playing"))
+        usleep(600_000)  // keys typed before the warning appeared do not answer it
         try b.type("p")
         try b.waitFor("Segment 2 ·")
         #expect(try p.rows("SELECT COUNT(*) AS n FROM skips WHERE reason = 'distressing'").first?["n"].int == 2)

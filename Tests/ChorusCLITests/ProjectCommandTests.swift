@@ -55,10 +55,7 @@ import TestSupport
     @Test func severalProcessesOpeningANewProjectAtOnceAllSucceed() throws {
         let dir = try Fixtures.scratch()
         #expect(try ChorusProcess.run(["init", dir + "/p", "--source-lang", "en"]).status == 0)
-        // Leave the settings but not the store, so the six processes below race to create the
-        // SQLite file, switch it to WAL and run the first migrations.
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: dir + "/p/chorus.sqlite" + suffix) }
-        #expect(!FileManager.default.fileExists(atPath: dir + "/p/chorus.sqlite"))
+        // The six processes below race to open the new store (only init creates one) and import.
         let files = try FileManager.default.contentsOfDirectory(atPath: Fixtures.corpus + "/audio").sorted().map { Fixtures.corpus + "/audio/" + $0 }
         // Six processes race to open, migrate and import into the same project, each with all files.
         let runs = try (0..<6).map { _ -> Process in

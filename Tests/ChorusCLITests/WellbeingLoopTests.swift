@@ -14,6 +14,7 @@ struct WellbeingLoopTests {
         #expect(screen.contains("at least 12.00 KES an hour"))
         #expect(screen.contains("Rejected work is NOT paid"))
         #expect(!screen.contains("Segment 1"), "nothing starts before the terms are read")
+        usleep(600_000)  // keys typed before a question appeared do not answer it
         try t.press("Enter")
         screen = try t.waitFor("Segment 1 ·")
         #expect(screen.contains("earned 0.00 KES"), "pay in the open from the first task")
@@ -24,8 +25,10 @@ struct WellbeingLoopTests {
         try t.press("Enter")
         screen = try t.waitFor("Time for a break?")
         #expect(!screen.contains("Segment 2"), "the next segment waits")
+        usleep(600_000)
         try t.press("Enter")
         try t.waitFor("On a break.")
+        usleep(600_000)
         try t.type("x")
         screen = try t.waitFor("Segment 2 ·")
         #expect(screen.contains("Welcome back."))
@@ -38,6 +41,35 @@ struct WellbeingLoopTests {
         try again.press("C-q")
     }
 
+    @Test func anEnterTypedAheadNeverPassesAContentWarning() throws {
+        let p = try LoopProject()
+        let project = try Project.open(at: p.dir)
+        // Segment 1 is started by amina's transcript; segment 2 is flagged by her skip. Both are
+        // started, so baraka gets segment 1 and then the flagged segment 2.
+        let first = try project.work.claim(as: "amina", kind: .transcribe)
+        _ = try project.work.submit(task: first.taskID, as: "amina", text: "habari")
+        let second = try project.work.claim(as: "amina", kind: .transcribe)
+        try project.work.skip(task: second.taskID, as: "amina", reason: .distressing)
+        let b = try p.start(["transcribe", "--as", "baraka"])
+        try b.waitFor("Segment \(first.segmentID) ·")
+        try b.type("habari")
+        // Submit, and an Enter typed ahead a moment later, as a fast typist does.
+        try b.press("Enter", "Enter")
+        try b.waitFor("Content warning")
+        usleep(1_000_000)
+        var screen = try b.screen()
+        #expect(screen.contains("Content warning") && !screen.contains("playing"), "\(screen)")
+        #expect(try p.rows("SELECT COUNT(*) AS n FROM exposures").first?["n"].int == 0)
+        // Enter, the submit key, does not listen either: L does.
+        try b.press("Enter")
+        screen = try b.waitFor("L listens")
+        #expect(!screen.contains("playing"))
+        try b.type("l")
+        try b.waitFor("▶ playing")
+        #expect(try p.rows("SELECT COUNT(*) AS n FROM exposures").first?["n"].int == 1)
+        try b.press("C-q")
+    }
+
     @Test func listeningToAFlaggedSegmentCountsAndTheDailyCapStopsTheQueue() throws {
         let p = try LoopProject()
         try p.configure("daily_cap_hours: 0.001\n")
@@ -47,7 +79,8 @@ struct WellbeingLoopTests {
         let b = try p.start(["transcribe", "--as", "baraka"])
         try b.waitFor("Content warning")
         #expect(try p.rows("SELECT COUNT(*) AS n FROM exposures").first?["n"].int == 0, "passing over the warning is not exposure")
-        try b.press("Enter")
+        usleep(700_000)
+        try b.type("l")
         try b.waitFor("▶ playing")
         try b.type("habari")
         try b.press("Enter")

@@ -138,7 +138,7 @@ func jsonLines(_ text: String) throws -> [[String: Any]] {
         #expect(!card.contains("omar") && !card.contains("mei"), "people who did not consent are not named")
         #expect(card.contains("2 more chose not to be named"))
         #expect(card.contains("- 1 segment: no settled transcript"))
-        #expect(card.contains("Pay (`chorus pay` over the whole project, USD): 1 paid per audio-minute, 1 paid per hour, 1 paid per task;"))
+        #expect(card.contains("Pay (`chorus pay` over the whole project, USD): 1 paid per audio-minute, 1 paid per hour, 1 paid per task, 1 with no pay rate;"))
         #expect(card.contains("no pay floor was set"))
     }
 
