@@ -26,11 +26,12 @@ public struct ChorusCommand: ParsableCommand {
     /// Parses the command line and runs the command. Errors the commands raise for a person to
     /// act on print as one `chorus: error:` line with exit status 1; usage errors as usual.
     public static func main() {
+        StderrFilter.install()
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as CLIError {
-            FileHandle.standardError.write(Data("chorus: error: \(error)\n".utf8))
+            Console().error("\(error)")
             Foundation.exit(1)
         } catch {
             exit(withError: error)

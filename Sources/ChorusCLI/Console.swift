@@ -8,7 +8,7 @@ struct Console {
 
     init() {
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
-        stderrIsTerminal = isatty(STDERR_FILENO) == 1 && term != "dumb" && !term.isEmpty
+        stderrIsTerminal = StderrFilter.isTerminal && term != "dumb" && !term.isEmpty
     }
 
     /// Writes a line to standard error.
@@ -16,11 +16,11 @@ struct Console {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
-    /// `chorus: error: ...` on standard error.
-    func error(_ line: String) { note("chorus: error: \(line)") }
+    /// `chorus: error: ...` on standard error, on one line whatever the names in it hold.
+    func error(_ line: String) { note("chorus: error: \(OneLine.escape(line))") }
 
-    /// `chorus: warning: ...` on standard error.
-    func warning(_ line: String) { note("chorus: warning: \(line)") }
+    /// `chorus: warning: ...` on standard error, on one line.
+    func warning(_ line: String) { note("chorus: warning: \(OneLine.escape(line))") }
 }
 
 /// A one-line progress bar on standard error, redrawn in place; silent when not on a terminal.

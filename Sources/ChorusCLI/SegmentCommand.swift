@@ -200,10 +200,10 @@ struct SegmentReport {
             lines.append("already in the project, skipped: \(known.count) file\(known.count == 1 ? "" : "s")")
         }
         if !noPause.isEmpty {
-            lines.append("no pause found in \(noPause.count) file\(noPause.count == 1 ? "" : "s"): \(noPause.joined(separator: ", "))")
+            lines.append("no pause found in \(noPause.count) file\(noPause.count == 1 ? "" : "s"): \(noPause.map(OneLine.escape).joined(separator: ", "))")
         }
         if !failures.isEmpty {
-            lines.append("failed: \(failures.count) file\(failures.count == 1 ? "" : "s"): \(failures.joined(separator: ", "))")
+            lines.append("failed: \(failures.count) file\(failures.count == 1 ? "" : "s"): \(failures.map(OneLine.escape).joined(separator: ", "))")
         }
         return lines.joined(separator: "\n")
     }

@@ -105,3 +105,33 @@ import TestSupport
         #expect(exists(dir + "/corpus/export.json"))
     }
 }
+
+/// Libraries' own diagnostics stay off our output, and names cannot break a line.
+@Suite struct QuietOutputTests {
+    @Test func exportingFromMP3PrintsNoLibraryNoise() throws {
+        let dir = try Fixtures.scratch("chorus-mp3")
+        let mp3 = try Fixtures.write(Signals.speech(seconds: 20, rate: 16_000, seed: 11), to: dir + "/talk.mp3", rate: 16_000, type: .mp3, encoding: .codec)
+        #expect(try ChorusProcess.run(["init", dir + "/p", "--source-lang", "sw", "--redundancy", "1"]).status == 0)
+        let imported = try ChorusProcess.run(["segment", mp3, "--project", dir + "/p"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let project = try Project.open(at: dir + "/p")
+        try project.store.addAnnotator(name: "amina", languages: [LanguageTag("sw")], rate: nil, creditName: nil)
+        var settled = 0
+        while let t = try? project.work.claim(as: "amina", kind: .transcribe) {
+            if try project.work.submit(task: t.taskID, as: "amina", text: "habari \(t.segmentID)").settled != nil { settled += 1 }
+        }
+        #expect(settled >= 2, "clips that start inside the MP3, so the decoder seeks")
+        let run = try ChorusProcess.run(["export", "--project", dir + "/p", "--out", dir + "/corpus", "--format", "nemo"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(!run.stderr.contains("[src/") && !run.stderr.contains("libmpg123"), "\(run.stderr)")
+    }
+
+    @Test func aNewlineInAFileNameStaysOnOneLine() throws {
+        let dir = try Fixtures.scratch("chorus-names")
+        let run = try ChorusProcess.run(["segment", dir + "/two\nlines.wav", "--dry-run"])
+        #expect(run.status == 1)
+        let lines = run.stderr.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("chorus: error: ") && $0.hasSuffix("two\\nlines.wav: no such file or folder") }, "\(run.stderr)")
+        #expect(lines.allSatisfy { $0.hasPrefix("chorus: ") || $0.hasPrefix("segmented ") || $0.hasPrefix("failed: ") }, "\(run.stderr)")
+    }
+}

@@ -15,8 +15,10 @@ public struct ChorusRun: Sendable {
 
 /// Runs the `chorus` binary built beside the tests.
 public enum ChorusProcess {
-    /// Where the binary is: next to the test bundle, or in `.build/debug`.
+    /// Where the binary is: `CHORUS_TEST_BINARY` when set (to run the tests against another
+    /// build, such as the one before a fix), next to the test bundle, or in `.build/debug`.
     public static var binary: String {
+        if let given = ProcessInfo.processInfo.environment["CHORUS_TEST_BINARY"], !given.isEmpty { return given }
         let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("chorus").path
         if FileManager.default.isExecutableFile(atPath: beside) { return beside }
         return Fixtures.packageRoot + "/.build/debug/chorus"
