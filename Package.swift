@@ -12,7 +12,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
         // libsndfile, from Debian's libsndfile1-dev. Only ChorusAudio imports it.
@@ -68,7 +67,6 @@ let package = Package(
             dependencies: [
                 "ChorusAudio", "ChorusSegmentation", "ChorusStore",
                 "CLibCrypto",
-                .product(name: "SwiftCSV", package: "SwiftCSV"),
             ]
         ),
         // Projects: config file, language tags, and the store (recordings, segments, and the

@@ -92,7 +92,12 @@ struct SegmentCommand: ParsableCommand {
     private func importIntoProject(files: [String], report: inout SegmentReport, console: Console) throws {
         let project = try projectOptions.open()
         let table: RecordingMetadata?
-        do { table = try metadata.map(RecordingMetadata.init(path:)) } catch let error as MetadataError { throw CLIError(error.description) }
+        do {
+            table = try metadata.map(RecordingMetadata.init(path:))
+            for warning in try table?.check(files: files) ?? [] { console.warning(warning) }
+        } catch let error as MetadataError {
+            throw CLIError(error.description)
+        }
         let progress = ProgressBar(console: console, total: files.count, label: "importing", enabled: !quiet)
         var known: [String] = []
         ProjectImport.run(
@@ -103,8 +108,9 @@ struct SegmentCommand: ParsableCommand {
             case .imported(let result, _), .resegmented(let result, _):
                 report.add(result, console: console, progress: progress)
                 if case .resegmented = outcome { report.resegmented.append(result.path) }
-            case .known(let path, _):
+            case .known(let path, _, let changed):
                 known.append(path)
+                if changed { report.metadataChanged.append(path) }
             case .failed(let path, let reason):
                 report.fail(path, reason, console: console, progress: progress)
             }
@@ -162,6 +168,8 @@ struct SegmentReport {
     var alreadyImported: [String]?
     /// Recordings segmented again (`--resegment`).
     var resegmented: [String] = []
+    /// Recordings already in the project whose speaker or metadata this batch changed.
+    var metadataChanged: [String] = []
 
     /// Counts a file that went well, printing its warnings.
     mutating func add(_ result: FileSegmentation, console: Console, progress: ProgressBar) {
@@ -199,6 +207,9 @@ struct SegmentReport {
         if let known = alreadyImported, !known.isEmpty {
             lines.append("already in the project, skipped: \(known.count) file\(known.count == 1 ? "" : "s")")
         }
+        if !metadataChanged.isEmpty {
+            lines.append("speaker or metadata changed: \(metadataChanged.count) recording\(metadataChanged.count == 1 ? "" : "s"): \(metadataChanged.map(OneLine.escape).joined(separator: ", "))")
+        }
         if !noPause.isEmpty {
             lines.append("no pause found in \(noPause.count) file\(noPause.count == 1 ? "" : "s"): \(noPause.map(OneLine.escape).joined(separator: ", "))")
         }
@@ -212,7 +223,7 @@ struct SegmentReport {
         func list(_ xs: [String]) -> String { "[" + xs.map(SegmentManifest.jsonString).joined(separator: ",") + "]" }
         return "{\"files\":\(files),\"audio_hours\":\(String(format: "%.4f", seconds / 3600)),\"segments\":\(segments)"
             + ",\"speech_share\":\(String(format: "%.4f", speechShare)),\"no_pause_found\":\(list(noPause))"
-            + (alreadyImported.map { ",\"already_imported\":\(list($0)),\"resegmented\":\(list(resegmented))" } ?? "")
+            + (alreadyImported.map { ",\"already_imported\":\(list($0)),\"resegmented\":\(list(resegmented)),\"metadata_changed\":\(list(metadataChanged))" } ?? "")
             + ",\"failed\":\(list(failures))}"
     }
 }

@@ -7,8 +7,9 @@ import Foundation
 public enum ImportOutcome: Sendable {
     /// A new recording, stored with its segments.
     case imported(FileSegmentation, sha256: String)
-    /// The same content was imported before (under this or another name); nothing was added.
-    case known(path: String, sha256: String)
+    /// The same content was imported before (under this or another name); nothing was added
+    /// but, when given, its speaker and metadata (`metadataChanged` when they differed).
+    case known(path: String, sha256: String, metadataChanged: Bool = false)
     /// Content already in the project, segmented again and its segments replaced (`--resegment`).
     case resegmented(FileSegmentation, sha256: String)
     case failed(path: String, reason: String)
@@ -33,7 +34,7 @@ public enum ProjectImport {
             do {
                 let sha = try ContentHash.sha256(path: path)
                 let known = try store.recording(sha256: sha) != nil
-                if known && !resegment { return .known(path: path, sha256: sha) }
+                if known && !resegment { return .known(path: path, sha256: sha, metadataChanged: false) }
                 let result = try FileSegmenter.segment(path: path, configuration: configuration, allowTruncated: allowTruncated)
                 return known ? .resegmented(result, sha256: sha) : .imported(result, sha256: sha)
             } catch {
@@ -43,9 +44,12 @@ public enum ProjectImport {
             let (result, sha): (FileSegmentation, String)
             switch outcome {
             case .imported(let r, let s), .resegmented(let r, let s): (result, sha) = (r, s)
-            case .known(let path, let s):
+            case .known(let path, let s, _):
                 if let entry = metadata?.entry(for: path) {
-                    do { try store.setMetadata(of: s, speaker: entry.speaker, metadata: entry.json) } catch {
+                    do {
+                        let changed = try store.setMetadata(of: s, speaker: entry.speaker, metadata: entry.json)
+                        return deliver(index, .known(path: path, sha256: s, metadataChanged: changed))
+                    } catch {
                         return deliver(index, .failed(path: path, reason: "\(error)"))
                     }
                 }

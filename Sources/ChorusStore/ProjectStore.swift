@@ -150,9 +150,16 @@ public struct ProjectStore: Sendable {
     }
 
     /// Sets a recording's speaker and metadata (JSON object).
-    public func setMetadata(of sha256: String, speaker: String?, metadata: String) throws {
+    /// - Returns: whether either was different before.
+    @discardableResult
+    public func setMetadata(of sha256: String, speaker: String?, metadata: String) throws -> Bool {
         try database.write { c in
-            try c.execute("UPDATE recordings SET speaker = ?, metadata = ? WHERE sha256 = ?", [speaker.map(SQLValue.text) ?? .null, .text(metadata), .text(sha256)])
+            let before = try c.query("SELECT speaker, metadata FROM recordings WHERE sha256 = ?", [.text(sha256)]).first
+            let changed = before.map { $0["speaker"].string != speaker || $0["metadata"].string != metadata } ?? false
+            if changed {
+                try c.execute("UPDATE recordings SET speaker = ?, metadata = ? WHERE sha256 = ?", [speaker.map(SQLValue.text) ?? .null, .text(metadata), .text(sha256)])
+            }
+            return changed
         }
     }
 

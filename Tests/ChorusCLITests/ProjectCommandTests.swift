@@ -123,9 +123,14 @@ import TestSupport
         let stored = try Project.open(at: dir + "/p").store.recordings()
         #expect(stored.map(\.speaker) == ["spk1", "spk2"])
         #expect(stored.first?.metadata == #"{"note":"market, morning","region":"Pwani"}"#)
-        // Given again for content already there, it updates the speaker without re-segmenting.
-        try Fixtures.writeText("file,speaker\nsw-soko.flac,spk9\n", to: csv)
-        #expect(try ChorusProcess.run(["segment", soko, "--project", dir + "/p", "--metadata", csv, "-q"]).status == 0)
+        // Given again for content already there, it updates the speaker without re-segmenting,
+        // and says so; a row for a file not in the batch is named, not silently ignored. A
+        // byte order mark (as spreadsheets write) is accepted.
+        try Fixtures.writeText("\u{FEFF}file,speaker\nsw-soko.flac,spk9\nmissing.flac,spk3\n", to: csv)
+        let again = try ChorusProcess.run(["segment", soko, kijiji, "--project", dir + "/p", "--metadata", csv])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stderr.contains("\(csv):3: 'missing.flac' matches no file of this batch"), "\(again.stderr)")
+        #expect(again.stdout.contains("speaker or metadata changed: 1 recording: \(soko)"), "\(again.stdout)")
         #expect(try Project.open(at: dir + "/p").store.recordings().first?.speaker == "spk9")
     }
 
@@ -133,6 +138,10 @@ import TestSupport
         ("speaker,region\nspk1,Pwani\n", "no 'file' column"),
         ("file,speaker\nsw-soko.flac,spk1,extra\n", ":2: 3 fields, but the header has 2"),
         ("file,speaker\nsw-soko.flac,a\nsw-soko.flac,b\n", ":3: 'sw-soko.flac' is listed twice"),
+        ("file,speaker\nsw-soko.flac,\"neema\n", ":2: a quoted field is not closed"),
+        ("file,speaker\nsw-soko.flac,ne\"ema\n", ":2: a quote inside an unquoted field"),
+        ("file,speaker\nsw-soko.flac,\"neema\"x\n", ":2: a quoted field is followed by more text"),
+        ("file,speaker\nsw-soko.flac,a\n\(Fixtures.corpus)/audio/sw-soko.flac,b\n", "lines 3 and 2 both describe"),
     ])
     func badFiles(text: String, expected: String) throws {
         let dir = try Fixtures.scratch()
