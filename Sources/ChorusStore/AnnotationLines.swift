@@ -24,6 +24,8 @@ public struct AnnotationLine: Sendable, Equatable {
     public var machineDraft: String?
     public var text: String
     public var activeSeconds: Double?
+    /// The folder of the file the line came from: relative `recording` paths resolve there too.
+    public var folder: String?
 
     static let importKeys: Set<String> = ["recording", "recording_sha256", "segment_id", "start", "end", "kind", "language", "annotator", "machine_draft", "text", "active_seconds"]
     static let exportOnlyKeys: Set<String> = ["annotation_id", "task_id", "counted", "source", "submitted_at"]
@@ -32,6 +34,8 @@ public struct AnnotationLine: Sendable, Equatable {
     /// - Throws: ``ProjectError`` `.invalidInput` as `FILE:LINE: field 'KEY': problem`.
     public static func parse(_ text: String, path: String) throws -> [AnnotationLine] {
         var out: [AnnotationLine] = []
+        // A byte order mark, as some editors write, is not part of the first line.
+        let text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let lineNumber = index + 1
             let trimmed = raw.trimmingCharacters(in: .whitespaces)
@@ -75,6 +79,7 @@ public struct AnnotationLine: Sendable, Equatable {
                 kind: kind, language: try string("language"), annotator: try string("annotator", required: machine == nil) ?? "",
                 machineDraft: machine, text: text, activeSeconds: try number("active_seconds"))
             if let seconds = item.activeSeconds, let problem = ActiveTime.problem(seconds) { throw fail("active_seconds", problem) }
+            item.folder = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().path
             if let language = item.language {
                 do { item.language = try LanguageTag(language).value } catch let e as ProjectError { throw fail("language", e.message) }
             }
@@ -111,9 +116,10 @@ extension WorkQueue {
                 }
                 let me: Annotator
                 do { me = try ProjectStore.annotator(named: item.annotator, c) } catch let e as ProjectError { throw fail("annotator", e.message) }
+                let language = item.language ?? config.sourceLanguage.value
+                if let problem = languageProblem(language, kind: item.kind) { throw fail("language", problem) }
                 let segment = try findSegment(item, c, fail)
                 try lockSegment(segment, c)
-                let language = item.language ?? config.sourceLanguage.value
                 if try !c.query(
                     "SELECT 1 FROM annotations WHERE segment_id = ? AND kind = ? AND language = ? AND annotator_id = ?",
                     [.integer(segment), .text(item.kind.rawValue), .text(language), .integer(me.id)]).isEmpty {
@@ -141,6 +147,21 @@ extension WorkQueue {
         }
     }
 
+    /// Why `language` cannot carry a `kind` annotation in this project, naming its languages.
+    func languageProblem(_ language: String, kind: TaskKind) -> String? {
+        let source = config.sourceLanguage.value
+        let targets = config.targetLanguages.map(\.value)
+        let allowed: [String]
+        switch kind {
+        case .transcribe: allowed = [source]
+        case .translate: allowed = targets
+        case .review: allowed = [source] + targets
+        }
+        guard !allowed.contains(language) else { return nil }
+        let languages = "this project transcribes \(source)" + (targets.isEmpty ? " and translates into nothing" : " and translates into \(targets.joined(separator: ", "))")
+        return "\(language) is not a language for a \(kind.rawValue) annotation here: \(languages)"
+    }
+
     private func findSegment(_ item: AnnotationLine, _ c: SQLConnection, _ fail: (String, String) -> ProjectError) throws -> Int64 {
         if let id = item.segmentID {
             guard try !c.query("SELECT 1 FROM segments WHERE id = ?", [.integer(id)]).isEmpty else { throw fail("segment_id", "there is no segment \(id)") }
@@ -150,10 +171,15 @@ extension WorkQueue {
         if let sha = item.recordingSHA256 {
             recording = try c.query("SELECT id FROM recordings WHERE sha256 = ?", [.text(sha)]).first?["id"].int
         } else {
-            // As given, or resolved against the working directory as `chorus segment` stores it.
+            // As given, or resolved against the working directory as `chorus segment` stores it,
+            // or against the folder of the file the line is in.
             let given = item.recording ?? ""
             let absolute = given.isEmpty ? given : URL(fileURLWithPath: given).standardizedFileURL.path
-            recording = try c.query("SELECT id FROM recordings WHERE path = ? OR path = ? ORDER BY id LIMIT 1", [.text(given), .text(absolute)]).first?["id"].int
+            let besideFile = given.isEmpty || given.hasPrefix("/") ? absolute
+                : URL(fileURLWithPath: given, relativeTo: URL(fileURLWithPath: item.folder ?? ".", isDirectory: true)).standardizedFileURL.path
+            recording = try c.query(
+                "SELECT id FROM recordings WHERE path = ? OR path = ? OR path = ? ORDER BY id LIMIT 1",
+                [.text(given), .text(absolute), .text(besideFile)]).first?["id"].int
         }
         guard let recording else {
             throw fail(item.recordingSHA256 != nil ? "recording_sha256" : "recording", "no such recording in the project")

@@ -4,9 +4,8 @@ import TestSupport
 
 @Suite struct AnnotationsCommandTests {
     /// A sw → en project with the Swahili sample recordings and the three annotators of annotations.jsonl.
-    static func project() throws -> String {
+    static func project(audio: [String] = ["sw-soko.flac", "sw-kijiji.flac"].map { Fixtures.corpus + "/audio/" + $0 }) throws -> String {
         let dir = try Fixtures.scratch() + "/p"
-        let audio = ["sw-soko.flac", "sw-kijiji.flac"].map { Fixtures.corpus + "/audio/" + $0 }
         #expect(try ChorusProcess.run(["init", dir, "--source-lang", "sw", "--target-lang", "en"]).status == 0)
         #expect(try ChorusProcess.run(["segment"] + audio + ["--project", dir, "-q"]).status == 0)
         for (name, languages) in [("amina", "sw"), ("baraka", "sw"), ("chausiku", "sw,en")] {
@@ -57,6 +56,9 @@ import TestSupport
             (#"{"segment_id":9999,"kind":"transcribe","annotator":"amina","text":"x"}"#, "field 'segment_id': there is no segment 9999"),
             (#"{"recording":"a.wav","start":2,"end":1,"kind":"transcribe","annotator":"amina","text":"x"}"#, "start < end"),
             (#"{"segment_id":1,"kind":"transcribe","annotator":"amina","text":"again"}"#, "field 'annotator': amina already has a transcribe annotation"),
+            (#"{"segment_id":3,"kind":"transcribe","language":"fr","annotator":"amina","text":"x"}"#,
+             "field 'language': fr is not a language for a transcribe annotation here: this project transcribes sw and translates into en"),
+            (#"{"segment_id":3,"kind":"translate","language":"sw","annotator":"chausiku","text":"x"}"#, "field 'language': sw is not a language for a translate annotation"),
         ]
         for (bad, expected) in cases {
             let file = try Fixtures.scratch() + "/in.jsonl"
@@ -84,6 +86,19 @@ import TestSupport
         let both = try ChorusProcess.run(["annotations", "import", file, "--project", dir])
         #expect(both.status == 1)
         #expect(both.stderr.contains("\(file):1: field 'machine_draft': a line is a person's annotation or a machine draft, not both"))
+    }
+
+    @Test func relativeRecordingPathsResolveBesideTheFileAndAByteOrderMarkIsAccepted() throws {
+        let dir = try Self.project()
+        // The lines sit beside the audio and name it relatively; the import runs from elsewhere.
+        let folder = try Fixtures.scratch("chorus-lines")
+        try FileManager.default.copyItem(atPath: Fixtures.corpus + "/audio", toPath: folder + "/audio")
+        let moved = try Self.project(audio: ["sw-soko.flac"].map { folder + "/audio/" + $0 })
+        let file = folder + "/work.jsonl"
+        try Fixtures.writeText("\u{FEFF}" + #"{"recording":"audio/sw-soko.flac","start":1.2,"end":2.9,"kind":"transcribe","annotator":"amina","text":"Habari"}"# + "\n", to: file)
+        let run = try ChorusProcess.run(["annotations", "import", file, "--project", moved, "--json"], in: dir)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == "{\"imported\":1}\n")
     }
 
     @Test func anExportImportsIntoAnotherProject() throws {
