@@ -60,6 +60,9 @@ struct ExportCommand: ParsableCommand {
     @Flag(help: "Replace a corpus already at --out: only the files an earlier export wrote, and only when this export succeeds.")
     var force = false
 
+    @Flag(help: "Hash every recording again before cutting from it (by default only those whose size or modification time changed since import).")
+    var rehash = false
+
     @Flag(help: "Write a corpus even when no segment is settled for export (else that is an error).")
     var allowEmpty = false
 
@@ -105,6 +108,7 @@ struct ExportCommand: ParsableCommand {
         options.includeUntranslated = includeUntranslated
         options.includeInvalid = includeInvalid
         options.audioRoot = audioRoot
+        options.rehash = rehash
         options.license = license
         let console = Console()
         let bar = SharedProgress(console: console, label: options.wholeRecordings ? "audio" : "clips")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChorusIngest
 import ChorusStore
 import ChorusValidation
 import Foundation
@@ -10,8 +11,11 @@ struct ValidateCommand: ParsableCommand {
         discussion: """
             Runs every alignment check (timestamps, overlaps, durations, empty or malformed text, unknown tags, duplicates, speaking rate, duration and length-ratio outliers, missing or copied translations, numbers dropped in translation) and computes inter-annotator agreement (pairwise WER and CER between transcribers, chrF between translators, each annotator against the settled text, Krippendorff's alpha over skip reasons). Prints a summary and writes report.json and a self-contained report.html (inline SVG plots, no external assets). Exits 1 when any error (not a warning) is found, so a batch job can stop on it.
 
+            Every recording's file is checked too: a missing file is an error, and so is one whose content changed since import. By default a file whose size and modification time are as they were at import is taken as unchanged, and only others are hashed again; --rehash hashes every file.
+
             Examples:
             $ chorus validate --project corpus
+            $ chorus validate --project corpus --rehash
             $ chorus validate --project corpus --json > report.json
             """)
 
@@ -23,10 +27,18 @@ struct ValidateCommand: ParsableCommand {
     @Flag(help: "Print the report as JSON instead of the summary.")
     var json = false
 
+    @Flag(help: "Hash every recording again to prove its content is unchanged (slower; by default only files whose size or modification time changed are hashed).")
+    var rehash = false
+
+    @Option(help: ArgumentHelp("Where relative recording paths are found (default: the working directory, then the project folder).", valueName: "dir"))
+    var audioRoot: String?
+
     func run() throws {
         let project = try projectOptions.open()
         let snapshot = try cli { try project.store.snapshot(config: project.config) }
-        let report = ValidationReport.make(snapshot)
+        let paths = snapshot.recordings.map { RecordingLocation.resolve($0.path, root: audioRoot, project: project.folder) }
+        let files = RecordingCheck.run(snapshot.recordings, paths: paths, rehash: rehash).map { Finding.recordingFile(path: $0.path, problem: $0.message) }
+        let report = ValidationReport.make(snapshot, recordingFiles: files)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -69,7 +81,7 @@ struct ValidateCommand: ParsableCommand {
         }
         if let alpha = a.skipReasonAlpha { lines.append(String(format: "skip reasons: Krippendorff's alpha (nominal) %.3f", alpha)) }
         for f in r.findings.filter({ $0.severity == .error }).prefix(20) {
-            lines.append("error: \(f.rule): \(f.message)")
+            lines.append("error: \(f.rule): \(OneLine.escape(f.message))")
         }
         lines.append("report: \(path), \((path as NSString).deletingLastPathComponent)/report.html")
         return lines.joined(separator: "\n")

@@ -101,7 +101,10 @@ enum Clips {
     /// mixed down and resampled like the clips; fills in each recording's `frames`.
     static func writeRecordings(_ corpus: inout Corpus, options: ExportOptions, output: Output, progress: @escaping @Sendable (Int) -> Void) -> [Failure] {
         let snapshot = corpus
-        let results = Parallel.each(Array(corpus.recordings.indices)) { r -> Result<Int, Failure> in
+        // Only recordings something in the corpus points into (not one whose segments were all left out).
+        let live = Set(corpus.utterances.map(\.recording))
+        let indices = corpus.recordings.indices.filter { live.contains($0) }
+        let results = Parallel.each(indices) { r -> Result<Int, Failure> in
             let recording = snapshot.recordings[r]
             do {
                 defer { progress(1) }
@@ -142,7 +145,7 @@ enum Clips {
             }
         }
         var failures: [Failure] = []
-        for (r, result) in results.enumerated() {
+        for (r, result) in zip(indices, results) {
             switch result {
             case .success(let frames): corpus.recordings[r].frames = frames
             case .failure(let f): failures.append(f)

@@ -22,6 +22,9 @@ public struct ExportOptions: Sendable {
     public var includeInvalid = false
     /// Where relative recording paths are looked up first (then the working directory, then the project folder).
     public var audioRoot: String?
+    /// Hash every recording again before cutting from it, not only those whose size or
+    /// modification time changed since import.
+    public var rehash = false
     /// The corpus licence, as a Hugging Face licence id (cc-by-4.0, cc0-1.0, other, unknown).
     public var license = "unknown"
     /// The corpus name, for the datasheet.
@@ -155,7 +158,7 @@ public struct Corpus: Sendable {
             index[id] = corpus.recordings.count
             let split = splits[r.id] ?? planned[r.id] ?? .train
             corpus.recordings.append(CorpusRecording(
-                id: r.id, key: key, path: AudioLocation.resolve(r.path, root: options.audioRoot, project: project.folder),
+                id: r.id, key: key, path: RecordingLocation.resolve(r.path, root: options.audioRoot, project: project.folder),
                 duration: r.duration, speaker: r.speaker.map { SafeName.make($0, limit: 40) } ?? key, speakerName: r.speaker,
                 split: split, audioPath: "recordings/\(split.rawValue)/\(key).\(options.audioType.fileExtension)",
                 channels: options.keepChannels ? max(1, r.channels) : 1, segmenter: r.segmenter))
@@ -180,18 +183,6 @@ public struct Corpus: Sendable {
         }
         corpus.utterances.sort { $0.id < $1.id }
         return corpus
-    }
-}
-
-/// Where a recording's file is: stored absolute, or (projects imported by earlier versions) as
-/// given to `chorus segment`, relative to where it ran.
-enum AudioLocation {
-    static func resolve(_ path: String, root: String?, project: String) -> String {
-        if path.hasPrefix("/") { return path }
-        let cwd = FileManager.default.currentDirectoryPath
-        let candidates = [root, cwd, project, (project as NSString).deletingLastPathComponent].compactMap { $0 }.map { ($0 as NSString).appendingPathComponent(path) }
-        let found = candidates.first { FileManager.default.fileExists(atPath: $0) } ?? candidates[0]
-        return URL(fileURLWithPath: found).standardizedFileURL.path
     }
 }
 

@@ -1,4 +1,5 @@
 import ChorusAudio
+import ChorusIngest
 import ChorusStore
 import ChorusValidation
 import Foundation
@@ -53,7 +54,7 @@ public enum Exporter {
         let report = ValidationReport.make(snapshot)
         let invalid = Set(report.findings.filter { $0.severity == .error }.compactMap(\.segment))
         // The target is checked before any split is fixed in the store.
-        var protected = [project.folder] + snapshot.recordings.map { AudioLocation.resolve($0.path, root: options.audioRoot, project: project.folder) }
+        var protected = [project.folder] + snapshot.recordings.map { RecordingLocation.resolve($0.path, root: options.audioRoot, project: project.folder) }
         if let file = project.store.file { protected.append(file) }
         let output = try Output(target: out, settings: settings(options), force: force, protected: protected)
         var corpus = try Corpus.build(project: project, snapshot: snapshot, options: options, invalid: invalid)
@@ -63,9 +64,23 @@ public enum Exporter {
         }
         try output.prepare()
         var failures: [String] = []
+        // A recording that is gone or changed since import is named and its segments left out:
+        // clips cut from other content would not match the texts.
+        let byID = Dictionary(uniqueKeysWithValues: snapshot.recordings.map { ($0.id, $0) })
+        let used = corpus.recordings.compactMap { byID[$0.id] }
+        let problems = RecordingCheck.run(used, paths: corpus.recordings.map(\.path), rehash: options.rehash)
+        if !problems.isEmpty {
+            let bad = Set(problems.map(\.recordingID))
+            for p in problems {
+                failures.append("\(p.path): \(p.message)")
+                let n = corpus.utterances.filter { corpus.recordings[$0.recording].id == p.recordingID }.count
+                corpus.leftOut[p.kind == .changed ? "recording changed since import" : "audio could not be read", default: 0] += n
+            }
+            corpus.utterances.removeAll { bad.contains(corpus.recordings[$0.recording].id) }
+        }
         let audio = ExportFormat.audio(for: options)
         if audio.clips || audio.recordings {
-            let total = (audio.clips ? corpus.utterances.count : 0) + (audio.recordings ? corpus.recordings.count : 0)
+            let total = (audio.clips ? corpus.utterances.count : 0) + (audio.recordings ? Set(corpus.utterances.map(\.recording)).count : 0)
             let counter = Counter()
             var failed: [Clips.Failure] = []
             if audio.recordings {

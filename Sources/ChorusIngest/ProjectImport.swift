@@ -58,6 +58,9 @@ public enum ProjectImport {
             }
             do {
                 var recording = newRecording(result, sha256: sha, configuration: configuration)
+                let stamp = FileStamp.of(result.path)
+                recording.sizeBytes = stamp?.sizeBytes
+                recording.modifiedAt = stamp?.modifiedAt
                 if let entry = metadata?.entry(for: result.path) {
                     recording.speaker = entry.speaker
                     recording.metadata = entry.json

@@ -190,6 +190,12 @@ public enum Migrations {
             )
             """,
         ]),
+        // The file's size and modification time at import: a cheap check that it is unchanged,
+        // before a full re-hash. NULL for recordings imported before.
+        (6, [
+            "ALTER TABLE recordings ADD COLUMN size_bytes INTEGER",
+            "ALTER TABLE recordings ADD COLUMN modified_at {real}",
+        ]),
     ]
 
     /// The newest schema version this build knows.

@@ -17,6 +17,10 @@ public struct RecordingFacts: Sendable, Equatable {
     public var metadata: String = "{}"
     /// The segmenter settings its segments came from, as JSON.
     public var segmenter: String
+    /// The file's size in bytes and modification time (seconds since 1970) when it was
+    /// imported; nil for recordings imported before Chorus kept them.
+    public var sizeBytes: Int64?
+    public var modifiedAt: Double?
 }
 
 /// A recording as the store keeps it: its id and its facts (`record.speaker` reads `record.facts.speaker`).
@@ -91,12 +95,12 @@ public struct ProjectStore: Sendable {
             // The content hash decides: a recording another process added meanwhile is not added again.
             guard let id = try c.query(
                 """
-                INSERT INTO recordings (sha256, path, duration, sample_rate, channels, container, encoding, speaker, metadata, segmenter, added_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING RETURNING id
+                INSERT INTO recordings (sha256, path, duration, sample_rate, channels, container, encoding, speaker, metadata, segmenter, added_at, size_bytes, modified_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING RETURNING id
                 """,
                 [.text(r.sha256), .text(r.path), .real(r.duration), .integer(Int64(r.sampleRate)), .integer(Int64(r.channels)),
                  .text(r.container), .text(r.encoding), r.speaker.map(SQLValue.text) ?? .null, .text(r.metadata), .text(r.segmenter),
-                 .text(Timestamp.now())]
+                 .text(Timestamp.now()), r.sizeBytes.map(SQLValue.integer) ?? .null, r.modifiedAt.map(SQLValue.real) ?? .null]
             ).first?["id"].int else {
                 let existing = try c.query("SELECT id FROM recordings WHERE sha256 = ?", [.text(r.sha256)]).first?["id"].int ?? 0
                 return (existing, false)
@@ -194,6 +198,6 @@ public struct ProjectStore: Sendable {
             duration: row["duration"].double ?? 0, sampleRate: Int(row["sample_rate"].int ?? 0),
             channels: Int(row["channels"].int ?? 0), container: row["container"].string ?? "",
             encoding: row["encoding"].string ?? "", speaker: row["speaker"].string, metadata: row["metadata"].string ?? "{}",
-            segmenter: row["segmenter"].string ?? ""))
+            segmenter: row["segmenter"].string ?? "", sizeBytes: row["size_bytes"].int, modifiedAt: row["modified_at"].double))
     }
 }

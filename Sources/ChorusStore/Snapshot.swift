@@ -11,6 +11,10 @@ public struct ProjectSnapshot: Sendable {
         public var speaker: String?
         /// The segmenter settings, as JSON.
         public var segmenter = "{}"
+        /// The content hash, size (bytes) and modification time recorded at import (nil before they were kept).
+        public var sha256 = ""
+        public var sizeBytes: Int64?
+        public var modifiedAt: Double?
     }
 
     public struct Segment: Sendable, Equatable {
@@ -62,10 +66,11 @@ extension ProjectStore {
     public func snapshot(config: ProjectConfig) throws -> ProjectSnapshot {
         try database.read { c in
             var s = ProjectSnapshot(config: config)
-            s.recordings = try c.query("SELECT id, path, duration, sample_rate, channels, speaker, segmenter FROM recordings ORDER BY id").map {
+            s.recordings = try c.query("SELECT id, path, duration, sample_rate, channels, speaker, segmenter, sha256, size_bytes, modified_at FROM recordings ORDER BY id").map {
                 .init(id: $0["id"].int ?? 0, path: $0["path"].string ?? "", duration: $0["duration"].double ?? 0,
                       sampleRate: Int($0["sample_rate"].int ?? 0), channels: Int($0["channels"].int ?? 1),
-                      speaker: $0["speaker"].string.flatMap { $0.isEmpty ? nil : $0 }, segmenter: $0["segmenter"].string ?? "{}")
+                      speaker: $0["speaker"].string.flatMap { $0.isEmpty ? nil : $0 }, segmenter: $0["segmenter"].string ?? "{}",
+                      sha256: $0["sha256"].string ?? "", sizeBytes: $0["size_bytes"].int, modifiedAt: $0["modified_at"].double)
             }
             s.segments = try c.query("SELECT id, recording_id, start, \"end\", content_warning FROM segments ORDER BY recording_id, start, id").map {
                 .init(id: $0["id"].int ?? 0, recordingID: $0["recording_id"].int ?? 0, start: $0["start"].double ?? 0, end: $0["end"].double ?? 0,

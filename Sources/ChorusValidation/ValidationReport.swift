@@ -27,8 +27,14 @@ public struct ValidationReport: Sendable, Codable {
     public var errors: Int { findings.filter { $0.severity == .error }.count }
     public var warnings: Int { findings.filter { $0.severity == .warning }.count }
 
+    /// The rule the recordings' files are reported under: checking them reads files, so the
+    /// caller does it (``make(_:recordingFiles:)``) and the pure rules stay pure.
+    public static let recordingFilesRule = "recording-files"
+
     /// Runs every rule and the agreement figures over a project snapshot.
-    public static func make(_ snapshot: ProjectSnapshot) -> ValidationReport {
+    /// - Parameter recordingFiles: the check of the recordings' files, one finding per missing
+    ///   or changed file (`recording-files`, errors); nil when they were not checked.
+    public static func make(_ snapshot: ProjectSnapshot, recordingFiles: [Finding]? = nil) -> ValidationReport {
         let context = ValidationContext(snapshot)
         // The rules and the agreement figures are independent: run them side by side.
         let jobs: [Int] = [0] + Array(1...Rules.all.count)
@@ -48,6 +54,11 @@ public struct ValidationReport: Sendable, Codable {
                 counts.append(RuleCount(rule: rule.name, severity: rule.severity, summary: rule.summary, findings: found.count))
             }
         }
+        if let files = recordingFiles {
+            counts.insert(RuleCount(rule: recordingFilesRule, severity: .error,
+                                    summary: "Every recording's file is where it was imported from, with the same content", findings: files.count), at: 0)
+            findings = files + findings
+        }
         return ValidationReport(
             segments: snapshot.segments.count,
             settled: Set(snapshot.settled.filter { $0.language == snapshot.config.sourceLanguage.value }.map(\.segmentID)).count,
@@ -65,5 +76,12 @@ public struct ValidationReport: Sendable, Codable {
             guard let s = p.segments[segment] else { return nil }
             return RatePoint(segment: segment, seconds: s.end - s.start, characters: p.normalized(segment, p.sourceLanguage).filter { $0 != " " }.count)
         }
+    }
+}
+
+extension Finding {
+    /// A recording's file that is missing or changed (rule `recording-files`, an error).
+    public static func recordingFile(path: String, problem: String) -> Finding {
+        Finding(rule: ValidationReport.recordingFilesRule, severity: .error, recording: path, message: "\(path): \(problem)")
     }
 }
