@@ -42,18 +42,13 @@ public enum Money {
 public enum Currency {
     private static let zero: Set<String> = ["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF"]
     private static let three: Set<String> = ["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"]
-    private static let codes: Set<String>? = {
-        guard let data = FileManager.default.contents(atPath: LanguageRegistry.debianFolder + "/iso_4217.json"),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let list = object["4217"] as? [[String: Any]] else { return nil }
-        return Set(list.compactMap { $0["alpha_3"] as? String })
-    }()
+    private static let registry = LanguageRegistry.load()
 
     /// Decimals of the currency's minor unit (2 for EUR, 0 for JPY, 3 for KWD); nil for a code
     /// that is not ISO 4217.
     public static func minorUnits(_ code: String) -> Int? {
         guard code.count == 3, code.allSatisfy({ $0.isASCII && $0.isUppercase }) else { return nil }
-        if let codes, !codes.contains(code) { return nil }
+        if let registry, !registry.isCurrency(code) { return nil }
         return zero.contains(code) ? 0 : three.contains(code) ? 3 : 2
     }
 }

@@ -17,7 +17,8 @@ import TestSupport
         #expect(clean.stdout.contains("translation-present       warning   1"))
         #expect(clean.stdout.contains("transcribers: 1 segments with two or more transcripts"))
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: p.dir + "/report.json"))) as? [String: Any]
-        #expect((report?["rules"] as? [Any])?.count == 16)
+        #expect((report?["rules"] as? [Any])?.count == 17, "16 rules and the recordings' files")
+        #expect(((report?["rules"] as? [[String: Any]])?.first?["rule"] as? String) == "recording-files")
         let page = try String(contentsOfFile: p.dir + "/report.html", encoding: .utf8)
         #expect(page.hasPrefix("<!DOCTYPE html>"))
         #expect(page.components(separatedBy: "<svg").count - 1 == 3, "histogram, per-annotator bars, speaking-rate scatter")

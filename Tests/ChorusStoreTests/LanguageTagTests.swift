@@ -37,3 +37,18 @@ import Testing
         #expect(try !LanguageTag("sw").writtenWithoutSpaces)
     }
 }
+
+@Suite struct LanguageRegistryTests {
+    @Test func looksCodesUpInTheListsWithoutTakingNamesForCodes() throws {
+        let registry = try #require(LanguageRegistry.load())
+        #expect(registry.isLanguage("sw") && registry.isLanguage("swa") && registry.isLanguage("gsw") && registry.isLanguage("yue"))
+        #expect(registry.isLanguage("sgn"), "ISO 639-2 collective codes")
+        #expect(!registry.isLanguage("qqq") && !registry.isLanguage("xx") && !registry.isLanguage(""))
+        // "Ari" is the name of the language aac, not a code.
+        #expect(!registry.isLanguage("Ari"))
+        #expect(registry.isScript("Latn") && registry.isScript("Hant") && !registry.isScript("Xyzw"))
+        #expect(registry.isRegion("GB") && registry.isRegion("KE") && !registry.isRegion("QQ"))
+        #expect(registry.isCurrency("EUR") && registry.isCurrency("KES") && !registry.isCurrency("XYZ"))
+        #expect(!registry.isRegion("G\"B"), "only letters and digits are looked up")
+    }
+}
