@@ -161,7 +161,7 @@ struct AnnotatorsCommand: ParsableCommand {
 
 /// Runs store work, turning its errors into one-line CLI errors.
 func cli<T>(_ work: () throws -> T) throws -> T {
-    do { return try work() } catch let error as ProjectError { throw CLIError(error.description) }
+    do { return try work() } catch let error as ProjectError { throw CLIError(error.description, cause: error.cause) }
 }
 
 /// One JSON object on one line, keys sorted.

@@ -31,7 +31,11 @@ public struct ChorusCommand: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as CLIError {
-            Console().error("\(error)")
+            let console = Console()
+            console.error("\(error)")
+            if Console.verbose, let cause = error.cause, cause != error.description {
+                for line in cause.split(separator: "\n") { console.note("chorus: cause: \(OneLine.escape(String(line)))") }
+            }
             Foundation.exit(1)
         } catch {
             exit(withError: error)

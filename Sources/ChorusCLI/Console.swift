@@ -5,6 +5,8 @@ import Foundation
 /// terminal that can show a progress bar (not when `TERM=dumb`, not when it is a pipe or file).
 struct Console {
     let stderrIsTerminal: Bool
+    /// `--verbose` was given: errors are followed by their cause.
+    nonisolated(unsafe) static var verbose = false
 
     init() {
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
@@ -125,7 +127,12 @@ final class AtomicTextFile {
 /// An error the CLI reports as one line.
 struct CLIError: Error, CustomStringConvertible {
     let description: String
-    init(_ description: String) { self.description = description }
+    /// The underlying error's full text (a database's DETAIL and HINT lines), shown with `--verbose`.
+    let cause: String?
+    init(_ description: String, cause: String? = nil) {
+        self.description = description
+        self.cause = cause
+    }
 }
 
 /// A JSON string literal, for the few JSON objects the commands print by hand.

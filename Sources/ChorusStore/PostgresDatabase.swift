@@ -6,29 +6,61 @@ import Foundation
 /// One connection per process, used by one transaction at a time. SQL is the store's shared
 /// SQL with `?` placeholders, sent as `$1, $2, ...` with text parameters that the server types
 /// from their context. Every libpq call in Chorus is in this file.
+///
+/// Errors are one line (the server's primary message); the full text with its DETAIL and HINT
+/// lines is the error's `cause`. Server notices are not printed. While the server cannot be
+/// reached (restarting, starting up), connecting and transactions that had not reached COMMIT
+/// are tried again for up to ``reconnectSeconds``; a transaction whose COMMIT was cut off is
+/// not, since it may have been applied.
 public final class PostgresDatabase: SQLDatabase, @unchecked Sendable {
     public let dialect = SQLDialect.postgres
     /// The URL without its password, for messages.
     public let displayURL: String
+    /// How long to keep trying while the server cannot be reached, seconds.
+    public static let reconnectSeconds = 15.0
     private let lock = NSLock()
     private let connection: OpaquePointer
     /// Statements prepared on this connection (`PQprepare`), by their SQL: planned once.
     private var prepared: [String: String] = [:]
 
-    /// Connects to `url` (`postgres://user@host:port/db` or `postgresql:///db?host=/run/dir`).
-    /// - Throws: ``ProjectError`` `.store` with libpq's message.
+    /// Connects to `url` (`postgres://user@host:port/db` or `postgresql:///db?host=/run/dir`),
+    /// waiting up to ``reconnectSeconds`` for a server that is not up.
+    /// - Throws: ``ProjectError`` `.store` with libpq's message on one line.
     public init(url: String) throws {
         displayURL = Self.redact(url)
-        guard let c = PQconnectdb(url) else {
-            throw ProjectError(code: .store, message: "cannot connect to \(displayURL): out of memory")
-        }
-        guard PQstatus(c) == CONNECTION_OK else {
-            let message = String(cString: PQerrorMessage(c)).trimmingCharacters(in: .whitespacesAndNewlines)
+        let deadline = Date().addingTimeInterval(Self.reconnectSeconds)
+        var delay: UInt32 = 100_000
+        while true {
+            guard let c = PQconnectdb(url) else {
+                throw ProjectError(code: .store, message: "cannot connect to \(displayURL): out of memory")
+            }
+            if PQstatus(c) == CONNECTION_OK {
+                connection = c
+                break
+            }
+            let full = String(cString: PQerrorMessage(c)).trimmingCharacters(in: .whitespacesAndNewlines)
             PQfinish(c)
-            throw ProjectError(code: .store, message: "cannot connect to \(displayURL): \(message)", cause: message)
+            if Self.serverUnreachable(url) && Date() < deadline {
+                usleep(delay)
+                delay = min(delay * 2, 1_000_000)
+                continue
+            }
+            throw ProjectError(code: .store, message: "cannot connect to \(displayURL): \(Self.firstLine(full))", cause: full)
         }
-        connection = c
+        chorus_pg_quiet(connection)
         _ = try? run("SET client_min_messages TO warning", [])
+    }
+
+    /// Whether a failed connection is the server being away (down, restarting, starting up)
+    /// rather than a refusal that waiting will not change (a wrong password or database).
+    private static func serverUnreachable(_ url: String) -> Bool {
+        let ping = PQping(url)
+        return ping == PQPING_NO_RESPONSE || ping == PQPING_REJECT
+    }
+
+    static func firstLine(_ text: String) -> String {
+        let line = text.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? text
+        return line.hasPrefix("ERROR:  ") ? String(line.dropFirst(8)) : line
     }
 
     deinit { PQfinish(connection) }
@@ -44,20 +76,50 @@ public final class PostgresDatabase: SQLDatabase, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         var attempt = 0
+        var deadline: Date?
         while true {
             attempt += 1
-            _ = try run(begin, [])
+            var committing = false
             do {
+                _ = try run(begin, [])
                 let result = try body(Connection(database: self))
+                committing = true
                 _ = try run("COMMIT", [])
                 return result
-            } catch let error as ProjectError where ["40P01", "40001"].contains(error.cause ?? "") && attempt < 10 {
+            } catch let error as ProjectError where ["40P01", "40001"].contains(error.sqlState ?? "") && attempt < 10 {
                 _ = try? run("ROLLBACK", [])
                 usleep(UInt32.random(in: 1_000...(5_000 * UInt32(attempt))))
+            } catch let error as ProjectError where PQstatus(connection) == CONNECTION_BAD && !committing {
+                // The server went away before COMMIT: nothing was applied. Reconnect and start over.
+                let until = deadline ?? Date().addingTimeInterval(Self.reconnectSeconds)
+                deadline = until
+                guard reconnect(until: until) else {
+                    throw ProjectError(
+                        code: .store,
+                        message: "lost the connection to \(displayURL) and it did not come back within \(Int(Self.reconnectSeconds)) s: \(error.message)",
+                        cause: error.cause)
+                }
             } catch {
-                _ = try? run("ROLLBACK", [])
+                if PQstatus(connection) != CONNECTION_BAD { _ = try? run("ROLLBACK", []) }
                 throw error
             }
+        }
+    }
+
+    /// Resets the connection until it works or `until` passes; statements must be prepared anew.
+    private func reconnect(until: Date) -> Bool {
+        var delay: UInt32 = 100_000
+        while true {
+            PQreset(connection)
+            if PQstatus(connection) == CONNECTION_OK {
+                prepared = [:]
+                chorus_pg_quiet(connection)
+                _ = try? run("SET client_min_messages TO warning", [])
+                return true
+            }
+            guard Date() < until else { return false }
+            usleep(delay)
+            delay = min(delay * 2, 1_000_000)
         }
     }
 
@@ -89,15 +151,9 @@ public final class PostgresDatabase: SQLDatabase, @unchecked Sendable {
                 name = known
             } else {
                 let fresh = "chorus_\(prepared.count)"
-                guard let made = PQprepare(connection, fresh, text, Int32(values.count), nil) else {
-                    throw ProjectError(code: .store, message: "\(displayURL): \(String(cString: PQerrorMessage(connection)))")
-                }
+                guard let made = PQprepare(connection, fresh, text, Int32(values.count), nil) else { throw connectionError() }
                 defer { PQclear(made) }
-                guard PQresultStatus(made) == PGRES_COMMAND_OK else {
-                    let message = String(cString: PQresultErrorMessage(made)).trimmingCharacters(in: .whitespacesAndNewlines)
-                    let state = PQresultErrorField(made, chorus_pg_diag_sqlstate()).map { String(cString: $0) } ?? ""
-                    throw ProjectError(code: .store, message: "store error: \(message)", path: displayURL, cause: state)
-                }
+                guard PQresultStatus(made) == PGRES_COMMAND_OK else { throw resultError(made) }
                 prepared[text] = fresh
                 name = fresh
             }
@@ -111,16 +167,10 @@ public final class PostgresDatabase: SQLDatabase, @unchecked Sendable {
                 }
             }
         }
-        guard let result else {
-            throw ProjectError(code: .store, message: "\(displayURL): \(String(cString: PQerrorMessage(connection)))")
-        }
+        guard let result else { throw connectionError() }
         defer { PQclear(result) }
         let status = PQresultStatus(result)
-        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
-            let message = String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
-            let state = PQresultErrorField(result, chorus_pg_diag_sqlstate()).map { String(cString: $0) } ?? ""
-            throw ProjectError(code: .store, message: "store error: \(message)", path: displayURL, cause: state)
-        }
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else { throw resultError(result) }
         var rows: [SQLRow] = []
         let fields = PQnfields(result)
         for r in 0..<PQntuples(result) {
@@ -143,6 +193,21 @@ public final class PostgresDatabase: SQLDatabase, @unchecked Sendable {
             rows.append(SQLRow(values: row))
         }
         return rows
+    }
+
+    /// A failed statement as one line: the server's primary message, with the full text (DETAIL,
+    /// HINT) as the cause and the SQLSTATE kept for the retry rules.
+    private func resultError(_ result: OpaquePointer) -> ProjectError {
+        let full = String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
+        let state = PQresultErrorField(result, chorus_pg_diag_sqlstate()).map { String(cString: $0) }
+        let primary = PQresultErrorField(result, chorus_pg_diag_message_primary()).map { String(cString: $0) } ?? Self.firstLine(full)
+        return ProjectError(code: .store, message: "store error: \(primary)", path: displayURL, cause: full, sqlState: state)
+    }
+
+    /// A statement that got no result at all: the connection failed.
+    private func connectionError() -> ProjectError {
+        let full = String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines)
+        return ProjectError(code: .store, message: "store error: \(Self.firstLine(full))", path: displayURL, cause: full)
     }
 
     /// `?` placeholders as `$1, $2, ...`, leaving quoted text and identifiers alone.

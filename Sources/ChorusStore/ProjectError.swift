@@ -39,14 +39,18 @@ public struct ProjectError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// The file the error concerns, if any.
     public var path: String?
-    /// The underlying error's text, if any.
+    /// The underlying error's text, if any: what `--verbose` shows (a database's full message
+    /// with its detail and hint lines).
     public var cause: String?
+    /// The SQLSTATE of a PostgreSQL error, if any (`40P01` for a deadlock).
+    public var sqlState: String?
 
-    public init(code: Code, message: String, path: String? = nil, cause: String? = nil) {
+    public init(code: Code, message: String, path: String? = nil, cause: String? = nil, sqlState: String? = nil) {
         self.code = code
         self.message = message
         self.path = path
         self.cause = cause
+        self.sqlState = sqlState
     }
 
     /// One line: `path: message`.

@@ -77,37 +77,12 @@ public final class TmuxScreen {
         throw TestSetupError("the program did not exit within \(timeout) s; the screen shows:\n\(try screen())")
     }
 
-    /// Runs tmux with posix_spawn and waitpid. Foundation's Process is not used: the tmux
-    /// server that `new-session` starts outlives the call and keeps what it inherited open,
-    /// which Foundation waits on. Output goes through a file, never a pipe, for the same reason.
+    /// Runs tmux (through ``Spawn``: the tmux server outlives the call).
     @discardableResult
     private func tmux(_ arguments: [String], output: Bool = true) throws -> String {
         let outPath = NSTemporaryDirectory() + "/\(socket)-\(UInt32.random(in: 0...UInt32.max)).out"
         defer { unlink(outPath) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output ? outPath : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let argv = ["tmux", "-L", socket, "-f", config] + arguments
-        var cargs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        defer { for p in cargs { free(p) } }
-        // The test runner blocks some signals; the programs under test must start as from a shell.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t(), all = sigset_t()
-        sigemptyset(&none)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, "tmux", &actions, &attributes, &cargs, environ)
-        guard rc == 0 else { throw TestSetupError("cannot run tmux: \(String(cString: strerror(rc)))") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let status = try Spawn.run(["tmux", "-L", socket, "-f", config] + arguments, output: output ? outPath : nil)
         guard status == 0 else { throw TestSetupError("tmux \(arguments.first ?? "") failed with status \(status)") }
         return output ? ((try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "") : ""
     }
