@@ -47,7 +47,10 @@ struct SessionArguments: ParsableArguments {
     }
 
     func run(kind: TaskKind, language: String? = nil) throws {
-        let project = try projectOptions.open()
+        try run(project: try projectOptions.open(), kind: kind, language: language)
+    }
+
+    func run(project: Project, kind: TaskKind, language: String? = nil) throws {
         if ProcessInfo.processInfo.environment["TERM"] == "dumb" {
             throw CLIError("this screen needs a terminal that can move the cursor (TERM is 'dumb')")
         }
@@ -134,7 +137,7 @@ struct TranslateCommand: ParsableCommand {
         guard let target = project.config.targetLanguages.first(where: { $0.value == to || $0.language == to }) else {
             throw CLIError("--to \(to): the project translates into \(project.config.targetLanguages.map(\.value).joined(separator: ", ")), not \(to)")
         }
-        try session.run(kind: .translate, language: target.value)
+        try session.run(project: project, kind: .translate, language: target.value)
     }
 }
 

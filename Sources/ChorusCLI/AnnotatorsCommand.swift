@@ -158,16 +158,3 @@ struct AnnotatorsCommand: ParsableCommand {
         }
     }
 }
-
-/// Runs store work, turning its errors into one-line CLI errors.
-func cli<T>(_ work: () throws -> T) throws -> T {
-    do { return try work() } catch let error as ProjectError { throw CLIError(error.description, cause: error.cause) }
-}
-
-/// One JSON object on one line, keys sorted.
-func encodeJSON<T: Encodable>(_ value: T) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    encoder.keyEncodingStrategy = .convertToSnakeCase
-    return String(decoding: try encoder.encode(value), as: UTF8.self)
-}

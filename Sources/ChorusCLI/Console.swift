@@ -1,4 +1,5 @@
 import ChorusIngest
+import ChorusStore
 import Foundation
 
 /// Where the CLI writes for people and for scripts. Decides once whether standard error is a
@@ -137,3 +138,16 @@ struct CLIError: Error, CustomStringConvertible {
 
 /// A JSON string literal, for the few JSON objects the commands print by hand.
 func jsonString(_ s: String) -> String { SegmentManifest.jsonString(s) }
+
+/// Runs store work, turning its errors into one-line CLI errors.
+func cli<T>(_ work: () throws -> T) throws -> T {
+    do { return try work() } catch let error as ProjectError { throw CLIError(error.description, cause: error.cause) }
+}
+
+/// One JSON object on one line, keys sorted.
+func encodeJSON<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}

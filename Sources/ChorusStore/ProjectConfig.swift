@@ -186,7 +186,7 @@ public struct ProjectConfig: Sendable, Equatable {
             # {lang} the language; its standard output pre-fills the editor. Example:
             # "whisper-cli -m ggml-base.bin -l {lang} -nt -np -f {audio}"
             draft_command: "\(draftCommand)"
-            # Keys that differ from the defaults (see the README), for example:
+            # Keys that differ from the defaults (see docs/annotating.md in Chorus), for example:
             # keys: {replay: [tab, ctrl-space], pause: [ctrl-p, escape]}
             keys: {\(keys.keys.sorted().map { "\($0): \(list(keys[$0] ?? []))" }.joined(separator: ", "))}
 

@@ -4,7 +4,7 @@ import Foundation
 public struct RecordingFacts: Sendable, Equatable {
     /// SHA-256 of the file's bytes, lower-case hex: the recording's identity.
     public var sha256: String
-    /// The path it was imported from, as given.
+    /// The path it was imported from, absolute (as given, in projects imported by early versions).
     public var path: String
     /// Seconds.
     public var duration: Double

@@ -242,7 +242,8 @@ public final class AnnotationSession {
                 player.load(clip)
                 mailbox.deliver(peaks: clip.peaks(columns: 1024), token: token)
             } catch {
-                // Recordings are stored by the path `chorus segment` was given, relative to where it ran.
+                // Recordings are stored absolute; projects imported by early versions kept the
+                // path `chorus segment` was given, relative to where it ran.
                 let hint = task.recording.hasPrefix("/") ? "" : " (the path is relative to the folder the recordings were imported from; start chorus there)"
                 mailbox.post("cannot play this segment: \(error)\(hint)")
             }
