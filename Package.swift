@@ -122,7 +122,7 @@ let package = Package(
             name: "ChorusMetricsTests", dependencies: ["ChorusMetrics", "TestSupport", .product(name: "RealModule", package: "swift-numerics")],
             exclude: ["Interop"]),
         .testTarget(name: "ChorusValidationTests", dependencies: ["ChorusValidation", "ChorusStore", "TestSupport"]),
-        .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "TestSupport"]),
+        .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "ChorusMetrics", "TestSupport"]),
         .testTarget(name: "ChorusExportTests", dependencies: ["ChorusExport", "ChorusStore", "ChorusAudio", "TestSupport"], exclude: ["Interop"]),
         .testTarget(name: "ChorusIngestTests", dependencies: ["ChorusIngest", "ChorusStore", "TestSupport"]),
         .testTarget(name: "ChorusCLITests", dependencies: ["ChorusCLI", "ChorusStore", "TestSupport"], exclude: ["Golden"]),

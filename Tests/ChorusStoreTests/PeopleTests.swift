@@ -191,3 +191,47 @@ final class Locked<T>: @unchecked Sendable {
     var value: T { lock.withLock { stored } }
     func update(_ change: (inout T) -> Void) { lock.withLock { change(&stored) } }
 }
+
+/// The pay calculator on its own, without a store.
+@Suite struct PayCalculatorTests {
+    static func person(_ rate: String?, model: PayModel, termsSeenAt: Double? = nil) -> Annotator {
+        Annotator(id: 1, name: "neema", languages: [], payModel: model, payRate: rate, creditName: nil, avoidDistressing: false, termsSeenAt: termsSeenAt)
+    }
+
+    @Test func hourlyPayTheFloorRejectedWorkAndSkips() throws {
+        var config = try ProjectConfig(sourceLanguage: LanguageTag("sw"), targetLanguages: [])
+        config.payFloor = "12.00"
+        config.payRejectedWork = false
+        let work = [
+            PayInput.Work(activeSeconds: 600, audioSeconds: 30, submittedAt: 100),
+            PayInput.Work(activeSeconds: 600, audioSeconds: 30, submittedAt: 200, rejected: true),
+            PayInput.Work(activeSeconds: 600, audioSeconds: 30, submittedAt: 300, rejected: true, appealed: true, overturned: true),
+        ]
+        let told = PayInput(annotator: Self.person("10.00", model: .hour, termsSeenAt: 50), work: work, skips: 1, skipSeconds: 180)
+        let line = try #require(PayCalculator.line(told, config: config))
+        // Paid: 600 + 600 (overturned) + 180 s of skipping = 1380 s at 10.00 = 3.83; worked 1980 s.
+        #expect(line.earnings == Money.parse("3.83") && line.rejected == 1 && line.rejectedUnpaid == 1)
+        #expect(line.appeals == 1 && line.appealsOverturned == 1 && line.paidTasks == 2)
+        #expect(line.activeHours == Decimal(1980) / 3600)
+        // 12.00 × 0.55 h = 6.60, short by 2.77.
+        #expect(line.shortfall == Money.parse("2.77") && line.belowFloor)
+        // Not told that rejected work goes unpaid: it is paid.
+        let untold = PayInput(annotator: Self.person("10.00", model: .hour), work: work)
+        #expect(PayCalculator.line(untold, config: config)?.rejectedUnpaid == 0)
+        // Nothing done, nothing listed.
+        #expect(PayCalculator.line(PayInput(annotator: Self.person(nil, model: .none), work: []), config: config) == nil)
+    }
+
+    @Test func impossibleStoredTimesNeverMakePayNegativeOrUnbounded() throws {
+        var config = try ProjectConfig(sourceLanguage: LanguageTag("sw"), targetLanguages: [])
+        config.payModel = .hour
+        config.payRate = "10"
+        let input = PayInput(annotator: Self.person(nil, model: .none), work: [
+            PayInput.Work(activeSeconds: -3600, audioSeconds: 3, submittedAt: 1),
+            PayInput.Work(activeSeconds: .nan, audioSeconds: 3, submittedAt: 2),
+            PayInput.Work(activeSeconds: 1e12, audioSeconds: 3, submittedAt: 3),
+        ])
+        let line = try #require(PayCalculator.line(input, config: config))
+        #expect(line.activeHours == 24 && line.earnings == Money.parse("240.00"))
+    }
+}

@@ -1,3 +1,4 @@
+import ChorusMetrics
 import Foundation
 
 /// The kinds of task.

@@ -96,17 +96,120 @@ public struct PayReport: Sendable, Codable, Equatable {
     public var rounding: String { "amounts are computed in decimal and rounded once per person to \(places) decimal\(places == 1 ? "" : "s") of \(currency), halves away from zero" }
 }
 
+/// What pay is computed from, for one person over a period: read from the store by
+/// ``ProjectStore/payReport(config:from:to:only:)``, or built by hand in tests.
+public struct PayInput: Sendable, Equatable {
+    /// One submitted text.
+    public struct Work: Sendable, Equatable {
+        /// Active seconds reported (nil when not known).
+        public var activeSeconds: Double?
+        /// The segment's audio, seconds.
+        public var audioSeconds: Double
+        /// Seconds since 1970.
+        public var submittedAt: Double
+        public var rejected: Bool
+        public var appealed: Bool
+        /// The rejection was overturned on appeal.
+        public var overturned: Bool
+
+        public init(activeSeconds: Double?, audioSeconds: Double, submittedAt: Double, rejected: Bool = false, appealed: Bool = false, overturned: Bool = false) {
+            self.activeSeconds = activeSeconds
+            self.audioSeconds = audioSeconds
+            self.submittedAt = submittedAt
+            self.rejected = rejected
+            self.appealed = appealed
+            self.overturned = overturned
+        }
+    }
+
+    public var annotator: Annotator
+    public var work: [Work]
+    public var skips: Int
+    /// Active seconds spent on tasks before skipping them (work, too).
+    public var skipSeconds: Double
+    /// Segments flagged distressing the person went on to work on.
+    public var distressingSeen: Int
+
+    public init(annotator: Annotator, work: [Work], skips: Int = 0, skipSeconds: Double = 0, distressingSeen: Int = 0) {
+        self.annotator = annotator
+        self.work = work
+        self.skips = skips
+        self.skipSeconds = skipSeconds
+        self.distressingSeen = distressingSeen
+    }
+}
+
+/// Pay as a pure function of the work and the project's terms.
+public enum PayCalculator {
+    /// One person's pay line, or nil when they have no work, skip or exposure in the period.
+    public static func line(_ input: PayInput, config: ProjectConfig) -> PayLine? {
+        guard !input.work.isEmpty || input.skips > 0 || input.distressingSeen > 0 else { return nil }
+        let places = Currency.minorUnits(config.currency) ?? 2
+        let person = input.annotator
+        let own = person.payModel != .none && person.payRate != nil
+        let model = own ? person.payModel : config.payModel
+        let rateText = own ? person.payRate ?? "" : config.payRate
+        let rate = Money.parse(rateText) ?? 0
+        var line = PayLine(annotator: person.name, model: model, rate: rateText, tasks: input.work.count, paidTasks: 0, audioMinutes: 0,
+                           activeHours: 0, earnings: 0, effectiveHourly: nil, shortfall: nil, rejected: 0, rejectedUnpaid: 0,
+                           appeals: 0, appealsOverturned: 0, distressingSeen: input.distressingSeen, skips: input.skips)
+        // Time spent before skipping is work: it counts in active hours and, per hour, is paid.
+        // (Each skip's time is capped at a day where it is read; their sum is not.)
+        let skipSeconds = Money.seconds(input.skipSeconds.isFinite ? max(0, input.skipSeconds) : 0)
+        var paidSeconds = skipSeconds, paidAudio = Decimal(0), allSeconds = skipSeconds, allAudio = Decimal(0)
+        for w in input.work {
+            let active = Money.seconds(ActiveTime.clamped(w.activeSeconds ?? 0))
+            let audio = Money.seconds(w.audioSeconds)
+            allSeconds += active
+            allAudio += audio
+            if w.appealed { line.appeals += 1 }
+            if w.overturned { line.appealsOverturned += 1 }
+            let rejected = w.rejected && !w.overturned
+            if rejected { line.rejected += 1 }
+            // Work done in good faith is paid even when rejected, unless the project says
+            // otherwise and the person had been shown that before they did it.
+            let told = person.termsSeenAt.map { $0 <= w.submittedAt } ?? false
+            if rejected && !config.payRejectedWork && told {
+                line.rejectedUnpaid += 1
+                continue
+            }
+            line.paidTasks += 1
+            paidSeconds += active
+            paidAudio += audio
+        }
+        line.activeHours = allSeconds / 3600
+        line.audioMinutes = allAudio / 60
+        let exact: Decimal
+        switch model {
+        case .hour: exact = rate * paidSeconds / 3600
+        case .audioMinute: exact = rate * paidAudio / 60
+        case .task: exact = rate * Decimal(line.paidTasks)
+        case .none: exact = 0
+        }
+        line.earnings = Money.round(exact, places: places)
+        // Against the money actually paid (rounded), over all the time worked.
+        if allSeconds > 0 {
+            line.effectiveHourly = Money.round(line.earnings * 3600 / allSeconds, places: places)
+            // Whatever the model: a person paid nothing for their time is below any floor.
+            if let floor = Money.parse(config.payFloor) {
+                let owed = Money.round(floor * allSeconds / 3600 - line.earnings, places: places)
+                if owed > 0 { line.shortfall = owed }
+            }
+        }
+        return line
+    }
+}
+
 extension ProjectStore {
-    /// Pay for work submitted in `[from, to)` (seconds since 1970; nil: unbounded).
+    /// Pay for work submitted in `[from, to)` (seconds since 1970; nil: unbounded): what each
+    /// person did, read in one transaction, through ``PayCalculator``.
     public func payReport(config: ProjectConfig, from: Double? = nil, to: Double? = nil, only name: String? = nil) throws -> PayReport {
         let places = Currency.minorUnits(config.currency) ?? 2
-        let floor = Money.parse(config.payFloor)
-        let lines: [PayLine] = try database.read { c in
-            var lines: [PayLine] = []
+        let inputs: [PayInput] = try database.read { c in
+            var inputs: [PayInput] = []
             let people = try c.query("SELECT * FROM annotators ORDER BY name").filter { name == nil || $0["name"].string == name }
             for row in people {
                 let person = Self.annotator(row)
-                let termsSeen = person.termsSeenAt
                 var range = ""
                 var values: [SQLValue] = [.integer(person.id)]
                 if let from { range += " AND a.submitted_at >= ?"; values.append(.real(from)) }
@@ -118,7 +221,12 @@ extension ProjectStore {
                     FROM annotations a JOIN segments s ON s.id = a.segment_id
                     LEFT JOIN rejections r ON r.annotation_id = a.id LEFT JOIN appeals p ON p.rejection_id = r.id
                     WHERE a.annotator_id = ?\(range) ORDER BY a.id
-                    """, values)
+                    """, values
+                ).map {
+                    PayInput.Work(activeSeconds: $0["active_seconds"].double, audioSeconds: $0["seconds"].double ?? 0,
+                                  submittedAt: $0["submitted_at"].double ?? 0, rejected: $0["rejection"].int != nil,
+                                  appealed: $0["appeal"].int != nil, overturned: $0["decision"].string == "overturned")
+                }
                 var skipRange = "", exposureRange = ""
                 var skipValues: [SQLValue] = [.integer(person.id)]
                 if let from { skipRange += " AND skipped_at >= ?"; exposureRange += " AND seen_at >= ?"; skipValues.append(.real(from)) }
@@ -126,64 +234,13 @@ extension ProjectStore {
                 let skipRow = try c.query(
                     "SELECT COUNT(*) AS n, SUM(CASE WHEN active_seconds > 0 THEN \(database.dialect.least("active_seconds", "?")) ELSE 0 END) AS s FROM skips WHERE annotator_id = ?\(skipRange)",
                     [.real(ActiveTime.maxPerTask)] + skipValues).first
-                let skips = Int(skipRow?["n"].int ?? 0)
-                // Time spent before skipping is work: it counts in active hours and, per hour, is paid.
-                let skipSeconds = Money.seconds(skipRow?["s"].double ?? 0)
                 let seen = Int(try c.query("SELECT COUNT(*) AS n FROM exposures WHERE annotator_id = ?\(exposureRange)", skipValues).first?["n"].int ?? 0)
-                guard !work.isEmpty || skips > 0 || seen > 0 else { continue }
-
-                let own = person.payModel != .none && person.payRate != nil
-                let model = own ? person.payModel : config.payModel
-                let rateText = own ? person.payRate ?? "" : config.payRate
-                let rate = Money.parse(rateText) ?? 0
-                var line = PayLine(annotator: person.name, model: model, rate: rateText, tasks: work.count, paidTasks: 0, audioMinutes: 0,
-                                   activeHours: 0, earnings: 0, effectiveHourly: nil, shortfall: nil, rejected: 0, rejectedUnpaid: 0,
-                                   appeals: 0, appealsOverturned: 0, distressingSeen: seen, skips: skips)
-                var paidSeconds = skipSeconds, paidAudio = Decimal(0), allSeconds = skipSeconds, allAudio = Decimal(0)
-                for w in work {
-                    let active = Money.seconds(ActiveTime.clamped(w["active_seconds"].double ?? 0))
-                    let audio = Money.seconds(w["seconds"].double ?? 0)
-                    allSeconds += active
-                    allAudio += audio
-                    let overturned = w["decision"].string == "overturned"
-                    if w["appeal"].int != nil { line.appeals += 1 }
-                    if overturned { line.appealsOverturned += 1 }
-                    let rejected = w["rejection"].int != nil && !overturned
-                    if rejected { line.rejected += 1 }
-                    // Work done in good faith is paid even when rejected, unless the project says
-                    // otherwise and the person had been shown that before they did it.
-                    let told = termsSeen.map { $0 <= (w["submitted_at"].double ?? 0) } ?? false
-                    if rejected && !config.payRejectedWork && told {
-                        line.rejectedUnpaid += 1
-                        continue
-                    }
-                    line.paidTasks += 1
-                    paidSeconds += active
-                    paidAudio += audio
-                }
-                line.activeHours = allSeconds / 3600
-                line.audioMinutes = allAudio / 60
-                let exact: Decimal
-                switch model {
-                case .hour: exact = rate * paidSeconds / 3600
-                case .audioMinute: exact = rate * paidAudio / 60
-                case .task: exact = rate * Decimal(line.paidTasks)
-                case .none: exact = 0
-                }
-                line.earnings = Money.round(exact, places: places)
-                // Against the money actually paid (rounded), over all the time worked.
-                if allSeconds > 0 {
-                    line.effectiveHourly = Money.round(line.earnings * 3600 / allSeconds, places: places)
-                    // Whatever the model: a person paid nothing for their time is below any floor.
-                    if let floor {
-                        let owed = Money.round(floor * allSeconds / 3600 - line.earnings, places: places)
-                        if owed > 0 { line.shortfall = owed }
-                    }
-                }
-                lines.append(line)
+                inputs.append(PayInput(annotator: person, work: work, skips: Int(skipRow?["n"].int ?? 0),
+                                       skipSeconds: skipRow?["s"].double ?? 0, distressingSeen: seen))
             }
-            return lines
+            return inputs
         }
+        let lines = inputs.compactMap { PayCalculator.line($0, config: config) }
         func day(_ t: Double?) -> String? { t.map { String(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: $0)).prefix(10)) } }
         return PayReport(currency: config.currency, places: places, floor: config.payFloor.isEmpty ? nil : config.payFloor,
                          from: day(from), to: day(to.map { $0 - 1 }), lines: lines,

@@ -1,4 +1,4 @@
-import ChorusMetrics
+
 
 /// When a segment's independent texts count as agreeing, and which one is settled: the
 /// closest two must differ by at most ``threshold`` in character error rate after
