@@ -59,9 +59,14 @@ public struct SessionSummary: Sendable, Equatable {
 /// the next one. Keys are read on the main thread and never wait for audio (its own thread),
 /// clip decoding (a loader queue) or draft saving and lease renewal (a store queue).
 public final class AnnotationSession {
-    let project: Project
     let options: SessionOptions
-    let work: WorkQueue
+    /// Where every claim, draft, submission and the rest go: the project's store, or a server.
+    let backend: any WorkBackend
+    let config: ProjectConfig
+    /// Where text the store would not take is written (`<project>/recovered`).
+    let recoveryFolder: String
+    /// The queue machine drafts are read from and written to, when this loop runs beside the store.
+    let draftWork: WorkQueue?
     let keys: KeyMap
     private let store = DispatchQueue(label: "chorus-store")
     private let loader = DispatchQueue(label: "chorus-clip")
@@ -98,18 +103,31 @@ public final class AnnotationSession {
     private var lastActive = 0.0
     private var storeMilliseconds = 0.0
 
+    /// A loop over the project's own store.
     /// - Throws: ``TerminalError`` for key settings in chorus.yaml that cannot work.
-    public init(project: Project, options: SessionOptions) throws {
-        self.project = project
+    public convenience init(project: Project, options: SessionOptions) throws {
+        try self.init(
+            backend: LocalWorkBackend(project: project, annotator: options.annotator), options: options,
+            recoveryFolder: project.folder + "/recovered", draftWork: project.work,
+            settingsFile: "\(project.folder)/\(ProjectConfig.fileName)")
+    }
+
+    /// A loop over any backend.
+    /// - Parameter settingsFile: named in errors about the key settings.
+    /// - Throws: ``TerminalError`` for key settings that cannot work.
+    public init(backend: any WorkBackend, options: SessionOptions, recoveryFolder: String, draftWork: WorkQueue?, settingsFile: String) throws {
         self.options = options
-        work = project.work
-        do { keys = try KeyMap(overrides: project.config.keys) } catch let error as TerminalError {
-            throw TerminalError("\(project.folder)/\(ProjectConfig.fileName): \(error)")
+        self.backend = backend
+        config = backend.config
+        self.recoveryFolder = recoveryFolder
+        self.draftWork = draftWork
+        do { keys = try KeyMap(overrides: backend.config.keys) } catch let error as TerminalError {
+            throw TerminalError("\(settingsFile): \(error)")
         }
         player = Player(sink: options.sink)
-        let language = options.language ?? (options.kind == .translate ? project.config.targetLanguages.first?.value : nil) ?? project.config.sourceLanguage.value
+        let language = options.language ?? (options.kind == .translate ? config.targetLanguages.first?.value : nil) ?? config.sourceLanguage.value
         view = SessionView(annotator: options.annotator, kind: options.kind, language: language, keys: keys)
-        view.tags = project.config.tags
+        view.tags = config.tags
         view.colour = options.colour
     }
 
@@ -118,11 +136,11 @@ public final class AnnotationSession {
         drafter?.stop()
     }
 
-    /// Takes over the terminal until the person quits, the terminal closes or a signal says stop.
-    /// - Throws: ``TerminalError`` when there is no terminal; store errors that stop the start.
     /// How long a screen that asks something ignores keys after it appears, seconds.
     static let typeAheadGuard = 0.5
 
+    /// Takes over the terminal until the person quits, the terminal closes or a signal says stop.
+    /// - Throws: ``TerminalError`` when there is no terminal; store errors that stop the start.
     public func run() throws -> SessionSummary {
         let terminal = try RawTerminal()
         self.terminal = terminal
@@ -132,15 +150,15 @@ public final class AnnotationSession {
             terminal.leave()
         }
         size = terminal.size
-        if let command = options.draftCommand, !command.isEmpty, options.kind != .review {
+        if let command = options.draftCommand, !command.isEmpty, options.kind != .review, let draftWork {
             drafter = MachineDrafter(
-                command: command, work: work, kind: options.kind, language: view.language,
-                sourceLanguage: project.config.sourceLanguage.value)
+                command: command, work: draftWork, kind: options.kind, language: view.language,
+                sourceLanguage: config.sourceLanguage.value)
         }
         stretchStart = Player.now()
         lastActive = stretchStart
-        if try store.sync(execute: { try project.store.annotator(named: options.annotator) }).termsSeenAt == nil {
-            view.terms = try store.sync { try work.terms(for: options.annotator) }
+        if try store.sync(execute: { try backend.me() }).termsSeenAt == nil {
+            view.terms = try store.sync { try backend.terms() }
             view.mode = .terms
         } else {
             try nextTask(first: true)
@@ -173,8 +191,8 @@ public final class AnnotationSession {
         let task: ClaimedTask?
         do {
             task = try store.sync {
-                if let held = try work.resume(as: options.annotator, kind: options.kind, language: claimLanguage) { return held }
-                return try work.claim(as: options.annotator, kind: options.kind, language: claimLanguage)
+                if let held = try backend.resume(kind: options.kind, language: claimLanguage) { return held }
+                return try backend.claim(kind: options.kind, language: claimLanguage)
             }
         } catch let error as ProjectError where error.code == .nothingToDo || error.code == .dailyCapReached {
             task = nil
@@ -202,7 +220,7 @@ public final class AnnotationSession {
         if task.draft != nil && !first { view.message = "Your draft of this segment is back." }
         if first && task.draft != nil { view.message = "Welcome back: your draft is as you left it." }
         // Decisions about their work reach the person where they work.
-        if first, let rejections = try? store.sync(execute: { try project.store.rejections(of: options.annotator) }) {
+        if first, let rejections = try? store.sync(execute: { try backend.rejections() }) {
             let open = rejections.filter { $0.appealID == nil }.count
             if open > 0 {
                 view.message = "\(open) of your texts \(open == 1 ? "was" : "were") rejected with a reason: `chorus me --as \(options.annotator)` shows \(open == 1 ? "it" : "them"); you may appeal once."
@@ -252,17 +270,16 @@ public final class AnnotationSession {
 
     private func refreshProgress() {
         let since = Calendar.current.startOfDay(for: Date())
-        if let p = try? store.sync(execute: { try work.progress(of: options.annotator, since: since, kind: options.kind, language: claimLanguage) }) {
+        if let p = try? store.sync(execute: { try backend.progress(since: since, kind: options.kind, language: claimLanguage) }) {
             view.doneToday = p.done
             view.workedToday = p.activeSeconds
             view.available = p.available
         }
         // Pay, in the open: what today's work has earned under the person's pay model.
-        let config = project.config, name = options.annotator
         let places = Currency.minorUnits(config.currency) ?? 2
-        if let line = try? store.sync(execute: { try project.store.payReport(config: config, from: since.timeIntervalSince1970, only: name) }).lines.first {
+        if let line = try? store.sync(execute: { try backend.pay(since: since) }) {
             view.earnedToday = line.model == .none ? nil : Money.format(line.earnings, places: places) + " " + config.currency
-        } else if let me = try? store.sync(execute: { try project.store.annotator(named: name) }) {
+        } else if let me = try? store.sync(execute: { try backend.me() }) {
             let paid = (me.payModel != .none && me.payRate != nil) || config.payModel != .none
             view.earnedToday = paid ? Money.format(0, places: places) + " " + config.currency : nil
         }
@@ -288,7 +305,7 @@ public final class AnnotationSession {
             if case .key(let key) = event {
                 if key.base == .enter {
                     do {
-                        try store.sync { try work.acknowledgeTerms(as: options.annotator) }
+                        try store.sync { try backend.acknowledgeTerms() }
                         try nextTask(first: true)
                     } catch {
                         flash("\(error)", error: true)
@@ -303,7 +320,7 @@ public final class AnnotationSession {
                     view.mode = .onBreak
                 } else if key.base == .escape {
                     stretchStart = lastKey
-                    advance(after: "Carry on; the next reminder comes in " + String(format: "%g", project.config.breakAfterMinutes) + " minutes.")
+                    advance(after: "Carry on; the next reminder comes in " + String(format: "%g", config.breakAfterMinutes) + " minutes.")
                 } else if keys.action(for: key) == .quit {
                     quit(hungUp: false)
                 }
@@ -407,8 +424,8 @@ public final class AnnotationSession {
         guard let task = view.task else { return }
         view.mode = .working
         startAudio(task)
-        store.async { [work, options, mailbox] in
-            do { try work.sawFlaggedContent(task: task.taskID, as: options.annotator) } catch { mailbox.post("\(error)") }
+        store.async { [backend, mailbox] in
+            do { try backend.sawFlaggedContent(task: task.taskID) } catch { mailbox.post("\(error)") }
         }
     }
 
@@ -476,8 +493,8 @@ public final class AnnotationSession {
             flash("Type the text first, or skip the segment with \(keys.name(of: .skip)).", error: true)
             return
         }
-        if let tag = project.config.unknownTag(in: text) {
-            flash("\(tag) is not one of this project's tags: \(project.config.tags.joined(separator: " ")) (\(keys.name(of: .tag)) inserts one)", error: true)
+        if let tag = config.unknownTag(in: text) {
+            flash("\(tag) is not one of this project's tags: \(config.tags.joined(separator: " ")) (\(keys.name(of: .tag)) inserts one)", error: true)
             return
         }
         let now = Player.now()
@@ -485,7 +502,7 @@ public final class AnnotationSession {
         enterAt = now
         do {
             let result = try store.sync {
-                try work.submit(task: task.taskID, as: options.annotator, text: text, activeSeconds: clock.seconds, fromMachineDraft: view.fromMachineDraft)
+                try backend.submit(task: task.taskID, text: text, activeSeconds: clock.seconds, fromMachineDraft: view.fromMachineDraft)
             }
             summary.submitted += 1
             summary.activeSeconds += clock.seconds
@@ -508,7 +525,7 @@ public final class AnnotationSession {
     private func advance(after done: String) {
         // Between tasks, after a long stretch: suggest a break before the next one plays.
         let now = Player.now()
-        let limit = project.config.breakAfterMinutes * 60
+        let limit = config.breakAfterMinutes * 60
         if limit > 0 && now - stretchStart >= limit && view.mode != .onBreak && view.mode != .breakSuggested {
             view.task = nil
             player.load(nil)
@@ -535,7 +552,7 @@ public final class AnnotationSession {
         guard !reason.isEmpty else { flash("A rejection needs a reason its author can act on.", error: true); return }
         let id = task.sourceAnnotationIDs[view.rejecting - 1]
         do {
-            try store.sync { _ = try project.store.reject(annotation: id, as: options.annotator, reason: reason) }
+            try store.sync { try backend.reject(annotation: id, reason: reason) }
             view.mode = .working
             flash("Version \(view.rejecting) rejected; its author sees your reason and may appeal once.", error: false)
         } catch {
@@ -554,7 +571,7 @@ public final class AnnotationSession {
         guard let task = view.task else { return }
         do {
             let seconds = clock.seconds
-            try store.sync { try work.skip(task: task.taskID, as: options.annotator, reason: reason, activeSeconds: seconds) }
+            try store.sync { try backend.skip(task: task.taskID, reason: reason, activeSeconds: seconds) }
             summary.skipped += 1
             advance(after: "Skipped (\(SessionScreen.reasonLabel(reason).split(separator: "(").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? "")).")
         } catch {
@@ -575,9 +592,9 @@ public final class AnnotationSession {
             do {
                 try store.sync {
                     if text.trimmingCharacters(in: .whitespaces).isEmpty && !touched {
-                        try work.release(task: task.taskID, as: options.annotator)
+                        try backend.release(task: task.taskID)
                     } else {
-                        try work.saveDraft(task: task.taskID, as: options.annotator, text: text, activeSeconds: seconds)
+                        try backend.saveDraft(task: task.taskID, text: text, activeSeconds: seconds)
                         summary.keptTask = task.taskID
                     }
                 }
@@ -595,7 +612,7 @@ public final class AnnotationSession {
     /// Writes text the store would not take to `<project>/recovered/`, named by annotator,
     /// task and time. Returns the file and the store's error.
     private func recover(_ text: String, task: ClaimedTask, error: Error) -> SessionSummary.Recovered? {
-        let folder = project.folder + "/recovered"
+        let folder = recoveryFolder
         let stamp = Int(Date().timeIntervalSince1970)
         let path = folder + "/\(options.annotator)-task\(task.taskID)-\(stamp).txt"
         do {
@@ -626,19 +643,19 @@ public final class AnnotationSession {
         if dirty, let task = view.task, now - lastKey >= 0.5 || now - firstDirty >= 1.5 {
             let text = view.editor.text, seconds = clock.seconds
             dirty = false
-            store.async { [work, options, mailbox] in
-                do { try work.saveDraft(task: task.taskID, as: options.annotator, text: text, activeSeconds: seconds) } catch {
+            store.async { [backend, mailbox] in
+                do { try backend.saveDraft(task: task.taskID, text: text, activeSeconds: seconds) } catch {
                     mailbox.post("draft not saved: \(error)")
                 }
             }
         }
         // The lease, renewed at a third of its time while the person is at work (a key or
         // audio within the lease time); someone who walked away lets it lapse for others.
-        let lease = project.config.leaseMinutes * 60
+        let lease = config.leaseMinutes * 60
         if let task = view.task, now - lastRenew > lease / 3, now - lastKey < lease || status.playing {
             lastRenew = now
-            store.async { [work, options, mailbox] in
-                do { _ = try work.renew(task: task.taskID, as: options.annotator) } catch {
+            store.async { [backend, mailbox] in
+                do { _ = try backend.renew(task: task.taskID) } catch {
                     mailbox.post("your lease on this segment lapsed; Enter still saves your text (\(error))")
                 }
             }

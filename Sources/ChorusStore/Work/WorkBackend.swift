@@ -1,0 +1,89 @@
+import Foundation
+
+/// Everything the annotation loop asks of the work, on behalf of one person: the seam between
+/// the loop and where the work lives. ``LocalWorkBackend`` is the project's own store; a
+/// server client is another implementation of the same calls.
+///
+/// Every call may fail and may be slow (the loop makes them off its key thread); a call that
+/// failed may be made again: `submit` with the same task and text returns the first result
+/// and stores nothing twice, `saveDraft` replaces, `release` and `renew` act on the lease as
+/// it is.
+public protocol WorkBackend: Sendable {
+    /// The person every call acts as.
+    var annotator: String { get }
+    /// The project's settings the loop needs (tags, keys, lease time, pay terms, breaks).
+    var config: ProjectConfig { get }
+
+    /// The person's own record.
+    func me() throws -> Annotator
+    /// The project's pay terms, as shown before the first task.
+    func terms() throws -> String
+    func acknowledgeTerms() throws
+    /// A task the person still holds, with their draft, if any.
+    func resume(kind: TaskKind?, language: String?) throws -> ClaimedTask?
+    /// - Throws: ``ProjectError`` `.nothingToDo`, `.dailyCapReached`.
+    func claim(kind: TaskKind?, language: String?) throws -> ClaimedTask
+    func progress(since: Date, kind: TaskKind?, language: String?) throws -> Progress
+    /// The person's pay since `since`, nil when they have no work in it.
+    func pay(since: Date) throws -> PayLine?
+    /// Rejections of the person's own work.
+    func rejections() throws -> [Rejection]
+    func saveDraft(task: Int64, text: String, activeSeconds: Double?) throws
+    func submit(task: Int64, text: String, activeSeconds: Double?, fromMachineDraft: Bool) throws -> Submission
+    func skip(task: Int64, reason: SkipReason, activeSeconds: Double?) throws
+    func release(task: Int64) throws
+    /// - Returns: when the lease now lapses, seconds since 1970.
+    func renew(task: Int64) throws -> Double
+    /// The person chose to listen to a segment flagged distressing.
+    func sawFlaggedContent(task: Int64) throws
+    /// A reviewer rejects a version under review, with a reason its author reads.
+    func reject(annotation: Int64, reason: String) throws
+}
+
+/// The work in the project's own store (SQLite or PostgreSQL), for the loop run on the
+/// project's machine.
+public struct LocalWorkBackend: WorkBackend {
+    public let annotator: String
+    public let config: ProjectConfig
+    let store: ProjectStore
+    let work: WorkQueue
+
+    public init(project: Project, annotator: String) {
+        self.annotator = annotator
+        config = project.config
+        store = project.store
+        work = project.work
+    }
+
+    public func me() throws -> Annotator { try store.annotator(named: annotator) }
+    public func terms() throws -> String { try work.terms(for: annotator) }
+    public func acknowledgeTerms() throws { try work.acknowledgeTerms(as: annotator) }
+    public func resume(kind: TaskKind?, language: String?) throws -> ClaimedTask? {
+        try work.resume(as: annotator, kind: kind, language: language)
+    }
+    public func claim(kind: TaskKind?, language: String?) throws -> ClaimedTask {
+        try work.claim(as: annotator, kind: kind, language: language)
+    }
+    public func progress(since: Date, kind: TaskKind?, language: String?) throws -> Progress {
+        try work.progress(of: annotator, since: since, kind: kind, language: language)
+    }
+    public func pay(since: Date) throws -> PayLine? {
+        try store.payReport(config: config, from: since.timeIntervalSince1970, only: annotator).lines.first
+    }
+    public func rejections() throws -> [Rejection] { try store.rejections(of: annotator) }
+    public func saveDraft(task: Int64, text: String, activeSeconds: Double?) throws {
+        try work.saveDraft(task: task, as: annotator, text: text, activeSeconds: activeSeconds)
+    }
+    public func submit(task: Int64, text: String, activeSeconds: Double?, fromMachineDraft: Bool) throws -> Submission {
+        try work.submit(task: task, as: annotator, text: text, activeSeconds: activeSeconds, fromMachineDraft: fromMachineDraft)
+    }
+    public func skip(task: Int64, reason: SkipReason, activeSeconds: Double?) throws {
+        try work.skip(task: task, as: annotator, reason: reason, activeSeconds: activeSeconds)
+    }
+    public func release(task: Int64) throws { try work.release(task: task, as: annotator) }
+    public func renew(task: Int64) throws -> Double { try work.renew(task: task, as: annotator) }
+    public func sawFlaggedContent(task: Int64) throws { try work.sawFlaggedContent(task: task, as: annotator) }
+    public func reject(annotation: Int64, reason: String) throws {
+        _ = try store.reject(annotation: annotation, as: annotator, reason: reason)
+    }
+}
