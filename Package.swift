@@ -50,10 +50,12 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // What every module shares: the one error shape. No dependencies.
+        .target(name: "ChorusSupport"),
         // Reading, writing and resampling audio; the only module that touches libsndfile and libsoxr.
-        .target(name: "ChorusAudio", dependencies: ["CSndFile", "CSoxr"]),
+        .target(name: "ChorusAudio", dependencies: ["ChorusSupport", "CSndFile", "CSoxr"]),
         // Playing clips: ALSA or an external player or nothing, pitch-keeping speed change, on its own thread.
-        .target(name: "ChorusPlayback", dependencies: ["ChorusAudio", "CALSA"]),
+        .target(name: "ChorusPlayback", dependencies: ["ChorusSupport", "ChorusAudio", "CALSA"]),
         // Agreement metrics: WER/CER/MER/WIL as jiwer, chrF and BLEU as sacrebleu; pure.
         .target(name: "ChorusMetrics", dependencies: [.product(name: "RealModule", package: "swift-numerics")]),
         // Silence segmentation on plain sample buffers; pure, no I/O.
@@ -65,7 +67,7 @@ let package = Package(
         .target(
             name: "ChorusIngest",
             dependencies: [
-                "ChorusAudio", "ChorusSegmentation", "ChorusStore",
+                "ChorusSupport", "ChorusAudio", "ChorusSegmentation", "ChorusStore",
                 "CLibCrypto",
             ]
         ),
@@ -74,6 +76,7 @@ let package = Package(
         .target(
             name: "ChorusStore",
             dependencies: [
+                "ChorusSupport",
                 "CLibPQ",
                 "ChorusMetrics",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -82,15 +85,16 @@ let package = Package(
         ),
         // The full-screen annotation loop: raw terminal, line editor, screens, keys; plays
         // through ChorusPlayback and works through the store's work queue.
-        .target(name: "ChorusTerminal", dependencies: ["ChorusAudio", "ChorusPlayback", "ChorusStore"]),
+        .target(name: "ChorusTerminal", dependencies: ["ChorusSupport", "ChorusAudio", "ChorusPlayback", "ChorusStore"]),
         // Alignment checks and agreement over a project; one rule a file, registered in Rules.all.
         .target(name: "ChorusValidation", dependencies: ["ChorusStore", "ChorusMetrics"]),
         // Corpora out: splits, clips, every format's writer, checksums, the datasheet.
-        .target(name: "ChorusExport", dependencies: ["ChorusAudio", "ChorusIngest", "ChorusStore", "ChorusValidation", "CZlib"]),
+        .target(name: "ChorusExport", dependencies: ["ChorusSupport", "ChorusAudio", "ChorusIngest", "ChorusStore", "ChorusValidation", "CZlib"]),
         // The subcommands. Each run() parses, calls library modules, prints.
         .target(
             name: "ChorusCLI",
             dependencies: [
+                "ChorusSupport",
                 "ChorusAudio",
                 "ChorusSegmentation",
                 "ChorusIngest",
@@ -123,7 +127,7 @@ let package = Package(
             exclude: ["Interop"]),
         .testTarget(name: "ChorusValidationTests", dependencies: ["ChorusValidation", "ChorusStore", "TestSupport"]),
         .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "ChorusMetrics", "TestSupport"]),
-        .testTarget(name: "ChorusExportTests", dependencies: ["ChorusExport", "ChorusStore", "ChorusAudio", "TestSupport"], exclude: ["Interop"]),
+        .testTarget(name: "ChorusExportTests", dependencies: ["ChorusExport", "ChorusStore", "ChorusAudio", "ChorusSupport", "TestSupport"], exclude: ["Interop"]),
         .testTarget(name: "ChorusIngestTests", dependencies: ["ChorusIngest", "ChorusStore", "TestSupport"]),
         .testTarget(name: "ChorusCLITests", dependencies: ["ChorusCLI", "ChorusStore", "TestSupport"], exclude: ["Golden"]),
     ],

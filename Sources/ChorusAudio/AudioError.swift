@@ -1,8 +1,10 @@
+import ChorusSupport
+
 /// An error reading or writing audio, naming the file and carrying libsndfile's own message.
 ///
 /// Shaped like swift-nio's `FileSystemError`: a ``Code`` that can grow without breaking
 /// callers, a message a person can act on, the path it concerns, and the underlying cause.
-public struct AudioError: Error, Sendable, CustomStringConvertible {
+public struct AudioError: ChorusError {
     /// What kind of failure this is.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: Hashable, Sendable {
@@ -44,6 +46,10 @@ public struct AudioError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// libsndfile's own text (`sf_strerror`), or an OS error description, when there is one.
     public var cause: String?
+
+    public var errorCode: String { code.description.replacingOccurrences(of: " ", with: "-") }
+    public var location: String? { path }
+    public var underlying: (any Error & Sendable)? { cause.map(LibraryMessage.init) }
 
     public init(code: Code, path: String, message: String, cause: String? = nil) {
         self.code = code

@@ -70,14 +70,9 @@ struct SessionArguments: ParsableArguments {
             rewindOnResume: rewindOnResume ?? project.config.rewindOnResume,
             pauseWhileTyping: pauseWhileTyping ?? project.config.pauseWhileTyping,
             timingLog: timingLog, colour: ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
-        let summary: SessionSummary
-        do {
-            _ = try cli { try project.store.annotator(named: annotator) }
-            let session = try AnnotationSession(project: project, options: options)
-            summary = try cli { try session.run() }
-        } catch let error as TerminalError {
-            throw CLIError(error.description)
-        }
+        _ = try project.store.annotator(named: annotator)
+        let session = try AnnotationSession(project: project, options: options)
+        let summary = try session.run()
         if let recovered = summary.recovered {
             FileHandle.standardError.write(Data("chorus: warning: the store would not take your draft (\(recovered.reason)); your text is kept in \(recovered.path)\n".utf8))
         }

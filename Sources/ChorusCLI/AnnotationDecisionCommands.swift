@@ -27,7 +27,7 @@ extension AnnotationsCommand {
 
         func run() throws {
             let project = try projectOptions.open()
-            _ = try cli { try project.store.reject(annotation: annotation, as: `as`, reason: reason) }
+            _ = try project.store.reject(annotation: annotation, as: `as`, reason: reason)
             print("rejected annotation \(annotation); its author sees the reason and may appeal once")
         }
     }
@@ -53,7 +53,7 @@ extension AnnotationsCommand {
 
         func run() throws {
             let project = try projectOptions.open()
-            let id = try cli { try project.store.appeal(annotation: annotation, as: `as`, comment: comment) }
+            let id = try project.store.appeal(annotation: annotation, as: `as`, comment: comment)
             print("appeal \(id) filed; a reviewer who is neither you nor who rejected it will decide")
         }
     }
@@ -76,7 +76,7 @@ extension AnnotationsCommand {
 
         func run() throws {
             let project = try projectOptions.open()
-            let appeals = try cli { try project.store.openAppeals(for: `as`) }
+            let appeals = try project.store.openAppeals(for: `as`)
             if json {
                 for a in appeals { print(try encodeJSON(a).replacingOccurrences(of: "\n", with: "")) }
                 return
@@ -122,7 +122,7 @@ extension AnnotationsCommand {
 
         func run() throws {
             let project = try projectOptions.open()
-            try cli { try project.store.decide(appeal: appeal, as: `as`, overturn: overturn, reason: reason) }
+            try project.store.decide(appeal: appeal, as: `as`, overturn: overturn, reason: reason)
             print("appeal \(appeal) \(overturn ? "overturned" : "upheld")")
         }
     }

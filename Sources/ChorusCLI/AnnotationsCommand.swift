@@ -43,7 +43,7 @@ struct AnnotationsCommand: ParsableCommand {
             guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
                 throw CLIError("\(file): cannot read as UTF-8 text")
             }
-            let count = try cli { try project.work.importAnnotations(try AnnotationLine.parse(text, path: file), path: file) }
+            let count = try project.work.importAnnotations(try AnnotationLine.parse(text, path: file), path: file)
             print(json ? "{\"imported\":\(count)}" : "imported \(count) annotation\(count == 1 ? "" : "s") from \(file)")
         }
     }
@@ -69,7 +69,7 @@ struct AnnotationsCommand: ParsableCommand {
 
         func run() throws {
             let project = try projectOptions.open()
-            let lines = try cli { try project.work.exportAnnotations() }
+            let lines = try project.work.exportAnnotations()
             let sink = try out.map { try AtomicTextFile(path: $0) } ?? AtomicTextFile.standardOutput()
             for line in lines { try sink.write(line + "\n") }
             try sink.commit()

@@ -62,8 +62,8 @@ struct AnnotatorsCommand: ParsableCommand {
 
         func run() throws {
             let project = try projectOptions.open()
-            var added = try cli { try project.store.addAnnotator(name: name, languages: try tags(), rate: rate, creditName: anonymous ? nil : credit) }
-            if avoidDistressing { added = try cli { try project.store.updateAnnotator(name: added.name, avoidDistressing: true) } }
+            var added = try project.store.addAnnotator(name: name, languages: try tags(), rate: rate, creditName: anonymous ? nil : credit)
+            if avoidDistressing { added = try project.store.updateAnnotator(name: added.name, avoidDistressing: true) }
             if json { print(try encodeJSON(added)) } else { print("added \(added.name) (\(added.languages.map(\.value).joined(separator: ", ")))") }
         }
     }
@@ -119,7 +119,7 @@ struct AnnotatorsCommand: ParsableCommand {
             let project = try projectOptions.open()
             let consent: String?? = noCredit ? .some(nil) : credit.map { .some($0) }
             let distressing: Bool? = avoidDistressing ? true : acceptDistressing ? false : nil
-            let changed = try cli { try project.store.updateAnnotator(name: name, rate: rate, creditName: consent, avoidDistressing: distressing) }
+            let changed = try project.store.updateAnnotator(name: name, rate: rate, creditName: consent, avoidDistressing: distressing)
             if json { print(try encodeJSON(changed)) } else {
                 var facts = [changed.creditName.map { "credited as \($0)" } ?? "not named in corpora"]
                 if let r = changed.payRate { facts.append("\(r)/\(changed.payModel.rawValue)") }
@@ -146,7 +146,7 @@ struct AnnotatorsCommand: ParsableCommand {
 
         func run() throws {
             let project = try projectOptions.open()
-            let all = try cli { try project.store.annotators() }
+            let all = try project.store.annotators()
             for a in all {
                 if json {
                     print(try encodeJSON(a))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChorusSupport
 import Foundation
 
 /// The `chorus` command: turns raw speech recordings into aligned speech and translation corpora.
@@ -30,14 +31,18 @@ public struct ChorusCommand: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
-        } catch let error as CLIError {
+        } catch let error as any ChorusError {
+            // Every module's error, printed once, here: one line, and its causes with --verbose.
             let console = Console()
             console.error("\(error)")
-            if Console.verbose, let cause = error.cause, cause != error.description {
-                for line in cause.split(separator: "\n") { console.note("chorus: cause: \(OneLine.escape(String(line)))") }
+            if Console.verbose {
+                for cause in underlyingChain(of: error) where cause != error.description {
+                    for line in cause.split(separator: "\n") { console.note("chorus: cause: \(OneLine.escape(String(line)))") }
+                }
             }
             Foundation.exit(1)
         } catch {
+            // Usage errors, --help and --version (which ArgumentParser also raises from run()).
             exit(withError: error)
         }
     }

@@ -1,5 +1,6 @@
 import ChorusIngest
 import ChorusStore
+import ChorusSupport
 import Foundation
 
 /// Where the CLI writes for people and for scripts. Decides once whether standard error is a
@@ -126,23 +127,23 @@ final class AtomicTextFile {
 }
 
 /// An error the CLI reports as one line.
-struct CLIError: Error, CustomStringConvertible {
-    let description: String
-    /// The underlying error's full text (a database's DETAIL and HINT lines), shown with `--verbose`.
-    let cause: String?
-    init(_ description: String, cause: String? = nil) {
-        self.description = description
-        self.cause = cause
+/// A problem the command layer itself finds (a file it cannot read, an option that does not
+/// fit the project), in the same shape as the modules' errors.
+struct CLIError: ChorusError {
+    var message: String
+    var location: String?
+    var underlying: (any Error & Sendable)?
+    var errorCode: String { "command" }
+
+    init(_ message: String, location: String? = nil, underlying: (any Error & Sendable)? = nil) {
+        self.message = message
+        self.location = location
+        self.underlying = underlying
     }
 }
 
 /// A JSON string literal, for the few JSON objects the commands print by hand.
 func jsonString(_ s: String) -> String { SegmentManifest.jsonString(s) }
-
-/// Runs store work, turning its errors into one-line CLI errors.
-func cli<T>(_ work: () throws -> T) throws -> T {
-    do { return try work() } catch let error as ProjectError { throw CLIError(error.description, cause: error.cause) }
-}
 
 /// One JSON object on one line, keys sorted.
 func encodeJSON<T: Encodable>(_ value: T) throws -> String {

@@ -115,12 +115,9 @@ struct ExportCommand: ParsableCommand {
         let summary: ExportSummary
         do {
             summary = try Exporter.run(project: project, options: options, out: out, force: force, allowEmpty: allowEmpty) { done, total in bar.update(done, total) }
-        } catch let error as ExportError {
+        } catch {
             bar.clear()
-            throw CLIError(error.description)
-        } catch let error as ProjectError {
-            bar.clear()
-            throw CLIError(error.description)
+            throw error
         }
         bar.clear()
         if json {

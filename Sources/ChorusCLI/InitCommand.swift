@@ -80,11 +80,7 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         let config = try projectConfig()
-        do {
-            _ = try Project.create(at: folder, config: config)
-        } catch let error as ProjectError {
-            throw CLIError(error.description)
-        }
+        _ = try Project.create(at: folder, config: config)
         if json {
             let targets = config.targetLanguages.map { "\"\($0)\"" }.joined(separator: ",")
             print("{\"project\":\(jsonString(folder)),\"source_language\":\"\(config.sourceLanguage)\",\"target_languages\":[\(targets)],\"database\":\(jsonString(config.database))}")

@@ -59,7 +59,7 @@ struct PayCommand: ParsableCommand {
     func run() throws {
         let project = try projectOptions.open()
         let (from, to) = try period.range
-        let report = try cli { try project.store.payReport(config: project.config, from: from, to: to) }
+        let report = try project.store.payReport(config: project.config, from: from, to: to)
         if json {
             print(try encodeJSON(PayJSON(report)))
         } else if csv {
@@ -174,12 +174,12 @@ struct MeCommand: ParsableCommand {
     func run() throws {
         let project = try projectOptions.open()
         let (from, to) = try period.range
-        let me = try cli { try project.store.annotator(named: `as`) }
-        let report = try cli { try project.store.payReport(config: project.config, from: from, to: to, only: me.name) }
-        let snapshot = try cli { try project.store.snapshot(config: project.config) }
+        let me = try project.store.annotator(named: `as`)
+        let report = try project.store.payReport(config: project.config, from: from, to: to, only: me.name)
+        let snapshot = try project.store.snapshot(config: project.config)
         let figure = AgreementFigures.compute(ValidationContext(snapshot)).annotators.first { $0.annotator == me.name }
         let record = Record(pay: PayJSON(report).lines.first, currency: report.currency, floor: report.floor, agreement: figure?.agreement,
-                            agreementTexts: figure?.texts ?? 0, rejections: try cli { try project.store.rejections(of: me.name) },
+                            agreementTexts: figure?.texts ?? 0, rejections: try project.store.rejections(of: me.name),
                             avoidsDistressing: me.avoidDistressing, credit: me.creditName)
         if json { print(try encodeJSON(record)); return }
         var out = ["\(me.name)" + (report.from != nil || report.to != nil ? ", \(report.from ?? "the start") to \(report.to ?? "today")" : "")]

@@ -9,13 +9,9 @@ struct ProjectOptions: ParsableArguments {
     @Flag(help: "After an error, also print its cause (a database's full message).")
     var verbose = false
 
-    /// Opens the project, or reports why it cannot be opened as one line.
+    /// Opens the project (its errors are printed by the root command, as one line).
     func open() throws -> Project {
         Console.verbose = verbose
-        do {
-            return try Project.open(at: project)
-        } catch let error as ProjectError {
-            throw CLIError(error.description, cause: error.cause)
-        }
+        return try Project.open(at: project)
     }
 }

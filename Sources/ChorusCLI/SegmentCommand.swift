@@ -91,13 +91,8 @@ struct SegmentCommand: ParsableCommand {
     /// Imports into the project and prints what was added.
     private func importIntoProject(files: [String], report: inout SegmentReport, console: Console) throws {
         let project = try projectOptions.open()
-        let table: RecordingMetadata?
-        do {
-            table = try metadata.map(RecordingMetadata.init(path:))
-            for warning in try table?.check(files: files) ?? [] { console.warning(warning) }
-        } catch let error as MetadataError {
-            throw CLIError(error.description)
-        }
+        let table = try metadata.map(RecordingMetadata.init(path:))
+        for warning in try table?.check(files: files) ?? [] { console.warning(warning) }
         let progress = ProgressBar(console: console, total: files.count, label: "importing", enabled: !quiet)
         var known: [String] = []
         ProjectImport.run(

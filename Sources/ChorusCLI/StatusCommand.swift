@@ -24,7 +24,7 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         let project = try projectOptions.open()
         let c = project.config
-        let r = try cli { try project.store.report(targets: c.targetLanguages, source: c.sourceLanguage) }
+        let r = try project.store.report(targets: c.targetLanguages, source: c.sourceLanguage)
         if json {
             print(try encodeJSON(StatusJSON(project: project.folder, sourceLanguage: c.sourceLanguage.value, targetLanguages: c.targetLanguages.map(\.value), finishedShare: r.finished, report: r)))
             return

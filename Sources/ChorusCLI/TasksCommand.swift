@@ -37,7 +37,7 @@ struct TasksCommand: ParsableCommand {
 
         func run() throws {
             let project = try projectOptions.open()
-            let task = try cli { try project.work.claim(as: annotator, kind: kind) }
+            let task = try project.work.claim(as: annotator, kind: kind)
             if json {
                 print(try encodeJSON(task))
             } else {
@@ -76,7 +76,7 @@ struct TasksCommand: ParsableCommand {
                 }
                 body = s
             }
-            let result = try cli { try project.work.submit(task: task, as: annotator, text: body, activeSeconds: activeSeconds, fromMachineDraft: fromMachineDraft) }
+            let result = try project.work.submit(task: task, as: annotator, text: body, activeSeconds: activeSeconds, fromMachineDraft: fromMachineDraft)
             if json {
                 print(try encodeJSON(result))
             } else {
@@ -101,7 +101,7 @@ struct TasksCommand: ParsableCommand {
 
         func run() throws {
             let (project, task, annotator, json) = try target.resolve()
-            try cli { try project.work.skip(task: task, as: annotator, reason: reason, comment: comment) }
+            try project.work.skip(task: task, as: annotator, reason: reason, comment: comment)
             print(json ? "{\"task_id\":\(task),\"skipped\":true,\"reason\":\"\(reason.rawValue)\"}" : "task \(task) given back (\(reason.rawValue))")
         }
     }
@@ -113,7 +113,7 @@ struct TasksCommand: ParsableCommand {
 
         func run() throws {
             let (project, task, annotator, json) = try target.resolve()
-            try cli { try project.work.release(task: task, as: annotator) }
+            try project.work.release(task: task, as: annotator)
             print(json ? "{\"task_id\":\(task),\"released\":true}" : "task \(task) released")
         }
     }
@@ -125,7 +125,7 @@ struct TasksCommand: ParsableCommand {
 
         func run() throws {
             let (project, task, annotator, json) = try target.resolve()
-            let expires = try cli { try project.work.renew(task: task, as: annotator) }
+            let expires = try project.work.renew(task: task, as: annotator)
             print(json ? "{\"task_id\":\(task),\"lease_expires\":\(expires)}" : "task \(task) leased until \(Date(timeIntervalSince1970: expires))")
         }
     }

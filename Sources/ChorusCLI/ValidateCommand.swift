@@ -35,7 +35,7 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let project = try projectOptions.open()
-        let snapshot = try cli { try project.store.snapshot(config: project.config) }
+        let snapshot = try project.store.snapshot(config: project.config)
         let paths = snapshot.recordings.map { RecordingLocation.resolve($0.path, root: audioRoot, project: project.folder) }
         let files = RecordingCheck.run(snapshot.recordings, paths: paths, rehash: rehash).map { Finding.recordingFile(path: $0.path, problem: $0.message) }
         let report = ValidationReport.make(snapshot, recordingFiles: files)

@@ -60,7 +60,7 @@ public enum Exporter {
         var corpus = try Corpus.build(project: project, snapshot: snapshot, options: options, invalid: invalid)
         if corpus.utterances.isEmpty && !allowEmpty {
             let reasons = corpus.leftOut.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-            throw ExportError("\(output.target): nothing to export: no segment is settled for export\(reasons.isEmpty ? "" : " (left out: \(reasons))"); --allow-empty writes an empty corpus")
+            throw ExportError(.nothingToExport, at: output.target, "nothing to export: no segment is settled for export\(reasons.isEmpty ? "" : " (left out: \(reasons))"); --allow-empty writes an empty corpus")
         }
         try output.prepare()
         var failures: [String] = []

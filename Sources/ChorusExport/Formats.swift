@@ -310,7 +310,7 @@ enum Gzip {
     static func compress(_ data: Data) throws -> Data {
         var stream = z_stream()
         guard deflateInit2_(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw ExportError("gzip: cannot start zlib")
+            throw ExportError(.write, at: nil, "gzip: cannot start zlib")
         }
         defer { deflateEnd(&stream) }
         var input = [UInt8](data)
@@ -324,7 +324,7 @@ enum Gzip {
                 return deflate(&stream, Z_FINISH)
             }
         }
-        guard status == Z_STREAM_END else { throw ExportError("gzip: zlib failed (\(status))") }
+        guard status == Z_STREAM_END else { throw ExportError(.write, at: nil, "gzip: zlib failed (\(status))") }
         return Data(out[0..<Int(stream.total_out)])
     }
 }

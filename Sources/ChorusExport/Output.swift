@@ -1,4 +1,5 @@
 import ChorusIngest
+import ChorusSupport
 import ChorusValidation
 import Foundation
 
@@ -35,28 +36,28 @@ final class Output: @unchecked Sendable {
         for path in protected {
             let p = Self.realPath(path)
             if p == real || p.hasPrefix(real == "/" ? "/" : real + "/") {
-                throw ExportError("\(self.target): holds \(path), which the project uses; choose an --out outside it")
+                throw ExportError(.target, at: self.target, "holds \(path), which the project uses; choose an --out outside it")
             }
         }
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         if fm.fileExists(atPath: self.target, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw ExportError("\(self.target): exists and is not a folder") }
+            guard isDirectory.boolValue else { throw ExportError(.target, at: self.target, "exists and is not a folder") }
             let contents = (try? fm.contentsOfDirectory(atPath: self.target)) ?? []
             if !contents.isEmpty {
                 guard contents.contains("export.json") else {
-                    throw ExportError("\(self.target): exists and is not a Chorus corpus (no export.json); choose another --out")
+                    throw ExportError(.target, at: self.target, "exists and is not a Chorus corpus (no export.json); choose another --out")
                 }
-                guard force else { throw ExportError("\(self.target): a corpus is already there; --force replaces it") }
+                guard force else { throw ExportError(.target, at: self.target, "a corpus is already there; --force replaces it") }
                 let foreign = try Self.unlisted(in: self.target)
                 if !foreign.isEmpty {
                     let shown = foreign.prefix(3).joined(separator: ", ") + (foreign.count > 3 ? " and \(foreign.count - 3) more" : "")
-                    throw ExportError("\(self.target): holds files no export wrote (\(shown)); move them out or choose another --out")
+                    throw ExportError(.target, at: self.target, "holds files no export wrote (\(shown)); move them out or choose another --out")
                 }
             }
         }
         if fm.fileExists(atPath: partial) && !fm.fileExists(atPath: partial + "/" + Self.marker) {
-            throw ExportError("\(partial): exists and was not left by an export; move it away or choose another --out")
+            throw ExportError(.target, at: partial, "exists and was not left by an export; move it away or choose another --out")
         }
     }
 
@@ -72,7 +73,7 @@ final class Output: @unchecked Sendable {
             try fm.createDirectory(atPath: partial, withIntermediateDirectories: true)
             try settings.write(toFile: markerPath, atomically: true, encoding: .utf8)
         } catch {
-            throw ExportError("\(partial): cannot create the export folder: \(error.localizedDescription)")
+            throw ExportError(.write, at: partial, "cannot create the export folder: \(error.localizedDescription)")
         }
     }
 
@@ -82,7 +83,7 @@ final class Output: @unchecked Sendable {
     /// Files and folders in `corpus` that its listing does not name (symbolic links count as files).
     static func unlisted(in corpus: String) throws -> [String] {
         guard let text = try? String(contentsOfFile: corpus + "/" + listing, encoding: .utf8) else {
-            throw ExportError("\(corpus): has no readable \(listing) listing its files, so --force cannot tell what an export wrote; remove it yourself or choose another --out")
+            throw ExportError(.target, at: corpus, "has no readable \(listing) listing its files, so --force cannot tell what an export wrote; remove it yourself or choose another --out")
         }
         var listed: Set<String> = [listing]
         for line in text.split(separator: "\n") {
@@ -157,7 +158,7 @@ final class Output: @unchecked Sendable {
             try makeFolder(for: relative)
             try data.write(to: URL(fileURLWithPath: path(relative)), options: .atomic)
         } catch {
-            throw ExportError("\(path(relative)): cannot write: \(error.localizedDescription)")
+            throw ExportError(.write, at: path(relative), "cannot write: \(error.localizedDescription)")
         }
         keep(relative)
     }
@@ -174,7 +175,7 @@ final class Output: @unchecked Sendable {
                 try FileManager.default.copyItem(atPath: path(existing), toPath: to)
             }
         } catch {
-            throw ExportError("\(path(relative)): cannot write: \(error.localizedDescription)")
+            throw ExportError(.write, at: path(relative), "cannot write: \(error.localizedDescription)")
         }
         keep(relative)
     }
@@ -209,15 +210,15 @@ final class Output: @unchecked Sendable {
         var movedAside = false
         if fm.fileExists(atPath: target) {
             if fm.fileExists(atPath: old) {
-                throw ExportError("\(old): is in the way of replacing the old corpus (an earlier replacement left it); move it away")
+                throw ExportError(.target, at: old, "is in the way of replacing the old corpus (an earlier replacement left it); move it away")
             }
-            guard rename(target, old) == 0 else { throw ExportError("\(target): cannot move the old corpus aside: \(String(cString: strerror(errno)))") }
+            guard rename(target, old) == 0 else { throw ExportError(.write, at: target, "cannot move the old corpus aside: \(String(cString: strerror(errno)))") }
             movedAside = true
         }
         guard rename(partial, target) == 0 else {
             let reason = String(cString: strerror(errno))
             if movedAside { rename(old, target) }
-            throw ExportError("\(target): cannot move the corpus into place: \(reason)")
+            throw ExportError(.write, at: target, "cannot move the corpus into place: \(reason)")
         }
         guard movedAside else { return nil }
         return Self.removeCorpus(at: old)
@@ -263,7 +264,37 @@ enum Checksums {
     }
 }
 
-public struct ExportError: Error, CustomStringConvertible {
-    public let description: String
-    init(_ description: String) { self.description = description }
+/// An export that cannot be written, or a target it must not touch.
+public struct ExportError: ChorusError {
+    public struct Code: Hashable, Sendable {
+        private enum Value: Hashable, Sendable { case target, write, nothingToExport }
+        private let value: Value
+        private init(_ value: Value) { self.value = value }
+        /// `--out` cannot be used (it holds the project, files no export wrote, ...).
+        public static let target = Code(.target)
+        /// Writing, moving or compressing failed.
+        public static let write = Code(.write)
+        /// Nothing is settled for export (and `--allow-empty` was not given).
+        public static let nothingToExport = Code(.nothingToExport)
+        public var name: String {
+            switch value {
+            case .target: "target"
+            case .write: "write"
+            case .nothingToExport: "nothing-to-export"
+            }
+        }
+    }
+
+    public var code: Code
+    public var message: String
+    public var location: String?
+    public var underlying: (any Error & Sendable)?
+    public var errorCode: String { code.name }
+
+    init(_ code: Code, at location: String?, _ message: String, underlying: (any Error & Sendable)? = nil) {
+        self.code = code
+        self.location = location
+        self.message = message
+        self.underlying = underlying
+    }
 }

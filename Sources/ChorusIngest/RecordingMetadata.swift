@@ -1,3 +1,4 @@
+import ChorusSupport
 import Foundation
 
 /// Per-recording metadata from a CSV file (`chorus segment --metadata FILE.csv`).
@@ -28,18 +29,18 @@ public struct RecordingMetadata: Sendable {
     public init(path: String) throws {
         self.path = path
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw MetadataError(description: "\(path): cannot read the file")
+            throw MetadataError(at: path, "cannot read the file")
         }
         guard var text = String(data: data, encoding: .utf8) else {
-            throw MetadataError(description: "\(path): not UTF-8 text")
+            throw MetadataError(at: path, "not UTF-8 text")
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         let records = try CSVRecords.parse(text, path: path)
         guard let header = records.first?.fields.map({ $0.trimmingCharacters(in: .whitespaces) }) else {
-            throw MetadataError(description: "\(path): empty; the first line must name the columns")
+            throw MetadataError(at: path, "empty; the first line must name the columns")
         }
         guard let fileColumn = header.firstIndex(of: "file") else {
-            throw MetadataError(description: "\(path): no 'file' column in the header (\(header.joined(separator: ",")))")
+            throw MetadataError(at: path, "no 'file' column in the header (\(header.joined(separator: ",")))")
         }
         let speakerColumn = header.firstIndex(of: "speaker")
         var byPath: [String: Entry] = [:], byAbsolute: [String: Entry] = [:], byName: [String: Entry] = [:]
@@ -47,12 +48,12 @@ public struct RecordingMetadata: Sendable {
             let row = record.fields
             let at = "\(path):\(record.line)"
             guard row.count == header.count else {
-                throw MetadataError(description: "\(at): \(row.count) fields, but the header has \(header.count)")
+                throw MetadataError(at: at, "\(row.count) fields, but the header has \(header.count)")
             }
             let file = row[fileColumn].trimmingCharacters(in: .whitespaces)
-            guard !file.isEmpty else { throw MetadataError(description: "\(at): field 'file' is empty") }
+            guard !file.isEmpty else { throw MetadataError(at: at, "field 'file' is empty") }
             if let earlier = byPath[file] {
-                throw MetadataError(description: "\(at): '\(file)' is listed twice (first on line \(earlier.line))")
+                throw MetadataError(at: at, "'\(file)' is listed twice (first on line \(earlier.line))")
             }
             var others: [String: String] = [:]
             for (column, name) in header.enumerated() where column != fileColumn && column != speakerColumn {
@@ -96,7 +97,7 @@ public struct RecordingMetadata: Sendable {
         for file in files {
             let found = matches(file)
             if found.count == 2 && (found[0].speaker != found[1].speaker || found[0].json != found[1].json) {
-                throw MetadataError(description: "\(path): lines \(found[0].line) and \(found[1].line) both describe \(file), differently; keep one")
+                throw MetadataError(at: path, "lines \(found[0].line) and \(found[1].line) both describe \(file), differently; keep one")
             }
             for e in found { used.insert(e.line) }
         }
@@ -120,7 +121,7 @@ enum CSVRecords {
         var scalars = Array(text.unicodeScalars)
         if scalars.last != "\n" { scalars.append("\n") }
         var i = 0
-        func fail(_ at: Int, _ message: String) -> MetadataError { MetadataError(description: "\(path):\(at): \(message)") }
+        func fail(_ at: Int, _ message: String) -> MetadataError { MetadataError(at: "\(path):\(at)", message) }
         while i < scalars.count {
             let c = scalars[i]
             if quoted {
@@ -173,7 +174,15 @@ enum CSVRecords {
     }
 }
 
-/// A metadata file that cannot be used, as one line.
-public struct MetadataError: Error, CustomStringConvertible {
-    public let description: String
+/// A metadata file that cannot be used: the file (and line) and what is wrong.
+public struct MetadataError: ChorusError {
+    public var message: String
+    public var location: String?
+    public var errorCode: String { "invalid-metadata" }
+    public var underlying: (any Error & Sendable)? { nil }
+
+    init(at location: String, _ message: String) {
+        self.location = location
+        self.message = message
+    }
 }

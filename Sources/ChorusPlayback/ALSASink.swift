@@ -1,3 +1,4 @@
+import ChorusSupport
 import CALSA
 import Foundation
 
@@ -93,7 +94,11 @@ public final class ALSASink: AudioSink {
 }
 
 /// Why playback could not start or went on.
-public struct PlaybackError: Error, CustomStringConvertible {
-    public let description: String
-    init(_ description: String) { self.description = description }
+/// A sound device that cannot be opened or fails while playing.
+public struct PlaybackError: ChorusError {
+    public var message: String
+    public var location: String? { nil }
+    public var underlying: (any Error & Sendable)? { nil }
+    public var errorCode: String { "playback" }
+    init(_ message: String) { self.message = message }
 }

@@ -122,7 +122,7 @@ public final class AnnotationSession {
         self.recoveryFolder = recoveryFolder
         self.draftWork = draftWork
         do { keys = try KeyMap(overrides: backend.config.keys) } catch let error as TerminalError {
-            throw TerminalError("\(settingsFile): \(error)")
+            throw TerminalError(error.message, location: settingsFile + (error.location.map { ": " + $0 } ?? ""))
         }
         player = Player(sink: options.sink)
         let language = options.language ?? (options.kind == .translate ? config.targetLanguages.first?.value : nil) ?? config.sourceLanguage.value

@@ -53,12 +53,12 @@ public struct KeyMap: Sendable {
     ///   or one key is given two actions.
     public init(overrides: [String: [String]] = [:]) throws {
         for name in overrides.keys where Action(rawValue: name) == nil {
-            throw TerminalError("keys.\(name): no such action (actions: \(Action.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw TerminalError(location: "keys.\(name)", "no such action (actions: \(Action.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         for action in Action.allCases {
             let names = overrides[action.rawValue] ?? action.defaultKeys
             keys[action] = try names.map { name in
-                guard let key = Key(name: name) else { throw TerminalError("keys.\(action.rawValue): '\(name)' is not a key name (examples: tab, ctrl-space, alt-left, f2)") }
+                guard let key = Key(name: name) else { throw TerminalError(location: "keys.\(action.rawValue)", "'\(name)' is not a key name (examples: tab, ctrl-space, alt-left, f2)") }
                 return key
             }
         }
@@ -73,7 +73,7 @@ public struct KeyMap: Sendable {
         for action in Action.allCases {
             for key in keys[action] ?? [] {
                 if let taken = actions[key], taken != action {
-                    throw TerminalError("keys: \(key) is given to both \(taken.rawValue) and \(action.rawValue)")
+                    throw TerminalError(location: "keys", "\(key) is given to both \(taken.rawValue) and \(action.rawValue)")
                 }
                 actions[key] = action
             }

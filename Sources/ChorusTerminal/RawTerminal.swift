@@ -1,3 +1,4 @@
+import ChorusSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -147,7 +148,19 @@ public final class RawTerminal {
 }
 
 /// A terminal that cannot be used as one.
-public struct TerminalError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+/// The terminal or the loop's settings cannot work: no terminal, a key setting, a draft command.
+public struct TerminalError: ChorusError {
+    public var message: String
+    /// The settings file or setting it concerns.
+    public var location: String?
+    public var underlying: (any Error & Sendable)?
+    public var errorCode: String { "terminal" }
+
+    public init(_ message: String, location: String? = nil, underlying: (any Error & Sendable)? = nil) {
+        self.message = message
+        self.location = location
+        self.underlying = underlying
+    }
+
+    init(location: String, _ message: String) { self.init(message, location: location) }
 }

@@ -1,5 +1,7 @@
+import ChorusSupport
+
 /// An error about a project: its folder, config file, language tags or store.
-public struct ProjectError: Error, Sendable, CustomStringConvertible {
+public struct ProjectError: ChorusError {
     /// What kind of failure this is.
     public struct Code: Hashable, Sendable {
         private enum Value: Hashable, Sendable {
@@ -8,6 +10,23 @@ public struct ProjectError: Error, Sendable, CustomStringConvertible {
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
+        /// The code's stable name (`not-found`, `store`, ...).
+        public var name: String {
+            switch value {
+            case .invalidLanguage: "invalid-language"
+            case .invalidConfig: "invalid-config"
+            case .exists: "exists"
+            case .notAProject: "not-a-project"
+            case .store: "store"
+            case .newerSchema: "newer-schema"
+            case .notFound: "not-found"
+            case .notYours: "not-yours"
+            case .invalidInput: "invalid-input"
+            case .nothingToDo: "nothing-to-do"
+            case .dailyCapReached: "daily-cap-reached"
+            case .alreadySubmitted: "already-submitted"
+            }
+        }
         /// A language tag that is not BCP-47.
         public static let invalidLanguage = Code(.invalidLanguage)
         /// The config file cannot be read or has a bad value.
@@ -53,6 +72,7 @@ public struct ProjectError: Error, Sendable, CustomStringConvertible {
         self.sqlState = sqlState
     }
 
-    /// One line: `path: message`.
-    public var description: String { path.map { "\($0): \(message)" } ?? message }
+    public var errorCode: String { code.name }
+    public var location: String? { path }
+    public var underlying: (any Error & Sendable)? { cause.map(LibraryMessage.init) }
 }
