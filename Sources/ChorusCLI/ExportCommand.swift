@@ -73,7 +73,7 @@ struct ExportCommand: ParsableCommand {
         if format == "all" { return ExportFormat.allCases }
         var out: [ExportFormat] = []
         for name in format.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
-            guard let f = ExportFormat(rawValue: name) else {
+            guard let f = ExportFormat.named(name) else {
                 throw ValidationError("--format: unknown format '\(name)' (known: \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")), all)")
             }
             if !out.contains(f) { out.append(f) }

@@ -128,24 +128,9 @@ enum Datasheet {
             out += "\(anonymous.count) more chose not to be named; manifests refer to everyone by pseudonymous ids (" + anonymous.map { "annotator-\($0.id)" }.joined(separator: ", ") + ").\n"
         }
         out += "\n## Files\n\n"
-        let loaders: [ExportFormat: String] = [
-            .nemo: "`nemo/<split>.jsonl`: NeMo manifests (`audio_filepath` relative to the manifest).",
-            .hf: "`hf/<split>/`: audiofolder; `datasets.load_dataset(\"path/to/this/corpus\")` (the card's `configs` points at it) or `datasets.load_dataset(\"audiofolder\", data_dir=\"hf\")`.",
-            .kaldi: "`kaldi/<split>/`: Kaldi data directories (wav.scp with absolute paths; FLAC through `flac -c -d -s`).",
-            .lhotse: "`lhotse/`: `lhotse.load_manifest(\"lhotse/recordings_train.jsonl.gz\")` and the supervisions beside it.",
-            .mustc: "`mustc/<src>-<tgt>/data/<split>/`: MuST-C layout (wav/ and txt/ with the yaml and line-aligned texts).",
-            .tmx: "`tmx/<split>.tmx`: TMX 1.4b translation memories.",
-            .moses: "`moses/<split>.<lang>`: line-aligned text (`<split>.ids` names each line's segment).",
-            .covost: "`covost/covost_v2.<src>_<tgt>.<split>.tsv`: CoVoST-style TSV, `path` relative to `audio/`.",
-            .stm: "`stm/<split>.stm`: NIST STM reference transcripts for sclite and other scorers.",
-            .vtt: "`vtt/<recording>.<lang>.vtt`: WebVTT subtitles per recording, times in the original recording.",
-            .srt: "`srt/<recording>.<lang>.srt`: SubRip subtitles per recording.",
-            .textgrid: "`textgrid/<recording>.TextGrid`: Praat TextGrids, a tier per speaker and language.",
-            .eaf: "`eaf/<recording>.eaf`: ELAN documents with transcript and translation tiers.",
-        ]
         if audio.clips { out += "- `audio/<split>/<id>.\(options.audioType.fileExtension)`: the clips.\n" }
         if audio.recordings { out += "- `recordings/<split>/<recording>.\(options.audioType.fileExtension)`: the whole recordings, which NeMo, Kaldi, Lhotse, MuST-C and STM point into.\n" }
-        for f in options.formats { if let l = loaders[f] { out += "- \(l)\n" } }
+        for f in options.formats { out += "- \(f.writer.files)\n" }
         out += "- `export.json`: these figures for scripts. `SHA256SUMS`: every file's checksum (`sha256sum -c SHA256SUMS`).\n"
         return out
     }

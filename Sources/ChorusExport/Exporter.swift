@@ -119,7 +119,7 @@ public enum Exporter {
             },
             segments: corpus.utterances.count, seconds: corpus.utterances.reduce(0) { $0 + context.clipDuration($1) },
             leftOut: corpus.leftOut, failures: failures, warnings: context.warnings,
-            notes: options.formats.filter { [.mustc, .tmx, .covost].contains($0) && corpus.targetLanguages.isEmpty }
+            notes: options.formats.filter { $0.writer.needsTargets && corpus.targetLanguages.isEmpty }
                 .map { "\($0.rawValue): the project has no target languages, so there is nothing to write" },
             sampleRate: options.sampleRate, audioFormat: options.audioType.rawValue)
         let pay = try project.store.payReport(config: project.config)
