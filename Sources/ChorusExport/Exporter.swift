@@ -67,8 +67,8 @@ public enum Exporter {
         // A recording that is gone or changed since import is named and its segments left out:
         // clips cut from other content would not match the texts.
         let byID = Dictionary(uniqueKeysWithValues: snapshot.recordings.map { ($0.id, $0) })
-        let used = corpus.recordings.compactMap { byID[$0.id] }
-        let problems = RecordingCheck.run(used, paths: corpus.recordings.map(\.path), rehash: options.rehash)
+        let used = corpus.recordings.compactMap { r in byID[r.id].map { ($0, r.path) } }
+        let problems = RecordingCheck.run(used.map(\.0), paths: used.map(\.1), rehash: options.rehash)
         if !problems.isEmpty {
             let bad = Set(problems.map(\.recordingID))
             for p in problems {

@@ -56,6 +56,9 @@ final class Output: @unchecked Sendable {
                 }
             }
         }
+        if fm.fileExists(atPath: self.target) && fm.fileExists(atPath: aside) {
+            throw ExportError(.target, at: aside, "is in the way of replacing the corpus (an earlier replacement left it); move it away")
+        }
         if fm.fileExists(atPath: partial) && !fm.fileExists(atPath: partial + "/" + Self.marker) {
             throw ExportError(.target, at: partial, "exists and was not left by an export; move it away or choose another --out")
         }
@@ -76,6 +79,9 @@ final class Output: @unchecked Sendable {
             throw ExportError(.write, at: partial, "cannot create the export folder: \(error.localizedDescription)")
         }
     }
+
+    /// Where an old corpus is moved while the new one takes its place (`.NAME.old`).
+    var aside: String { partial.replacingOccurrences(of: ".partial", with: ".old", options: .backwards) }
 
     /// Whether the target holds a corpus now (one that a failed export must not replace).
     var replacesCorpus: Bool { FileManager.default.fileExists(atPath: target + "/export.json") }
@@ -206,7 +212,7 @@ final class Output: @unchecked Sendable {
         files.sort()
         let sums = try Checksums.sha256(files.map { partial + "/" + $0 })
         try write(Self.listing, zip(sums, files).map { "\($0)  \($1)\n" }.joined())
-        let old = partial.replacingOccurrences(of: ".partial", with: ".old", options: .backwards)
+        let old = aside
         var movedAside = false
         if fm.fileExists(atPath: target) {
             if fm.fileExists(atPath: old) {

@@ -20,6 +20,52 @@ public enum SQLValue: Sendable, Hashable {
 public struct SQLRow: Sendable {
     public var values: [String: SQLValue]
     public subscript(_ column: String) -> SQLValue { values[column] ?? .null }
+
+    /// Typed reads that throw when a column is missing or holds another type, so a misspelt
+    /// column or a schema the code does not expect is an error, never a silent 0. Columns are
+    /// named once, in a record's `enum Columns: String`.
+    public func int<C: RawRepresentable>(_ column: C) throws -> Int64 where C.RawValue == String {
+        guard let v = try present(column).int else { throw mistyped(column, "an integer") }
+        return v
+    }
+    public func double<C: RawRepresentable>(_ column: C) throws -> Double where C.RawValue == String {
+        guard let v = try present(column).double else { throw mistyped(column, "a number") }
+        return v
+    }
+    public func string<C: RawRepresentable>(_ column: C) throws -> String where C.RawValue == String {
+        guard let v = try present(column).string else { throw mistyped(column, "text") }
+        return v
+    }
+    /// The same for a column that may be NULL.
+    public func optionalInt<C: RawRepresentable>(_ column: C) throws -> Int64? where C.RawValue == String {
+        let v = try present(column)
+        if v == .null { return nil }
+        guard let n = v.int else { throw mistyped(column, "an integer") }
+        return n
+    }
+    public func optionalDouble<C: RawRepresentable>(_ column: C) throws -> Double? where C.RawValue == String {
+        let v = try present(column)
+        if v == .null { return nil }
+        guard let n = v.double else { throw mistyped(column, "a number") }
+        return n
+    }
+    public func optionalString<C: RawRepresentable>(_ column: C) throws -> String? where C.RawValue == String {
+        let v = try present(column)
+        if v == .null { return nil }
+        guard let n = v.string else { throw mistyped(column, "text") }
+        return n
+    }
+
+    private func present<C: RawRepresentable>(_ column: C) throws -> SQLValue where C.RawValue == String {
+        guard let v = values[column.rawValue] else {
+            throw ProjectError(code: .store, message: "the store's row has no column '\(column.rawValue)' (a schema this chorus does not expect)")
+        }
+        return v
+    }
+
+    private func mistyped<C: RawRepresentable>(_ column: C, _ type: String) -> ProjectError where C.RawValue == String {
+        ProjectError(code: .store, message: "the store's column '\(column.rawValue)' does not hold \(type)")
+    }
 }
 
 /// What store code runs SQL through, inside one transaction. SQL is written once with `?`

@@ -23,13 +23,50 @@ public struct RecordingFacts: Sendable, Equatable {
     public var modifiedAt: Double?
 }
 
-/// A recording as the store keeps it: its id and its facts (`record.speaker` reads `record.facts.speaker`).
+/// A recording as the store keeps it, one row of `recordings`: its id and its facts
+/// (`record.speaker` reads `record.facts.speaker`). The one recording record: the store's API,
+/// the snapshot validation and export read, and the recording checks all use it.
 @dynamicMemberLookup
 public struct RecordingRecord: Sendable, Equatable {
     public var id: Int64
     public var facts: RecordingFacts
 
     public subscript<T>(dynamicMember field: KeyPath<RecordingFacts, T>) -> T { facts[keyPath: field] }
+
+    /// The table's columns, named once.
+    public enum Columns: String, CaseIterable {
+        case id, sha256, path, duration, sampleRate = "sample_rate", channels, container, encoding, speaker, metadata, segmenter
+        case sizeBytes = "size_bytes", modifiedAt = "modified_at"
+    }
+
+    /// The columns as a SELECT list.
+    static let selection = Columns.allCases.map { "r.\($0.rawValue)" }.joined(separator: ", ")
+
+    /// Reads a row of `recordings` (selected as ``selection``, from `recordings r`).
+    /// - Throws: ``ProjectError`` `.store` naming a column that is missing or mistyped.
+    init(row: SQLRow) throws {
+        id = try row.int(Columns.id)
+        facts = RecordingFacts(
+            sha256: try row.string(Columns.sha256), path: try row.string(Columns.path), duration: try row.double(Columns.duration),
+            sampleRate: Int(try row.int(Columns.sampleRate)), channels: Int(try row.int(Columns.channels)),
+            container: try row.string(Columns.container), encoding: try row.string(Columns.encoding),
+            speaker: try row.optionalString(Columns.speaker).flatMap { $0.isEmpty ? nil : $0 },
+            metadata: try row.string(Columns.metadata), segmenter: try row.string(Columns.segmenter),
+            sizeBytes: try row.optionalInt(Columns.sizeBytes), modifiedAt: try row.optionalDouble(Columns.modifiedAt))
+    }
+
+    /// A record built by hand (tests, tools), with defaults for what is not given.
+    public init(id: Int64, path: String, duration: Double, sampleRate: Int = 16_000, channels: Int = 1, speaker: String? = nil,
+                sha256: String = "", segmenter: String = "{}") {
+        self.id = id
+        facts = RecordingFacts(sha256: sha256, path: path, duration: duration, sampleRate: sampleRate, channels: channels,
+                               container: "", encoding: "", speaker: speaker, segmenter: segmenter)
+    }
+
+    init(id: Int64, facts: RecordingFacts) {
+        self.id = id
+        self.facts = facts
+    }
 }
 
 /// A recording to add, with its segments (`recording.speaker` reads and writes `recording.facts.speaker`).
@@ -82,7 +119,7 @@ public struct ProjectStore: Sendable {
     /// The recording with this content hash, if it was imported before.
     public func recording(sha256: String) throws -> RecordingRecord? {
         try database.read { c in
-            try c.query("SELECT * FROM recordings WHERE sha256 = ?", [.text(sha256)]).first.map(Self.recording)
+            try c.query("SELECT \(RecordingRecord.selection) FROM recordings r WHERE r.sha256 = ?", [.text(sha256)]).first.map(RecordingRecord.init(row:))
         }
     }
 
@@ -169,7 +206,7 @@ public struct ProjectStore: Sendable {
 
     /// Every recording, in the order they were added.
     public func recordings() throws -> [RecordingRecord] {
-        try database.read { c in try c.query("SELECT * FROM recordings ORDER BY id").map(Self.recording) }
+        try database.read { c in try c.query("SELECT \(RecordingRecord.selection) FROM recordings r ORDER BY r.id").map(RecordingRecord.init(row:)) }
     }
 
     /// A recording's segments in time order, as (id, start, end).
@@ -190,14 +227,5 @@ public struct ProjectStore: Sendable {
                 recordings: Int(r?["n"].int ?? 0), audioSeconds: r?["s"].double ?? 0,
                 segments: Int(s?["n"].int ?? 0), segmentSeconds: s?["s"].double ?? 0)
         }
-    }
-
-    static func recording(_ row: SQLRow) -> RecordingRecord {
-        RecordingRecord(id: row["id"].int ?? 0, facts: RecordingFacts(
-            sha256: row["sha256"].string ?? "", path: row["path"].string ?? "",
-            duration: row["duration"].double ?? 0, sampleRate: Int(row["sample_rate"].int ?? 0),
-            channels: Int(row["channels"].int ?? 0), container: row["container"].string ?? "",
-            encoding: row["encoding"].string ?? "", speaker: row["speaker"].string, metadata: row["metadata"].string ?? "{}",
-            segmenter: row["segmenter"].string ?? "", sizeBytes: row["size_bytes"].int, modifiedAt: row["modified_at"].double))
     }
 }

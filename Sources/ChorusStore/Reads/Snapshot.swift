@@ -1,21 +1,8 @@
 /// Everything the validator and an export read from a project, as plain values, in one read
 /// transaction.
 public struct ProjectSnapshot: Sendable {
-    public struct Recording: Sendable, Equatable {
-        public var id: Int64
-        public var path: String
-        /// Seconds.
-        public var duration: Double
-        public var sampleRate = 0
-        public var channels = 1
-        public var speaker: String?
-        /// The segmenter settings, as JSON.
-        public var segmenter = "{}"
-        /// The content hash, size (bytes) and modification time recorded at import (nil before they were kept).
-        public var sha256 = ""
-        public var sizeBytes: Int64?
-        public var modifiedAt: Double?
-    }
+    /// The recordings as the store keeps them.
+    public typealias Recording = RecordingRecord
 
     public struct Segment: Sendable, Equatable {
         public var id: Int64
@@ -66,12 +53,7 @@ extension ProjectStore {
     public func snapshot(config: ProjectConfig) throws -> ProjectSnapshot {
         try database.read { c in
             var s = ProjectSnapshot(config: config)
-            s.recordings = try c.query("SELECT id, path, duration, sample_rate, channels, speaker, segmenter, sha256, size_bytes, modified_at FROM recordings ORDER BY id").map {
-                .init(id: $0["id"].int ?? 0, path: $0["path"].string ?? "", duration: $0["duration"].double ?? 0,
-                      sampleRate: Int($0["sample_rate"].int ?? 0), channels: Int($0["channels"].int ?? 1),
-                      speaker: $0["speaker"].string.flatMap { $0.isEmpty ? nil : $0 }, segmenter: $0["segmenter"].string ?? "{}",
-                      sha256: $0["sha256"].string ?? "", sizeBytes: $0["size_bytes"].int, modifiedAt: $0["modified_at"].double)
-            }
+            s.recordings = try c.query("SELECT \(RecordingRecord.selection) FROM recordings r ORDER BY r.id").map(RecordingRecord.init(row:))
             s.segments = try c.query("SELECT id, recording_id, start, \"end\", content_warning FROM segments ORDER BY recording_id, start, id").map {
                 .init(id: $0["id"].int ?? 0, recordingID: $0["recording_id"].int ?? 0, start: $0["start"].double ?? 0, end: $0["end"].double ?? 0,
                       contentWarning: ($0["content_warning"].int ?? 0) != 0)
