@@ -136,9 +136,6 @@ public final class AnnotationSession {
         drafter?.stop()
     }
 
-    /// How long a screen that asks something ignores keys after it appears, seconds.
-    static let typeAheadGuard = 0.5
-
     /// Takes over the terminal until the person quits, the terminal closes or a signal says stop.
     /// - Throws: ``TerminalError`` when there is no terminal; store errors that stop the start.
     public func run() throws -> SessionSummary {
@@ -291,109 +288,61 @@ public final class AnnotationSession {
         lastKey = Player.now()
         noteActivity(at: lastKey)
         if view.mode == .working || view.mode == .warning { clock.event(at: lastKey) }
-        if case .key(let key) = event, key == .ctrl("c") { quit(hungUp: false); return }
-        // Keys typed ahead (a second Enter after a submit) must not answer a screen that asks
-        // something: the terms, a content warning, a break, the end of the day's work.
-        // Quitting stays at hand: it answers nothing, and the work is saved either way.
-        let quits: Bool
-        if case .key(let key) = event { quits = keys.action(for: key) == .quit } else { quits = false }
-        if view.mode.asks && lastKey - modeSince < Self.typeAheadGuard && !quits { return }
-        view.message = nil
-        view.messageIsError = false
-        switch view.mode {
-        case .terms:
-            if case .key(let key) = event {
-                if key.base == .enter {
-                    do {
-                        try store.sync { try backend.acknowledgeTerms() }
-                        try nextTask(first: true)
-                    } catch {
-                        flash("\(error)", error: true)
-                    }
-                } else if keys.action(for: key) == .quit {
-                    quit(hungUp: false)
-                }
+        let machine = SessionMachine(
+            mode: view.mode, sinceModeChange: lastKey - modeSince, keys: keys, versions: view.task?.sourceTexts.count ?? 0,
+            tags: view.tags, breakAfterMinutes: config.breakAfterMinutes)
+        guard let command = machine.command(for: event) else { return }
+        if command != .quit {
+            view.message = nil
+            view.messageIsError = false
+        }
+        run(command)
+    }
+
+    /// Carries out what the machine decided.
+    private func run(_ command: SessionCommand) {
+        switch command {
+        case .quit: quit(hungUp: false)
+        case .acknowledgeTerms:
+            do {
+                try store.sync { try backend.acknowledgeTerms() }
+                try nextTask(first: true)
+            } catch {
+                flash("\(error)", error: true)
             }
-        case .breakSuggested:
-            if case .key(let key) = event {
-                if key.base == .enter {
-                    view.mode = .onBreak
-                } else if key.base == .escape {
-                    stretchStart = lastKey
-                    advance(after: "Carry on; the next reminder comes in " + String(format: "%g", config.breakAfterMinutes) + " minutes.")
-                } else if keys.action(for: key) == .quit {
-                    quit(hungUp: false)
-                }
-            }
-        case .onBreak:
-            if case .key(let key) = event, keys.action(for: key) == .quit { quit(hungUp: false); return }
+        case .takeBreak: view.mode = .onBreak
+        case .carryOn(let message):
             stretchStart = lastKey
-            advance(after: "Welcome back.")
-        case .help:
-            view.mode = helpReturn
-        case .idle:
-            if case .key(let key) = event {
-                if keys.action(for: key) == .quit { quit(hungUp: false) }
-                if keys.action(for: key) == .help { showHelp() }
+            advance(after: message)
+        case .closeHelp: view.mode = helpReturn
+        case .showHelp: showHelp()
+        case .listen: listen()
+        case .skip(let reason): skip(reason)
+        case .say(let message): view.message = message
+        case .mode(let mode): view.mode = mode
+        case .chooseRejected(let n):
+            view.rejecting = n
+            view.reason = LineEditor()
+            view.mode = .rejectReason
+        case .editReason(let change):
+            switch change {
+            case .insert(let text): view.reason.insert(text)
+            case .deleteBackward: view.reason.deleteBackward()
+            case .left: view.reason.moveLeft()
+            case .right: view.reason.moveRight()
             }
-        case .warning:
-            guard case .key(let key) = event else {
-                if case .text(let t) = event, t.lowercased() == "p" { skip(.distressing) }
-                if case .text(let t) = event, t.lowercased() == "l" { listen() }
-                return
+        case .sendRejection: rejectVersion()
+        case .insertTag(let tag):
+            edit { $0.insert(($0.cursor > 0 && $0.characters[$0.cursor - 1] != " " ? " " : "") + tag + " ") }
+            view.mode = .working
+        case .type(let text):
+            edit { $0.insert(text) }
+            if options.pauseWhileTyping && player.status.playing {
+                player.pause()
+                pausedForTyping = true
             }
-            if key.base == .enter {
-                view.message = "Nothing plays until you choose: L listens, P passes."
-            } else if keys.action(for: key) == .skip {
-                skip(.distressing)
-            } else if keys.action(for: key) == .quit {
-                quit(hungUp: false)
-            } else if keys.action(for: key) == .help {
-                showHelp()
-            }
-        case .rejectPick:
-            if case .text(let t) = event, let n = Int(t), let task = view.task, (1...task.sourceTexts.count).contains(n) {
-                view.rejecting = n
-                view.reason = LineEditor()
-                view.mode = .rejectReason
-            } else if case .key(let key) = event, key.base == .escape {
-                view.mode = .working
-            }
-        case .rejectReason:
-            switch event {
-            case .text(let text): view.reason.insert(text.replacingOccurrences(of: "\n", with: " "))
-            case .key(let key) where key.base == .escape: view.mode = .working
-            case .key(let key) where key.base == .enter: rejectVersion()
-            case .key(let key) where key.base == .backspace: view.reason.deleteBackward()
-            case .key(let key) where key.base == .left: view.reason.moveLeft()
-            case .key(let key) where key.base == .right: view.reason.moveRight()
-            default: break
-            }
-        case .skipMenu:
-            if case .text(let t) = event, let n = Int(t), (1...SkipReason.allCases.count).contains(n) {
-                skip(SkipReason.allCases[n - 1])
-            } else if case .key(let key) = event, key.base == .escape || keys.action(for: key) == .skip {
-                view.mode = .working
-            }
-        case .tagMenu:
-            if case .text(let t) = event, let n = Int(t), (1...min(9, view.tags.count)).contains(n) {
-                let tag = view.tags[n - 1]
-                edit { $0.insert(($0.cursor > 0 && $0.characters[$0.cursor - 1] != " " ? " " : "") + tag + " ") }
-                view.mode = .working
-            } else if case .key(let key) = event, key.base == .escape || keys.action(for: key) == .tag {
-                view.mode = .working
-            }
-        case .working:
-            switch event {
-            case .text(let text):
-                edit { $0.insert(text.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ")) }
-                if options.pauseWhileTyping && player.status.playing {
-                    player.pause()
-                    pausedForTyping = true
-                }
-            case .key(let key):
-                if let action = keys.action(for: key) { perform(action) } else { editKey(key) }
-            }
+        case .perform(let action): perform(action)
+        case .edit(let key): editKey(key)
         }
     }
 

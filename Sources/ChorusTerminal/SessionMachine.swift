@@ -1,0 +1,132 @@
+import Foundation
+import ChorusStore
+
+/// What the loop is to do about one key, decided from the screen's state alone: the pure
+/// half of the loop's key handling. ``AnnotationSession`` carries the commands out (store
+/// calls, playback, the editor); the decisions have unit tests without a terminal.
+enum SessionCommand: Equatable {
+    /// Leave the sitting (the draft is saved; an untouched task is given back).
+    case quit
+    /// The terms screen was read: record it and show the first task.
+    case acknowledgeTerms
+    /// Take the suggested break: nothing plays, the clock stops.
+    case takeBreak
+    /// Decline the break, or come back from one, with this message; the next task follows.
+    case carryOn(String)
+    /// Leave the help screen for the screen it came from.
+    case closeHelp
+    case showHelp
+    /// Listen to a segment flagged distressing (counted as exposure).
+    case listen
+    /// Pass a flagged segment, or skip a task, with a reason.
+    case skip(SkipReason)
+    /// Show a one-line message.
+    case say(String)
+    /// Change the screen's mode.
+    case mode(SessionMode)
+    /// Review: reject version `n`: ask for the reason.
+    case chooseRejected(Int)
+    /// Review: the reason being typed.
+    case editReason(ReasonEdit)
+    case sendRejection
+    /// Insert a non-speech tag.
+    case insertTag(String)
+    /// Typed or pasted text.
+    case type(String)
+    /// A key bound to an action in the working screen.
+    case perform(Action)
+    /// A key the editor handles (arrows, backspace, word movement).
+    case edit(Key)
+
+    enum ReasonEdit: Equatable { case insert(String), deleteBackward, left, right }
+}
+
+/// The screen's state the decisions depend on.
+struct SessionMachine {
+    var mode: SessionMode
+    /// Seconds since the mode last changed.
+    var sinceModeChange: Double
+    var keys: KeyMap
+    /// Versions under review (for rejecting one), and the project's tags (for the tag menu).
+    var versions = 0
+    var tags: [String] = []
+    /// Minutes between break reminders, for the message on declining one.
+    var breakAfterMinutes = 50.0
+
+    /// How long a screen that asks something ignores keys after it appears, seconds.
+    static let typeAheadGuard = 0.5
+
+    /// The command for `event`, or nil when the key does nothing here.
+    func command(for event: KeyEvent) -> SessionCommand? {
+        let key: Key? = if case .key(let k) = event { k } else { nil }
+        let action = key.flatMap { keys.action(for: $0) }
+        if key == .ctrl("c") { return .quit }
+        // Keys typed ahead (a second Enter after a submit) must not answer a screen that asks
+        // something: the terms, a content warning, a break, the end of the day's work.
+        // Quitting stays at hand: it answers nothing, and the work is saved either way.
+        if mode.asks && sinceModeChange < Self.typeAheadGuard && action != .quit { return nil }
+        switch mode {
+        case .terms:
+            if key?.base == .enter { return .acknowledgeTerms }
+            return action == .quit ? .quit : nil
+        case .breakSuggested:
+            if key?.base == .enter { return .takeBreak }
+            if key?.base == .escape {
+                return .carryOn("Carry on; the next reminder comes in " + String(format: "%g", breakAfterMinutes) + " minutes.")
+            }
+            return action == .quit ? .quit : nil
+        case .onBreak:
+            return action == .quit ? .quit : .carryOn("Welcome back.")
+        case .help:
+            return .closeHelp
+        case .idle:
+            if action == .quit { return .quit }
+            return action == .help ? .showHelp : nil
+        case .warning:
+            if case .text(let t) = event {
+                switch t.lowercased() {
+                case "p": return .skip(.distressing)
+                case "l": return .listen
+                default: return nil
+                }
+            }
+            if key?.base == .enter { return .say("Nothing plays until you choose: L listens, P passes.") }
+            switch action {
+            case .skip: return .skip(.distressing)
+            case .quit: return .quit
+            case .help: return .showHelp
+            default: return nil
+            }
+        case .rejectPick:
+            if case .text(let t) = event, let n = Int(t), (1...max(1, versions)).contains(n), versions > 0 { return .chooseRejected(n) }
+            return key?.base == .escape ? .mode(.working) : nil
+        case .rejectReason:
+            switch event {
+            case .text(let text): return .editReason(.insert(text.replacingOccurrences(of: "\n", with: " ")))
+            case .key(let k):
+                switch k.base {
+                case .escape: return .mode(.working)
+                case .enter: return .sendRejection
+                case .backspace: return .editReason(.deleteBackward)
+                case .left: return .editReason(.left)
+                case .right: return .editReason(.right)
+                default: return nil
+                }
+            }
+        case .skipMenu:
+            if case .text(let t) = event, let n = Int(t), (1...SkipReason.allCases.count).contains(n) { return .skip(SkipReason.allCases[n - 1]) }
+            return key?.base == .escape || action == .skip ? .mode(.working) : nil
+        case .tagMenu:
+            if case .text(let t) = event, let n = Int(t), (1...min(9, max(1, tags.count))).contains(n), n <= tags.count { return .insertTag(tags[n - 1]) }
+            return key?.base == .escape || action == .tag ? .mode(.working) : nil
+        case .working:
+            switch event {
+            case .text(let text):
+                return .type(text.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " "))
+            case .key(let k):
+                if let action { return .perform(action) }
+                return .edit(k)
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import ChorusStore
+@testable import ChorusTerminal
+import Testing
+
+/// Every mode's answer to every kind of key, without a terminal.
+@Suite struct SessionMachineTests {
+    let keys = try! KeyMap(overrides: [:])
+
+    func machine(_ mode: SessionMode, after seconds: Double = 5, versions: Int = 2, tags: [String] = ["[noise]", "[laugh]"]) -> SessionMachine {
+        SessionMachine(mode: mode, sinceModeChange: seconds, keys: keys, versions: versions, tags: tags, breakAfterMinutes: 50)
+    }
+
+    static let enter = KeyEvent.key(Key(.enter)), escape = KeyEvent.key(Key(.escape))
+    static let quit = KeyEvent.key(.ctrl("q")), help = KeyEvent.key(Key(.function(10))), skip = KeyEvent.key(.ctrl("s"))
+    static let tag = KeyEvent.key(.ctrl("t")), ctrlC = KeyEvent.key(.ctrl("c"))
+
+    @Test func theTermsScreen() {
+        let m = machine(.terms)
+        #expect(m.command(for: Self.enter) == .acknowledgeTerms)
+        #expect(m.command(for: Self.quit) == .quit)
+        #expect(m.command(for: .text("x")) == nil)
+    }
+
+    @Test func aBreakSuggestionAndABreak() {
+        #expect(machine(.breakSuggested).command(for: Self.enter) == .takeBreak)
+        #expect(machine(.breakSuggested).command(for: Self.escape) == .carryOn("Carry on; the next reminder comes in 50 minutes."))
+        #expect(machine(.breakSuggested).command(for: Self.quit) == .quit)
+        #expect(machine(.breakSuggested).command(for: .text("x")) == nil)
+        #expect(machine(.onBreak).command(for: .text("x")) == .carryOn("Welcome back."))
+        #expect(machine(.onBreak).command(for: Self.enter) == .carryOn("Welcome back."))
+        #expect(machine(.onBreak).command(for: Self.quit) == .quit)
+    }
+
+    @Test func theContentWarningListensOnlyOnL() {
+        let m = machine(.warning)
+        #expect(m.command(for: .text("l")) == .listen && m.command(for: .text("L")) == .listen)
+        #expect(m.command(for: .text("p")) == .skip(.distressing) && m.command(for: Self.skip) == .skip(.distressing))
+        #expect(m.command(for: Self.enter) == .say("Nothing plays until you choose: L listens, P passes."))
+        #expect(m.command(for: Self.quit) == .quit && m.command(for: Self.help) == .showHelp)
+        #expect(m.command(for: .text("x")) == nil)
+    }
+
+    @Test(arguments: [SessionMode.warning, .terms, .breakSuggested, .onBreak, .idle])
+    func keysTypedBeforeAQuestionAppearedDoNotAnswerIt(mode: SessionMode) {
+        let fresh = machine(mode, after: 0.1)
+        for event in [Self.enter, Self.escape, .text("l"), .text("p"), Self.help] { #expect(fresh.command(for: event) == nil, "\(mode) \(event)") }
+        #expect(fresh.command(for: Self.quit) == .quit, "quitting stays at hand")
+        #expect(fresh.command(for: Self.ctrlC) == .quit)
+        #expect(machine(mode, after: SessionMachine.typeAheadGuard).command(for: Self.quit) == .quit)
+    }
+
+    @Test func helpIdleAndTheMenus() {
+        #expect(machine(.help).command(for: .text("x")) == .closeHelp)
+        #expect(machine(.idle).command(for: Self.help) == .showHelp && machine(.idle).command(for: .text("x")) == nil)
+        #expect(machine(.skipMenu).command(for: .text("4")) == .skip(.distressing))
+        #expect(machine(.skipMenu).command(for: .text("9")) == nil)
+        #expect(machine(.skipMenu).command(for: Self.escape) == .mode(.working) && machine(.skipMenu).command(for: Self.skip) == .mode(.working))
+        #expect(machine(.tagMenu).command(for: .text("2")) == .insertTag("[laugh]"))
+        #expect(machine(.tagMenu).command(for: .text("3")) == nil)
+        #expect(machine(.tagMenu, tags: []).command(for: .text("1")) == nil, "no tags, no crash")
+        #expect(machine(.tagMenu).command(for: Self.tag) == .mode(.working))
+    }
+
+    @Test func rejectingAVersionInReview() {
+        #expect(machine(.rejectPick).command(for: .text("2")) == .chooseRejected(2))
+        #expect(machine(.rejectPick).command(for: .text("3")) == nil)
+        #expect(machine(.rejectPick, versions: 0).command(for: .text("1")) == nil)
+        #expect(machine(.rejectPick).command(for: Self.escape) == .mode(.working))
+        let r = machine(.rejectReason)
+        #expect(r.command(for: .text("wrong\nlanguage")) == .editReason(.insert("wrong language")))
+        #expect(r.command(for: Self.enter) == .sendRejection && r.command(for: Self.escape) == .mode(.working))
+        #expect(r.command(for: .key(Key(.backspace))) == .editReason(.deleteBackward))
+        #expect(r.command(for: .key(Key(.left))) == .editReason(.left) && r.command(for: .key(Key(.right))) == .editReason(.right))
+    }
+
+    @Test func theWorkingScreen() {
+        let m = machine(.working)
+        #expect(m.command(for: .text("habari\tya\nleo")) == .type("habari ya leo"))
+        #expect(m.command(for: Self.enter) == .perform(.submit))
+        #expect(m.command(for: Self.skip) == .perform(.skip) && m.command(for: Self.quit) == .perform(.quit))
+        #expect(m.command(for: .key(Key(.left))) == .edit(Key(.left)))
+        #expect(m.command(for: Self.ctrlC) == .quit)
+    }
+}
