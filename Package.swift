@@ -87,7 +87,7 @@ let package = Package(
         // through ChorusPlayback and works through the store's work queue.
         .target(name: "ChorusTerminal", dependencies: ["ChorusSupport", "ChorusAudio", "ChorusPlayback", "ChorusStore"]),
         // Alignment checks and agreement over a project; one rule a file, registered in Rules.all.
-        .target(name: "ChorusValidation", dependencies: ["ChorusStore", "ChorusMetrics"]),
+        .target(name: "ChorusValidation", dependencies: ["ChorusSupport", "ChorusStore", "ChorusMetrics"]),
         // Corpora out: splits, clips, every format's writer, checksums, the datasheet.
         .target(name: "ChorusExport", dependencies: ["ChorusSupport", "ChorusAudio", "ChorusIngest", "ChorusStore", "ChorusValidation", "CZlib"]),
         // The subcommands. Each run() parses, calls library modules, prints.

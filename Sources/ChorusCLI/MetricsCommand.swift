@@ -1,3 +1,4 @@
+import ChorusSupport
 import ArgumentParser
 import ChorusMetrics
 import ChorusStore

@@ -1,3 +1,4 @@
+import ChorusSupport
 import ChorusAudio
 import ChorusValidation
 import Foundation

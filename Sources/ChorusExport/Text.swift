@@ -1,3 +1,4 @@
+import ChorusSupport
 import ChorusIngest
 import ChorusValidation
 import Foundation

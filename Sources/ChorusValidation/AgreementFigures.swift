@@ -1,3 +1,4 @@
+import ChorusSupport
 import ChorusMetrics
 import ChorusStore
 

@@ -1,3 +1,4 @@
+import ChorusSupport
 /// `report.html`: one self-contained page (inline CSS and SVG, no scripts, no external
 /// assets), so it opens offline and can be mailed: the summary, rule counts, an agreement
 /// histogram, per-annotator agreement, a speaking-rate scatter, and every finding.

@@ -1,3 +1,4 @@
+import ChorusSupport
 import ChorusStore
 
 /// What `chorus validate` found: findings by rule, agreement figures, and whether anything
