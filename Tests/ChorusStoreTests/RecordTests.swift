@@ -32,3 +32,26 @@ import TestSupport
         #expect(try s.project.store.recording(sha256: "r1") == stored.first)
     }
 }
+
+@Suite struct MoreRecordTests {
+    @Test func annotatorsAndSnapshotRowsRefuseWhatTheyDoNotExpect() throws {
+        let person: [String: SQLValue] = [
+            "id": .integer(1), "name": .text("amina"), "languages": .text("sw,en"), "pay_model": .text("hour"), "pay_rate": .text("12.50"),
+            "credit_name": .null, "avoid_distressing": .integer(1), "terms_seen_at": .null,
+        ]
+        let a = try Annotator(row: SQLRow(values: person))
+        #expect(a.languages.map(\.value) == ["sw", "en"] && a.payModel == .hour && a.avoidDistressing && a.creditName == nil)
+        var odd = person
+        odd["pay_model"] = .text("weekly")
+        #expect { try Annotator(row: SQLRow(values: odd)) } throws: { "\($0)".contains("pay model 'weekly'") }
+        odd = person
+        odd["avoid_distressing"] = nil
+        #expect { try Annotator(row: SQLRow(values: odd)) } throws: { "\($0)".contains("no column 'avoid_distressing'") }
+        #expect {
+            try ProjectSnapshot.Skip(row: SQLRow(values: ["segment_id": .integer(1), "name": .text("amina"), "reason": .text("bored")]))
+        } throws: { "\($0)".contains("'bored'") }
+        #expect(try ProjectSnapshot.Segment(row: SQLRow(values: [
+            "id": .integer(3), "recording_id": .integer(1), "start": .real(1), "end": .real(2.5), "content_warning": .integer(0),
+        ])) == ProjectSnapshot.Segment(id: 3, recordingID: 1, start: 1, end: 2.5))
+    }
+}

@@ -21,6 +21,32 @@ public struct Annotator: Sendable, Equatable, Codable {
     public var avoidDistressing = false
     /// When they were shown the project's pay terms, seconds since 1970; nil: not yet.
     public var termsSeenAt: Double?
+
+    /// The `annotators` table's columns, named once.
+    enum Columns: String {
+        case id, name, languages, payModel = "pay_model", payRate = "pay_rate", creditName = "credit_name"
+        case avoidDistressing = "avoid_distressing", termsSeenAt = "terms_seen_at"
+    }
+
+}
+
+extension Annotator {
+    /// Reads a row of `annotators`.
+    /// - Throws: ``ProjectError`` `.store` for a missing or mistyped column, or a pay model this chorus does not know.
+    init(row: SQLRow) throws {
+        id = try row.int(Columns.id)
+        name = try row.string(Columns.name)
+        languages = try row.string(Columns.languages).split(separator: ",").compactMap { try? LanguageTag(String($0)) }
+        let model = try row.string(Columns.payModel)
+        guard let known = PayModel(rawValue: model) else {
+            throw ProjectError(code: .store, message: "annotator \(name) has the pay model '\(model)', which this chorus does not know")
+        }
+        payModel = known
+        payRate = try row.optionalString(Columns.payRate)
+        creditName = try row.optionalString(Columns.creditName)
+        avoidDistressing = try row.int(Columns.avoidDistressing) != 0
+        termsSeenAt = try row.optionalDouble(Columns.termsSeenAt)
+    }
 }
 
 extension ProjectStore {
@@ -73,15 +99,8 @@ extension ProjectStore {
         guard let row = try c.query("SELECT * FROM annotators WHERE name = ?", [.text(name)]).first else {
             throw ProjectError(code: .notFound, message: "no annotator named \(name); add them with `chorus annotators add \(name) --languages LANG`")
         }
-        return annotator(row)
+        return try annotator(row)
     }
 
-    static func annotator(_ row: SQLRow) -> Annotator {
-        Annotator(
-            id: row["id"].int ?? 0, name: row["name"].string ?? "",
-            languages: (row["languages"].string ?? "").split(separator: ",").compactMap { try? LanguageTag(String($0)) },
-            payModel: PayModel(rawValue: row["pay_model"].string ?? "") ?? .none, payRate: row["pay_rate"].string,
-            creditName: row["credit_name"].string, avoidDistressing: (row["avoid_distressing"].int ?? 0) != 0,
-            termsSeenAt: row["terms_seen_at"].double)
-    }
+    static func annotator(_ row: SQLRow) throws -> Annotator { try Annotator(row: row) }
 }

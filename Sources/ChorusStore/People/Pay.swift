@@ -209,7 +209,7 @@ extension ProjectStore {
             var inputs: [PayInput] = []
             let people = try c.query("SELECT * FROM annotators ORDER BY name").filter { name == nil || $0["name"].string == name }
             for row in people {
-                let person = Self.annotator(row)
+                let person = try Self.annotator(row)
                 var range = ""
                 var values: [SQLValue] = [.integer(person.id)]
                 if let from { range += " AND a.submitted_at >= ?"; values.append(.real(from)) }

@@ -54,28 +54,61 @@ extension ProjectStore {
         try database.read { c in
             var s = ProjectSnapshot(config: config)
             s.recordings = try c.query("SELECT \(RecordingRecord.selection) FROM recordings r ORDER BY r.id").map(RecordingRecord.init(row:))
-            s.segments = try c.query("SELECT id, recording_id, start, \"end\", content_warning FROM segments ORDER BY recording_id, start, id").map {
-                .init(id: $0["id"].int ?? 0, recordingID: $0["recording_id"].int ?? 0, start: $0["start"].double ?? 0, end: $0["end"].double ?? 0,
-                      contentWarning: ($0["content_warning"].int ?? 0) != 0)
-            }
-            s.settled = try c.query("SELECT segment_id, language, text, method, agreement FROM settled ORDER BY segment_id, language").map {
-                .init(segmentID: $0["segment_id"].int ?? 0, language: $0["language"].string ?? "", text: $0["text"].string ?? "",
-                      method: $0["method"].string ?? "", agreement: $0["agreement"].double)
-            }
+            s.segments = try c.query("SELECT \(ProjectSnapshot.Segment.selection) FROM segments ORDER BY recording_id, start, id").map { try ProjectSnapshot.Segment(row: $0) }
+            s.settled = try c.query("SELECT \(ProjectSnapshot.Settled.selection) FROM settled ORDER BY segment_id, language").map { try ProjectSnapshot.Settled(row: $0) }
             s.annotations = try c.query(
                 """
                 SELECT a.segment_id, a.kind, a.language, n.name, a.text FROM annotations a JOIN annotators n ON n.id = a.annotator_id
                 WHERE a.counted = 1 AND a.kind <> 'review' ORDER BY a.segment_id, a.id
                 """
-            ).compactMap { row in
-                guard let kind = row["kind"].string.flatMap(TaskKind.init(rawValue:)) else { return nil }
-                return .init(segmentID: row["segment_id"].int ?? 0, kind: kind, language: row["language"].string ?? "", annotator: row["name"].string ?? "", text: row["text"].string ?? "")
-            }
-            s.skips = try c.query("SELECT k.segment_id, n.name, k.reason FROM skips k JOIN annotators n ON n.id = k.annotator_id ORDER BY k.id").compactMap { row in
-                guard let reason = row["reason"].string.flatMap(SkipReason.init(rawValue:)) else { return nil }
-                return .init(segmentID: row["segment_id"].int ?? 0, annotator: row["name"].string ?? "", reason: reason)
-            }
+            ).map { try ProjectSnapshot.Annotation(row: $0) }
+            s.skips = try c.query("SELECT k.segment_id, n.name, k.reason FROM skips k JOIN annotators n ON n.id = k.annotator_id ORDER BY k.id")
+                .map { try ProjectSnapshot.Skip(row: $0) }
             return s
         }
+    }
+}
+
+// Each read's columns named once, and rows decoded by typed reads that throw on a missing or
+// mistyped column (or a kind or reason this chorus does not know) instead of reading 0.
+
+extension ProjectSnapshot.Segment {
+    enum Columns: String, CaseIterable { case id, recordingID = "recording_id", start, end, contentWarning = "content_warning" }
+    static let selection = Columns.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+
+    init(row: SQLRow) throws {
+        self.init(id: try row.int(Columns.id), recordingID: try row.int(Columns.recordingID), start: try row.double(Columns.start),
+                  end: try row.double(Columns.end), contentWarning: try row.int(Columns.contentWarning) != 0)
+    }
+}
+
+extension ProjectSnapshot.Settled {
+    enum Columns: String, CaseIterable { case segmentID = "segment_id", language, text, method, agreement }
+    static let selection = Columns.allCases.map(\.rawValue).joined(separator: ", ")
+
+    init(row: SQLRow) throws {
+        self.init(segmentID: try row.int(Columns.segmentID), language: try row.string(Columns.language), text: try row.string(Columns.text),
+                  method: try row.string(Columns.method), agreement: try row.optionalDouble(Columns.agreement))
+    }
+}
+
+extension ProjectSnapshot.Annotation {
+    enum Columns: String { case segmentID = "segment_id", kind, language, annotator = "name", text }
+
+    init(row: SQLRow) throws {
+        let kind = try row.string(Columns.kind)
+        guard let known = TaskKind(rawValue: kind) else { throw ProjectError(code: .store, message: "an annotation of kind '\(kind)', which this chorus does not know") }
+        self.init(segmentID: try row.int(Columns.segmentID), kind: known, language: try row.string(Columns.language),
+                  annotator: try row.string(Columns.annotator), text: try row.string(Columns.text))
+    }
+}
+
+extension ProjectSnapshot.Skip {
+    enum Columns: String { case segmentID = "segment_id", annotator = "name", reason }
+
+    init(row: SQLRow) throws {
+        let reason = try row.string(Columns.reason)
+        guard let known = SkipReason(rawValue: reason) else { throw ProjectError(code: .store, message: "a skip for '\(reason)', a reason this chorus does not know") }
+        self.init(segmentID: try row.int(Columns.segmentID), annotator: try row.string(Columns.annotator), reason: known)
     }
 }
