@@ -50,7 +50,7 @@ extension WorkQueue {
         try database.write { c in
             let me = try ProjectStore.annotator(named: name, c)
             let row = try taskRow(task, c)
-            try recordExposure(me.id, segment: row["segment_id"].int ?? 0, at: now.timeIntervalSince1970, onlyIfFlagged: true, c)
+            try recordExposure(me.id, segment: row.segmentID, at: now.timeIntervalSince1970, onlyIfFlagged: true, c)
         }
     }
 

@@ -175,7 +175,7 @@ public struct WorkQueue: Sendable {
         try database.write { c in
             let me = try ProjectStore.annotator(named: name, c)
             let row = try taskRow(task, c)
-            guard row["state"].string == "leased", row["annotator_id"].int == me.id else { throw notYours(task, me) }
+            guard row.isLeased(to: me) else { throw notYours(task, me) }
             let expires = now.timeIntervalSince1970 + leaseSeconds
             try c.execute("UPDATE tasks SET lease_expires = ? WHERE id = ?", [.real(expires), .integer(task)])
             try c.execute("UPDATE leases SET expires = ? WHERE task_id = ? AND annotator_id = ? AND expires < ?", [.real(expires), .integer(task), .integer(me.id), .real(expires)])
@@ -219,8 +219,8 @@ public struct WorkQueue: Sendable {
             let row = try taskRow(task, c)
             if let first = try earlierSubmission(task: task, me, text: clean, c) { return first }
             if let activeSeconds { try checkActive(activeSeconds, task: task, me, c) }
-            let state = row["state"].string ?? ""
-            let holder = row["annotator_id"].int
+            let state = row.state
+            let holder = row.annotatorID
             let counts: Bool
             if state == "leased" && holder == me.id {
                 counts = true
@@ -229,12 +229,12 @@ public struct WorkQueue: Sendable {
             } else {
                 throw notYours(task, me)
             }
-            let segment = row["segment_id"].int ?? 0
+            let segment = row.segmentID
             try lockSegment(segment, c)
             if counts {
                 try c.execute("UPDATE tasks SET state = 'done', annotator_id = ?, lease_expires = NULL WHERE id = ?", [.integer(me.id), .integer(task)])
             }
-            let kind = row["kind"].string ?? "", language = row["language"].string ?? ""
+            let kind = row.kind.rawValue, language = row.language
             try c.execute(
                 """
                 INSERT INTO annotations (task_id, segment_id, kind, language, annotator_id, text, active_seconds, from_machine_draft, counted, submitted_at)
@@ -260,12 +260,12 @@ public struct WorkQueue: Sendable {
         try database.write { c in
             let me = try ProjectStore.annotator(named: name, c)
             let row = try taskRow(task, c)
-            guard row["state"].string == "leased", row["annotator_id"].int == me.id else { throw notYours(task, me) }
+            guard row.isLeased(to: me) else { throw notYours(task, me) }
             if let activeSeconds { try checkActive(activeSeconds, task: task, me, c) }
-            let segment = row["segment_id"].int ?? 0
+            let segment = row.segmentID
             try c.execute(
                 "INSERT INTO skips (task_id, segment_id, kind, annotator_id, reason, comment, skipped_at, active_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [.integer(task), .integer(segment), .text(row["kind"].string ?? ""), .integer(me.id), .text(reason.rawValue),
+                [.integer(task), .integer(segment), .text(row.kind.rawValue), .integer(me.id), .text(reason.rawValue),
                  comment.map(SQLValue.text) ?? .null, .real(now.timeIntervalSince1970), activeSeconds.map(SQLValue.real) ?? .null])
             try c.execute("UPDATE tasks SET state = 'open', annotator_id = NULL, lease_expires = NULL WHERE id = ?", [.integer(task)])
             if reason == .distressing {
@@ -279,7 +279,7 @@ public struct WorkQueue: Sendable {
         try database.write { c in
             let me = try ProjectStore.annotator(named: name, c)
             let row = try taskRow(task, c)
-            guard row["state"].string == "leased", row["annotator_id"].int == me.id else { throw notYours(task, me) }
+            guard row.isLeased(to: me) else { throw notYours(task, me) }
             try c.execute("UPDATE tasks SET state = 'open', annotator_id = NULL, lease_expires = NULL WHERE id = ?", [.integer(task)])
         }
     }
@@ -343,11 +343,11 @@ public struct WorkQueue: Sendable {
         if let lock = database.dialect.lockRow(of: "segments") { _ = try c.query(lock, [.integer(segment)]) }
     }
 
-    func taskRow(_ task: Int64, _ c: SQLConnection) throws -> SQLRow {
-        guard let row = try c.query("SELECT * FROM tasks WHERE id = ?", [.integer(task)]).first else {
+    func taskRow(_ task: Int64, _ c: SQLConnection) throws -> TaskRecord {
+        guard let row = try c.query("SELECT \(TaskRecord.selection) FROM tasks WHERE id = ?", [.integer(task)]).first else {
             throw ProjectError(code: .notFound, message: "there is no task \(task)")
         }
-        return row
+        return try TaskRecord(row: row)
     }
 
     /// This person's earlier submission to `task`: the same text is a retry, answered as the
@@ -391,4 +391,32 @@ public struct WorkQueue: Sendable {
 extension Project {
     /// The work queue of this project.
     public var work: WorkQueue { WorkQueue(database: store.database, config: config) }
+}
+
+/// One row of `tasks`, as the queue reads it.
+struct TaskRecord {
+    enum Columns: String, CaseIterable { case id, segmentID = "segment_id", kind, language, state, annotatorID = "annotator_id" }
+    static let selection = Columns.allCases.map(\.rawValue).joined(separator: ", ")
+
+    var id: Int64
+    var segmentID: Int64
+    var kind: TaskKind
+    var language: String
+    /// `open`, `leased` or `done`.
+    var state: String
+    var annotatorID: Int64?
+
+    init(row: SQLRow) throws {
+        id = try row.int(Columns.id)
+        segmentID = try row.int(Columns.segmentID)
+        let k = try row.string(Columns.kind)
+        guard let known = TaskKind(rawValue: k) else { throw ProjectError(code: .store, message: "task \(id) is of kind '\(k)', which this chorus does not know") }
+        kind = known
+        language = try row.string(Columns.language)
+        state = try row.string(Columns.state)
+        annotatorID = try row.optionalInt(Columns.annotatorID)
+    }
+
+    /// Whether `me` holds the task's lease now.
+    func isLeased(to me: Annotator) -> Bool { state == "leased" && annotatorID == me.id }
 }
