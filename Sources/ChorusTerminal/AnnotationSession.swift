@@ -474,8 +474,7 @@ public final class AnnotationSession {
     private func advance(after done: String) {
         // Between tasks, after a long stretch: suggest a break before the next one plays.
         let now = Player.now()
-        let limit = config.breakAfterMinutes * 60
-        if limit > 0 && now - stretchStart >= limit && view.mode != .onBreak && view.mode != .breakSuggested {
+        if SessionMachine.suggestsBreak(mode: view.mode, stretch: now - stretchStart, breakAfterMinutes: config.breakAfterMinutes) {
             view.task = nil
             player.load(nil)
             view.stretchMinutes = Int(((now - stretchStart) / 60).rounded())

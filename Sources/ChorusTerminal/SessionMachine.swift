@@ -56,6 +56,13 @@ struct SessionMachine {
     /// How long a screen that asks something ignores keys after it appears, seconds.
     static let typeAheadGuard = 0.5
 
+    /// Whether the next task waits for a break suggestion: between tasks, after `stretch`
+    /// seconds of continuous work reach `breakAfterMinutes` (0: never), unless a break is
+    /// already on screen or under way.
+    static func suggestsBreak(mode: SessionMode, stretch: Double, breakAfterMinutes: Double) -> Bool {
+        breakAfterMinutes > 0 && stretch >= breakAfterMinutes * 60 && mode != .onBreak && mode != .breakSuggested
+    }
+
     /// The command for `event`, or nil when the key does nothing here.
     func command(for event: KeyEvent) -> SessionCommand? {
         let key: Key? = if case .key(let k) = event { k } else { nil }

@@ -81,4 +81,13 @@ import Testing
         #expect(m.command(for: .key(Key(.left))) == .edit(Key(.left)))
         #expect(m.command(for: Self.ctrlC) == .quit)
     }
+
+    @Test func aBreakIsSuggestedBetweenTasksAfterALongStretchOnly() {
+        #expect(SessionMachine.suggestsBreak(mode: .working, stretch: 50 * 60, breakAfterMinutes: 50))
+        #expect(!SessionMachine.suggestsBreak(mode: .working, stretch: 49 * 60, breakAfterMinutes: 50))
+        #expect(!SessionMachine.suggestsBreak(mode: .working, stretch: 9 * 3600, breakAfterMinutes: 0), "0 turns reminders off")
+        #expect(!SessionMachine.suggestsBreak(mode: .onBreak, stretch: 3600, breakAfterMinutes: 50))
+        #expect(!SessionMachine.suggestsBreak(mode: .breakSuggested, stretch: 3600, breakAfterMinutes: 50))
+        #expect(SessionMachine.suggestsBreak(mode: .warning, stretch: 3.2, breakAfterMinutes: 0.05))
+    }
 }
