@@ -183,10 +183,7 @@ extension ProjectStore {
                 JOIN annotators au ON au.id = a.annotator_id JOIN annotators rv ON rv.id = r.reviewer_id
                 WHERE p.decision IS NULL AND a.annotator_id <> ? AND r.reviewer_id <> ? ORDER BY p.id
                 """, [.integer(me.id), .integer(me.id)]
-            ).map {
-                OpenAppeal(id: $0["id"].int ?? 0, annotationID: $0["annotation"].int ?? 0, author: $0["author"].string ?? "", text: $0["text"].string ?? "",
-                           rejectedBy: $0["reviewer"].string ?? "", reason: $0["reason"].string ?? "", comment: $0["comment"].string ?? "")
-            }
+            ).map(OpenAppeal.init(row:))
         }
     }
 
@@ -220,11 +217,34 @@ extension ProjectStore {
                 FROM rejections r JOIN annotations a ON a.id = r.annotation_id JOIN annotators rv ON rv.id = r.reviewer_id
                 LEFT JOIN appeals p ON p.rejection_id = r.id WHERE a.annotator_id = ? ORDER BY r.id
                 """, [.integer(me.id)]
-            ).map {
-                Rejection(id: $0["id"].int ?? 0, annotationID: $0["annotation"].int ?? 0, segmentID: $0["segment_id"].int ?? 0, text: $0["text"].string ?? "",
-                          reviewer: $0["reviewer"].string ?? "", reason: $0["reason"].string ?? "", appealID: $0["appeal"].int,
-                          appealComment: $0["comment"].string, decision: $0["decision"].string, decisionReason: $0["decision_reason"].string)
-            }
+            ).map(Rejection.init(row:))
         }
+    }
+}
+
+// The rejection and appeal reads, their columns named once and read by typed reads.
+
+extension Rejection {
+    enum Columns: String {
+        case id, annotation, segmentID = "segment_id", text, reviewer, reason, appeal, comment, decision, decisionReason = "decision_reason"
+    }
+
+    init(row: SQLRow) throws {
+        self.init(
+            id: try row.int(Columns.id), annotationID: try row.int(Columns.annotation), segmentID: try row.int(Columns.segmentID),
+            text: try row.string(Columns.text), reviewer: try row.string(Columns.reviewer), reason: try row.string(Columns.reason),
+            appealID: try row.optionalInt(Columns.appeal), appealComment: try row.optionalString(Columns.comment),
+            decision: try row.optionalString(Columns.decision), decisionReason: try row.optionalString(Columns.decisionReason))
+    }
+}
+
+extension OpenAppeal {
+    enum Columns: String { case id, annotation, author, text, reviewer, reason, comment }
+
+    init(row: SQLRow) throws {
+        self.init(
+            id: try row.int(Columns.id), annotationID: try row.int(Columns.annotation), author: try row.string(Columns.author),
+            text: try row.string(Columns.text), rejectedBy: try row.string(Columns.reviewer), reason: try row.string(Columns.reason),
+            comment: try row.string(Columns.comment))
     }
 }
