@@ -32,6 +32,17 @@ import TestSupport
         #expect(progress.done == 1)
     }
 
+    @Test func lookingForAnEarlierSubmissionUsesAnIndexNotAScan() throws {
+        // Every submit asks for the person's earlier annotation of the task; over a large
+        // project a scan of annotations cost about 40 ms a submit (300,000 annotations).
+        let s = try Scenario(.sqlite, people: ["amina"])
+        let plan = try s.project.store.database.read { c in
+            try c.query("EXPLAIN QUERY PLAN " + WorkQueue.earlierSubmissionQuery, [.integer(1), .integer(1)])
+                .compactMap { $0["detail"].string }.joined(separator: "; ")
+        }
+        #expect(plan.contains("annotations_by_task") && !plan.contains("SCAN annotations"), "\(plan)")
+    }
+
     @Test(arguments: Engine.testable) func aLateSubmissionRetriedIsStillStoredOnce(engine: Engine) throws {
         let s = try Scenario(engine, people: ["amina", "baraka", "chausiku"])
         let a = try s.work.claim(as: "amina", kind: .transcribe, now: s.t0)

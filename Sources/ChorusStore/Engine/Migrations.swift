@@ -191,10 +191,12 @@ public enum Migrations {
             """,
         ]),
         // The file's size and modification time at import: a cheap check that it is unchanged,
-        // before a full re-hash. NULL for recordings imported before.
+        // before a full re-hash. NULL for recordings imported before. And every submission looks
+        // for the person's earlier one on the task (a retry is answered, not stored twice).
         (6, [
             "ALTER TABLE recordings ADD COLUMN size_bytes INTEGER",
             "ALTER TABLE recordings ADD COLUMN modified_at {real}",
+            "CREATE INDEX annotations_by_task ON annotations(task_id, annotator_id)",
         ]),
     ]
 

@@ -350,12 +350,14 @@ public struct WorkQueue: Sendable {
         return try TaskRecord(row: row)
     }
 
+    /// Every submission runs it: indexed by `annotations_by_task`.
+    static let earlierSubmissionQuery =
+        "SELECT id, segment_id, language, text, counted FROM annotations WHERE task_id = ? AND annotator_id = ? ORDER BY id LIMIT 1"
+
     /// This person's earlier submission to `task`: the same text is a retry, answered as the
     /// first time; another text is refused.
     private func earlierSubmission(task: Int64, _ me: Annotator, text: String, _ c: SQLConnection) throws -> Submission? {
-        guard let first = try c.query(
-            "SELECT id, segment_id, language, text, counted FROM annotations WHERE task_id = ? AND annotator_id = ? ORDER BY id LIMIT 1",
-            [.integer(task), .integer(me.id)]).first, let id = first["id"].int else { return nil }
+        guard let first = try c.query(Self.earlierSubmissionQuery, [.integer(task), .integer(me.id)]).first, let id = first["id"].int else { return nil }
         guard first["text"].string == text else {
             throw ProjectError(
                 code: .alreadySubmitted,
