@@ -55,3 +55,34 @@ import TestSupport
         ])) == ProjectSnapshot.Segment(id: 3, recordingID: 1, start: 1, end: 2.5))
     }
 }
+
+/// The columns named in code are the columns the migrations make, both ways: a column added to
+/// a migration and not to its table's enum (or misspelt in either) fails here.
+@Suite struct SchemaColumnTests {
+    @Test(arguments: Engine.testable) func everyTablesColumnsAreNamedOnceAndMatchTheSchema(engine: Engine) throws {
+        let s = try Scenario(engine)
+        let database = s.project.store.database
+        func names(_ table: String) throws -> Set<String> {
+            try database.read { c in
+                let sql = database.dialect == .sqlite
+                    ? "SELECT name FROM pragma_table_info(?)"
+                    : "SELECT column_name AS name FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema()"
+                return Set(try c.query(sql, [.text(table)]).compactMap { $0["name"].string })
+            }
+        }
+        var tables: Set<String> = []
+        for columns in Table.all {
+            tables.insert(columns.table)
+            let named = Set(columns.names)
+            let schema = try names(columns.table)
+            #expect(named == schema, "\(columns.table): only in code \(named.subtracting(schema).sorted()), only in the schema \(schema.subtracting(named).sorted())")
+        }
+        let stored: Set<String> = try database.read { c in
+            let sql = database.dialect == .sqlite
+                ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                : "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()"
+            return Set(try c.query(sql).compactMap { $0["name"].string })
+        }
+        #expect(stored == tables, "tables without named columns: \(stored.subtracting(tables).sorted())")
+    }
+}

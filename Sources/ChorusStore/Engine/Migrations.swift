@@ -210,7 +210,7 @@ public enum Migrations {
     public static func apply(to database: SQLDatabase) throws -> Int {
         // Most opens find the store up to date: a read says so without taking the write lock
         // (and lets a read-only store be read).
-        if let current = try? database.read({ c in try c.query("SELECT MAX(version) AS v FROM chorus_schema").first?["v"].int }),
+        if let current = try? database.read({ c in try c.query("SELECT MAX(version) AS version FROM chorus_schema").first?.optionalInt(Table.Schema.version) }),
            current == Int64(latest) {
             return latest
         }
@@ -219,7 +219,7 @@ public enum Migrations {
             // serialised by the folder's lock file; a PostgreSQL server may be shared by machines).
             if database.dialect == .postgres { _ = try c.query("SELECT pg_advisory_xact_lock(727274) AS locked") }
             try c.execute("CREATE TABLE IF NOT EXISTS chorus_schema (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
-            let current = Int(try c.query("SELECT MAX(version) AS v FROM chorus_schema").first?["v"].int ?? 0)
+            let current = Int(try c.query("SELECT MAX(version) AS version FROM chorus_schema").first?.optionalInt(Table.Schema.version) ?? 0)
             if current > latest {
                 throw ProjectError(
                     code: .newerSchema,
@@ -227,7 +227,7 @@ public enum Migrations {
             }
             for migration in all where migration.version > current {
                 for statement in migration.statements { try c.execute(database.dialect.render(statement)) }
-                try c.execute("INSERT INTO chorus_schema (version, applied_at) VALUES (?, ?)", [.integer(Int64(migration.version)), .text(Timestamp.now())])
+                try c.insert(into: Table.Schema.self, [.version: .integer(Int64(migration.version)), .appliedAt: .text(Timestamp.now())])
             }
             return current
         }

@@ -127,7 +127,10 @@ public final class PostgresDatabase: SQLDatabase, @unchecked Sendable {
         let database: PostgresDatabase
         func execute(_ sql: String, _ arguments: [SQLValue]) throws { _ = try database.run(sql, arguments) }
         func query(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] { try database.run(sql, arguments) }
-        func lastInsertedID() throws -> Int64 { try database.run("SELECT lastval() AS id", []).first?["id"].int ?? 0 }
+        func lastInsertedID() throws -> Int64 { guard let row = try database.run("SELECT lastval() AS id", []).first else {
+                throw ProjectError(code: .store, message: "PostgreSQL returned no id for the row just inserted")
+            }
+            return try row.int(Computed.id) }
     }
 
     /// Runs one statement (`PQexecParams`, text format both ways) and returns its rows.

@@ -16,10 +16,13 @@ public enum SQLValue: Sendable, Hashable {
     public var string: String? { if case .text(let v) = self { v } else { nil } }
 }
 
-/// One result row, by column name.
+/// One result row, by column name. Store code reads it only through the typed reads below,
+/// with columns named once (``TableColumns``, a record's `Columns`, ``Computed``).
 public struct SQLRow: Sendable {
     public var values: [String: SQLValue]
-    public subscript(_ column: String) -> SQLValue { values[column] ?? .null }
+
+    /// The value of a column as it is, which must be there.
+    public func value<C: RawRepresentable>(_ column: C) throws -> SQLValue where C.RawValue == String { try present(column) }
 
     /// Typed reads that throw when a column is missing or holds another type, so a misspelt
     /// column or a schema the code does not expect is an error, never a silent 0. Columns are
@@ -36,6 +39,8 @@ public struct SQLRow: Sendable {
         guard let v = try present(column).string else { throw mistyped(column, "text") }
         return v
     }
+    /// A 0/1 column.
+    public func bool<C: RawRepresentable>(_ column: C) throws -> Bool where C.RawValue == String { try int(column) != 0 }
     /// The same for a column that may be NULL.
     public func optionalInt<C: RawRepresentable>(_ column: C) throws -> Int64? where C.RawValue == String {
         let v = try present(column)

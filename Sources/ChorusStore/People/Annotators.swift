@@ -23,9 +23,10 @@ public struct Annotator: Sendable, Equatable, Codable {
     public var termsSeenAt: Double?
 
     /// The `annotators` table's columns, named once.
-    enum Columns: String {
+    enum Columns: String, CaseIterable, TableColumns {
+        static let table = "annotators"
         case id, name, languages, payModel = "pay_model", payRate = "pay_rate", creditName = "credit_name"
-        case avoidDistressing = "avoid_distressing", termsSeenAt = "terms_seen_at"
+        case avoidDistressing = "avoid_distressing", termsSeenAt = "terms_seen_at", addedAt = "added_at"
     }
 
 }
@@ -66,10 +67,10 @@ extension ProjectStore {
             if try !c.query("SELECT id FROM annotators WHERE name = ?", [.text(trimmed)]).isEmpty {
                 throw ProjectError(code: .invalidInput, message: "there is already an annotator named \(trimmed)")
             }
-            try c.execute(
-                "INSERT INTO annotators (name, languages, pay_model, pay_rate, credit_name, added_at) VALUES (?, ?, ?, ?, ?, ?)",
-                [.text(trimmed), .text(languages.map(\.value).joined(separator: ",")), .text(model.rawValue),
-                 amount.map(SQLValue.text) ?? .null, creditName.map(SQLValue.text) ?? .null, .text(Timestamp.now())])
+            try c.insert(into: Annotator.Columns.self, [
+                .name: .text(trimmed), .languages: .text(languages.map(\.value).joined(separator: ",")), .payModel: .text(model.rawValue),
+                .payRate: .optional(amount), .creditName: .optional(creditName), .addedAt: .text(Timestamp.now()),
+            ])
             return Annotator(id: try c.lastInsertedID(), name: trimmed, languages: languages, payModel: model, payRate: amount, creditName: creditName)
         }
     }

@@ -207,7 +207,7 @@ extension ProjectStore {
         let places = Currency.minorUnits(config.currency) ?? 2
         let inputs: [PayInput] = try database.read { c in
             var inputs: [PayInput] = []
-            let people = try c.query("SELECT * FROM annotators ORDER BY name").filter { name == nil || $0["name"].string == name }
+            let people = try c.query("SELECT * FROM annotators ORDER BY name").filter { try name == nil || $0.string(Annotator.Columns.name) == name }
             for row in people {
                 let person = try Self.annotator(row)
                 var range = ""
@@ -222,11 +222,7 @@ extension ProjectStore {
                     LEFT JOIN rejections r ON r.annotation_id = a.id LEFT JOIN appeals p ON p.rejection_id = r.id
                     WHERE a.annotator_id = ?\(range) ORDER BY a.id
                     """, values
-                ).map {
-                    PayInput.Work(activeSeconds: $0["active_seconds"].double, audioSeconds: $0["seconds"].double ?? 0,
-                                  submittedAt: $0["submitted_at"].double ?? 0, rejected: $0["rejection"].int != nil,
-                                  appealed: $0["appeal"].int != nil, overturned: $0["decision"].string == "overturned")
-                }
+                ).map(PayInput.Work.init(row:))
                 var skipRange = "", exposureRange = ""
                 var skipValues: [SQLValue] = [.integer(person.id)]
                 if let from { skipRange += " AND skipped_at >= ?"; exposureRange += " AND seen_at >= ?"; skipValues.append(.real(from)) }
@@ -234,9 +230,9 @@ extension ProjectStore {
                 let skipRow = try c.query(
                     "SELECT COUNT(*) AS n, SUM(CASE WHEN active_seconds > 0 THEN \(database.dialect.least("active_seconds", "?")) ELSE 0 END) AS s FROM skips WHERE annotator_id = ?\(skipRange)",
                     [.real(ActiveTime.maxPerTask)] + skipValues).first
-                let seen = Int(try c.query("SELECT COUNT(*) AS n FROM exposures WHERE annotator_id = ?\(exposureRange)", skipValues).first?["n"].int ?? 0)
-                inputs.append(PayInput(annotator: person, work: work, skips: Int(skipRow?["n"].int ?? 0),
-                                       skipSeconds: skipRow?["s"].double ?? 0, distressingSeen: seen))
+                let seen = Int(try c.query("SELECT COUNT(*) AS n FROM exposures WHERE annotator_id = ?\(exposureRange)", skipValues).first?.int(Computed.n) ?? 0)
+                inputs.append(PayInput(annotator: person, work: work, skips: Int(try skipRow?.int(Computed.n) ?? 0),
+                                       skipSeconds: try skipRow?.optionalDouble(Computed.s) ?? 0, distressingSeen: seen))
             }
             return inputs
         }
@@ -245,5 +241,16 @@ extension ProjectStore {
         return PayReport(currency: config.currency, places: places, floor: config.payFloor.isEmpty ? nil : config.payFloor,
                          from: day(from), to: day(to.map { $0 - 1 }), lines: lines,
                          totalEarnings: lines.reduce(0) { $0 + $1.earnings }, totalActiveHours: lines.reduce(0) { $0 + $1.activeHours })
+    }
+}
+
+extension PayInput.Work {
+    /// The columns of the pay report's read of a person's annotations.
+    enum Columns: String { case activeSeconds = "active_seconds", seconds, submittedAt = "submitted_at", rejection, appeal, decision }
+
+    init(row: SQLRow) throws {
+        self.init(activeSeconds: try row.optionalDouble(Columns.activeSeconds), audioSeconds: try row.double(Columns.seconds),
+                  submittedAt: try row.double(Columns.submittedAt), rejected: try row.optionalInt(Columns.rejection) != nil,
+                  appealed: try row.optionalInt(Columns.appeal) != nil, overturned: try row.optionalString(Columns.decision) == "overturned")
     }
 }

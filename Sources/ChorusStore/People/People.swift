@@ -19,14 +19,14 @@ extension WorkQueue {
         let today = Self.dayStart(now)
         var limits = WellbeingLimits(capReached: nil, avoidFlagged: me.avoidDistressing)
         if config.distressingPerDay > 0 && !limits.avoidFlagged {
-            let seen = try c.query("SELECT COUNT(*) AS n FROM exposures WHERE annotator_id = ? AND seen_at >= ?", [.integer(me.id), .real(today)]).first?["n"].int ?? 0
+            let seen = try c.query("SELECT COUNT(*) AS n FROM exposures WHERE annotator_id = ? AND seen_at >= ?", [.integer(me.id), .real(today)]).first?.int(Computed.n) ?? 0
             limits.avoidFlagged = seen >= config.distressingPerDay
         }
         if config.dailyCapHours > 0 {
             let submitted = try c.query("SELECT SUM(active_seconds) AS s FROM annotations WHERE annotator_id = ? AND submitted_at >= ?",
-                                        [.integer(me.id), .real(today)]).first?["s"].double ?? 0
+                                        [.integer(me.id), .real(today)]).first?.optionalDouble(Computed.s) ?? 0
             let skipped = try c.query("SELECT SUM(active_seconds) AS s FROM skips WHERE annotator_id = ? AND skipped_at >= ?",
-                                      [.integer(me.id), .real(today)]).first?["s"].double ?? 0
+                                      [.integer(me.id), .real(today)]).first?.optionalDouble(Computed.s) ?? 0
             let worked = submitted + skipped
             if worked >= config.dailyCapHours * 3600 {
                 limits.capReached = String(format: "%@ has worked %.1f hours today, the project's daily cap of %g: no more tasks until tomorrow (UTC)",
@@ -38,11 +38,11 @@ extension WorkQueue {
 
     func recordExposure(_ annotator: Int64, segment: Int64, at t: Double, onlyIfFlagged: Bool, _ c: SQLConnection) throws {
         if onlyIfFlagged {
-            let flagged = try c.query("SELECT content_warning FROM segments WHERE id = ?", [.integer(segment)]).first?["content_warning"].int ?? 0
-            guard flagged != 0 else { return }
+            let flagged = try c.query("SELECT content_warning FROM segments WHERE id = ?", [.integer(segment)]).first?.bool(Table.Segments.contentWarning) ?? false
+            guard flagged else { return }
         }
-        try c.execute("INSERT INTO exposures (annotator_id, segment_id, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                      [.integer(annotator), .integer(segment), .real(t)])
+        try c.insert(into: Table.Exposures.self, [.annotatorID: .integer(annotator), .segmentID: .integer(segment), .seenAt: .real(t)],
+                     suffix: "ON CONFLICT DO NOTHING")
     }
 
     /// The person chose to listen to a segment flagged distressing: counted in their exposure.
@@ -140,12 +140,12 @@ extension ProjectStore {
             guard let row = try c.query("SELECT annotator_id FROM annotations WHERE id = ?", [.integer(annotation)]).first else {
                 throw ProjectError(code: .notFound, message: "no annotation \(annotation)")
             }
-            guard row["annotator_id"].int != me.id else { throw ProjectError(code: .invalidInput, message: "\(reviewer) cannot reject their own text") }
+            guard try row.int(Table.Annotations.annotatorID) != me.id else { throw ProjectError(code: .invalidInput, message: "\(reviewer) cannot reject their own text") }
             guard try c.query("SELECT id FROM rejections WHERE annotation_id = ?", [.integer(annotation)]).isEmpty else {
                 throw ProjectError(code: .invalidInput, message: "annotation \(annotation) is already rejected")
             }
-            try c.execute("INSERT INTO rejections (annotation_id, reviewer_id, reason, rejected_at) VALUES (?, ?, ?, ?)",
-                          [.integer(annotation), .integer(me.id), .text(why), .real(now.timeIntervalSince1970)])
+            try c.insert(into: Table.Rejections.self, [.annotationID: .integer(annotation), .reviewerID: .integer(me.id), .reason: .text(why),
+                                                      .rejectedAt: .real(now.timeIntervalSince1970)])
             return try c.lastInsertedID()
         }
     }
@@ -159,15 +159,15 @@ extension ProjectStore {
             let me = try Self.annotator(named: name, c)
             guard let row = try c.query(
                 "SELECT r.id, a.annotator_id FROM rejections r JOIN annotations a ON a.id = r.annotation_id WHERE r.annotation_id = ?",
-                [.integer(annotation)]).first, let rejection = row["id"].int else {
+                [.integer(annotation)]).first else {
                 throw ProjectError(code: .notFound, message: "annotation \(annotation) has no rejection to appeal")
             }
-            guard row["annotator_id"].int == me.id else { throw ProjectError(code: .notYours, message: "annotation \(annotation) is not \(name)'s to appeal") }
+            let rejection = try row.int(Table.Rejections.id)
+            guard try row.int(Table.Annotations.annotatorID) == me.id else { throw ProjectError(code: .notYours, message: "annotation \(annotation) is not \(name)'s to appeal") }
             guard try c.query("SELECT id FROM appeals WHERE rejection_id = ?", [.integer(rejection)]).isEmpty else {
                 throw ProjectError(code: .invalidInput, message: "the rejection of annotation \(annotation) was appealed already (an appeal is once)")
             }
-            try c.execute("INSERT INTO appeals (rejection_id, comment, appealed_at) VALUES (?, ?, ?)",
-                          [.integer(rejection), .text(text), .real(now.timeIntervalSince1970)])
+            try c.insert(into: Table.Appeals.self, [.rejectionID: .integer(rejection), .comment: .text(text), .appealedAt: .real(now.timeIntervalSince1970)])
             return try c.lastInsertedID()
         }
     }
@@ -195,11 +195,11 @@ extension ProjectStore {
             let me = try Self.annotator(named: reviewer, c)
             guard let row = try c.query(
                 """
-                SELECT p.decision, a.annotator_id AS author, r.reviewer_id FROM appeals p JOIN rejections r ON r.id = p.rejection_id
+                SELECT p.decision, a.annotator_id, r.reviewer_id FROM appeals p JOIN rejections r ON r.id = p.rejection_id
                 JOIN annotations a ON a.id = r.annotation_id WHERE p.id = ?
                 """, [.integer(appeal)]).first else { throw ProjectError(code: .notFound, message: "no appeal \(appeal)") }
-            guard row["decision"].string == nil else { throw ProjectError(code: .invalidInput, message: "appeal \(appeal) is decided already") }
-            guard row["author"].int != me.id, row["reviewer_id"].int != me.id else {
+            guard try row.optionalString(Table.Appeals.decision) == nil else { throw ProjectError(code: .invalidInput, message: "appeal \(appeal) is decided already") }
+            guard try row.int(Table.Annotations.annotatorID) != me.id, try row.int(Table.Rejections.reviewerID) != me.id else {
                 throw ProjectError(code: .notYours, message: "appeal \(appeal) goes to a different reviewer: not its author, not who rejected it")
             }
             try c.execute("UPDATE appeals SET reviewer_id = ?, decision = ?, decision_reason = ?, decided_at = ? WHERE id = ?",

@@ -34,13 +34,14 @@ public struct RecordingRecord: Sendable, Equatable {
     public subscript<T>(dynamicMember field: KeyPath<RecordingFacts, T>) -> T { facts[keyPath: field] }
 
     /// The table's columns, named once.
-    public enum Columns: String, CaseIterable {
+    public enum Columns: String, CaseIterable, TableColumns {
+        public static let table = "recordings"
         case id, sha256, path, duration, sampleRate = "sample_rate", channels, container, encoding, speaker, metadata, segmenter
-        case sizeBytes = "size_bytes", modifiedAt = "modified_at"
+        case sizeBytes = "size_bytes", modifiedAt = "modified_at", addedAt = "added_at"
     }
 
     /// The columns as a SELECT list.
-    static let selection = Columns.allCases.map { "r.\($0.rawValue)" }.joined(separator: ", ")
+    static let selection = Columns.allCases.filter { $0 != .addedAt }.map { "r.\($0.rawValue)" }.joined(separator: ", ")
 
     /// Reads a row of `recordings` (selected as ``selection``, from `recordings r`).
     /// - Throws: ``ProjectError`` `.store` naming a column that is missing or mistyped.
@@ -130,16 +131,15 @@ public struct ProjectStore: Sendable {
     public func add(_ r: NewRecording) throws -> (id: Int64, added: Bool) {
         try database.write { c in
             // The content hash decides: a recording another process added meanwhile is not added again.
-            guard let id = try c.query(
-                """
-                INSERT INTO recordings (sha256, path, duration, sample_rate, channels, container, encoding, speaker, metadata, segmenter, added_at, size_bytes, modified_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING RETURNING id
-                """,
-                [.text(r.sha256), .text(r.path), .real(r.duration), .integer(Int64(r.sampleRate)), .integer(Int64(r.channels)),
-                 .text(r.container), .text(r.encoding), r.speaker.map(SQLValue.text) ?? .null, .text(r.metadata), .text(r.segmenter),
-                 .text(Timestamp.now()), r.sizeBytes.map(SQLValue.integer) ?? .null, r.modifiedAt.map(SQLValue.real) ?? .null]
-            ).first?["id"].int else {
-                let existing = try c.query("SELECT id FROM recordings WHERE sha256 = ?", [.text(r.sha256)]).first?["id"].int ?? 0
+            guard let id = try c.insertReturning(into: RecordingRecord.Columns.self, [
+                .sha256: .text(r.sha256), .path: .text(r.path), .duration: .real(r.duration), .sampleRate: .integer(Int64(r.sampleRate)),
+                .channels: .integer(Int64(r.channels)), .container: .text(r.container), .encoding: .text(r.encoding),
+                .speaker: .optional(r.speaker), .metadata: .text(r.metadata), .segmenter: .text(r.segmenter), .addedAt: .text(Timestamp.now()),
+                .sizeBytes: .optional(r.sizeBytes), .modifiedAt: .optional(r.modifiedAt),
+            ], suffix: "ON CONFLICT (sha256) DO NOTHING RETURNING id").first?.int(RecordingRecord.Columns.id) else {
+                guard let existing = try c.query("SELECT id FROM recordings WHERE sha256 = ?", [.text(r.sha256)]).first?.int(RecordingRecord.Columns.id) else {
+                    throw ProjectError(code: .store, message: "a recording was neither added nor found by its content hash")
+                }
                 return (existing, false)
             }
             try insertSegments(r, recording: id, c)
@@ -153,7 +153,7 @@ public struct ProjectStore: Sendable {
     ///   annotation, a lease, a skip or a draft): re-segmenting would drop it.
     public func replaceSegments(of sha256: String, with r: NewRecording) throws {
         try database.write { c in
-            guard let id = try c.query("SELECT id FROM recordings WHERE sha256 = ?", [.text(sha256)]).first?["id"].int else {
+            guard let id = try c.query("SELECT id FROM recordings WHERE sha256 = ?", [.text(sha256)]).first?.int(RecordingRecord.Columns.id) else {
                 throw ProjectError(code: .notFound, message: "the recording is not in the project")
             }
             let work = try c.query(
@@ -161,7 +161,7 @@ public struct ProjectStore: Sendable {
                 SELECT (SELECT COUNT(*) FROM annotations a JOIN segments s ON s.id = a.segment_id WHERE s.recording_id = ?)
                      + (SELECT COUNT(*) FROM leases l JOIN tasks t ON t.id = l.task_id JOIN segments s ON s.id = t.segment_id WHERE s.recording_id = ?)
                      + (SELECT COUNT(*) FROM skips k JOIN segments s ON s.id = k.segment_id WHERE s.recording_id = ?) AS n
-                """, [.integer(id), .integer(id), .integer(id)]).first?["n"].int ?? 0
+                """, [.integer(id), .integer(id), .integer(id)]).first?.int(Computed.n) ?? 0
             guard work == 0 else {
                 throw ProjectError(
                     code: .invalidInput,
@@ -177,15 +177,16 @@ public struct ProjectStore: Sendable {
     private func insertSegments(_ r: NewRecording, recording id: Int64, _ c: SQLConnection) throws {
         let created = Timestamp.now()
         for s in r.segments {
-            try c.execute(
-                "INSERT INTO segments (recording_id, start, \"end\", speech_start, speech_end) VALUES (?, ?, ?, ?, ?)",
-                [.integer(id), .real(s.start), .real(s.end), .real(s.speechStart), .real(s.speechEnd)])
+            try c.insert(into: Table.Segments.self, [
+                .recordingID: .integer(id), .start: .real(s.start), .end: .real(s.end), .speechStart: .real(s.speechStart), .speechEnd: .real(s.speechEnd),
+            ])
             guard let tasks = r.transcriptionTasks else { continue }
             let segment = try c.lastInsertedID()
             for slot in 0..<tasks.count {
-                try c.execute(
-                    "INSERT INTO tasks (segment_id, kind, language, slot, created_at) VALUES (?, 'transcribe', ?, ?, ?)",
-                    [.integer(segment), .text(tasks.language), .integer(Int64(slot)), .text(created)])
+                try c.insert(into: TaskRecord.Columns.self, [
+                    .segmentID: .integer(segment), .kind: .text(TaskKind.transcribe.rawValue), .language: .text(tasks.language),
+                    .slot: .integer(Int64(slot)), .createdAt: .text(created),
+                ])
             }
         }
     }
@@ -196,7 +197,7 @@ public struct ProjectStore: Sendable {
     public func setMetadata(of sha256: String, speaker: String?, metadata: String) throws -> Bool {
         try database.write { c in
             let before = try c.query("SELECT speaker, metadata FROM recordings WHERE sha256 = ?", [.text(sha256)]).first
-            let changed = before.map { $0["speaker"].string != speaker || $0["metadata"].string != metadata } ?? false
+            let changed = try before.map { try $0.optionalString(RecordingRecord.Columns.speaker) != speaker || $0.string(RecordingRecord.Columns.metadata) != metadata } ?? false
             if changed {
                 try c.execute("UPDATE recordings SET speaker = ?, metadata = ? WHERE sha256 = ?", [speaker.map(SQLValue.text) ?? .null, .text(metadata), .text(sha256)])
             }
@@ -213,7 +214,7 @@ public struct ProjectStore: Sendable {
     public func segments(recording: Int64) throws -> [(id: Int64, start: Double, end: Double)] {
         try database.read { c in
             try c.query("SELECT id, start, \"end\" FROM segments WHERE recording_id = ? ORDER BY start", [.integer(recording)]).map {
-                ($0["id"].int ?? 0, $0["start"].double ?? 0, $0["end"].double ?? 0)
+                (try $0.int(Table.Segments.id), try $0.double(Table.Segments.start), try $0.double(Table.Segments.end))
             }
         }
     }
@@ -224,8 +225,8 @@ public struct ProjectStore: Sendable {
             let r = try c.query("SELECT COUNT(*) AS n, COALESCE(SUM(duration), 0) AS s FROM recordings").first
             let s = try c.query("SELECT COUNT(*) AS n, COALESCE(SUM(\"end\" - start), 0) AS s FROM segments").first
             return StoreCounts(
-                recordings: Int(r?["n"].int ?? 0), audioSeconds: r?["s"].double ?? 0,
-                segments: Int(s?["n"].int ?? 0), segmentSeconds: s?["s"].double ?? 0)
+                recordings: Int(try r?.int(Computed.n) ?? 0), audioSeconds: try r?.double(Computed.s) ?? 0,
+                segments: Int(try s?.int(Computed.n) ?? 0), segmentSeconds: try s?.double(Computed.s) ?? 0)
         }
     }
 }

@@ -33,10 +33,12 @@ extension ProjectStore {
         try database.read { c in
             var rows = CorpusRows()
             for row in try c.query("SELECT DISTINCT segment_id, language, annotator_id FROM annotations WHERE counted = 1 ORDER BY segment_id, language, annotator_id") {
-                rows.contributors[row["segment_id"].int ?? 0, default: [:]][row["language"].string ?? "", default: []].append(row["annotator_id"].int ?? 0)
+                let a = Table.Annotations.self
+                rows.contributors[try row.int(a.segmentID), default: [:]][try row.string(a.language), default: []].append(try row.int(a.annotatorID))
             }
             rows.people = try c.query("SELECT id, name, credit_name FROM annotators ORDER BY id").map {
-                .init(id: $0["id"].int ?? 0, name: $0["name"].string ?? "", creditName: $0["credit_name"].string.flatMap { $0.isEmpty ? nil : $0 })
+                .init(id: try $0.int(Annotator.Columns.id), name: try $0.string(Annotator.Columns.name),
+                      creditName: try $0.optionalString(Annotator.Columns.creditName).flatMap { $0.isEmpty ? nil : $0 })
             }
             rows.splits = try Self.splits(c)
             return rows
@@ -49,8 +51,8 @@ extension ProjectStore {
     public func fixSplits(_ assignments: [Int64: Split]) throws -> [Int64: Split] {
         try database.write { c in
             for (recording, split) in assignments.sorted(by: { $0.key < $1.key }) {
-                try c.execute("INSERT INTO splits (recording_id, split, assigned_at) VALUES (?, ?, ?) ON CONFLICT (recording_id) DO NOTHING",
-                              [.integer(recording), .text(split.rawValue), .text(Timestamp.now())])
+                try c.insert(into: Table.Splits.self, [.recordingID: .integer(recording), .split: .text(split.rawValue), .assignedAt: .text(Timestamp.now())],
+                             suffix: "ON CONFLICT (recording_id) DO NOTHING")
             }
             return try Self.splits(c)
         }
@@ -59,7 +61,9 @@ extension ProjectStore {
     static func splits(_ c: SQLConnection) throws -> [Int64: Split] {
         var all: [Int64: Split] = [:]
         for row in try c.query("SELECT recording_id, split FROM splits") {
-            if let id = row["recording_id"].int, let split = row["split"].string.flatMap(Split.init(rawValue:)) { all[id] = split }
+            let name = try row.string(Table.Splits.split)
+            guard let split = Split(rawValue: name) else { throw ProjectError(code: .store, message: "a recording is in the split '\(name)', which this chorus does not know") }
+            all[try row.int(Table.Splits.recordingID)] = split
         }
         return all
     }

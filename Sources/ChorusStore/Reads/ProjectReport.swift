@@ -52,20 +52,16 @@ extension ProjectStore {
                        SUM(CASE WHEN state = 'leased' THEN 1 ELSE 0 END) AS leased,
                        SUM(CASE WHEN state = 'done' THEN 1 ELSE 0 END) AS done
                 FROM tasks GROUP BY kind, language ORDER BY CASE kind WHEN 'transcribe' THEN 0 WHEN 'translate' THEN 1 ELSE 2 END, language
-                """).map {
-                ProjectReport.TaskCount(
-                    kind: $0["kind"].string ?? "", language: $0["language"].string ?? "", open: Int($0["open"].int ?? 0),
-                    leased: Int($0["leased"].int ?? 0), done: Int($0["done"].int ?? 0))
-            }
+                """).map(ProjectReport.TaskCount.init(row:))
             let languages = [source] + targets
             let finished = try c.query(
                 "SELECT COUNT(*) AS n FROM (SELECT segment_id FROM settled WHERE language IN (\(languages.map { _ in "?" }.joined(separator: ", "))) GROUP BY segment_id HAVING COUNT(*) = ?) f",
-                languages.map { .text($0.value) } + [.integer(Int64(languages.count))]).first?["n"].int ?? 0
-            let transcripts = try c.query("SELECT COUNT(*) AS n FROM settled WHERE language = ?", [.text(source.value)]).first?["n"].int ?? 0
+                languages.map { .text($0.value) } + [.integer(Int64(languages.count))]).first?.int(Computed.n) ?? 0
+            let transcripts = try c.query("SELECT COUNT(*) AS n FROM settled WHERE language = ?", [.text(source.value)]).first?.int(Computed.n) ?? 0
             let day = database.dialect.day(of: "submitted_at")
             let days = try c.query(
                 "SELECT \(day) AS day, COUNT(*) AS n, COALESCE(SUM(active_seconds), 0) AS s FROM annotations GROUP BY \(day) ORDER BY day").map {
-                ProjectReport.Day(day: $0["day"].string ?? "", annotations: Int($0["n"].int ?? 0), activeHours: ($0["s"].double ?? 0) / 3600)
+                ProjectReport.Day(day: try $0.string(Computed.day), annotations: Int(try $0.int(Computed.n)), activeHours: try $0.double(Computed.s) / 3600)
             }
             let people = try c.query(
                 """
@@ -76,15 +72,32 @@ extension ProjectStore {
                   (SELECT COUNT(*) FROM skips k WHERE k.annotator_id = n.id) AS skipped,
                   (SELECT COUNT(*) FROM tasks t WHERE t.annotator_id = n.id AND t.state = 'leased') AS leased
                 FROM annotators n ORDER BY n.name
-                """).map {
-                ProjectReport.Person(
-                    annotator: $0["name"].string ?? "", transcribed: Int($0["transcribed"].int ?? 0), translated: Int($0["translated"].int ?? 0),
-                    reviewed: Int($0["reviewed"].int ?? 0), skipped: Int($0["skipped"].int ?? 0), leased: Int($0["leased"].int ?? 0))
-            }
+                """).map(ProjectReport.Person.init(row:))
             return ProjectReport(
                 recordings: counts.recordings, audioHours: counts.audioSeconds / 3600, segments: counts.segments,
                 segmentHours: counts.segmentSeconds / 3600, finishedSegments: Int(finished), settledTranscripts: Int(transcripts),
                 tasks: tasks, days: days, people: people)
         }
+    }
+}
+
+// The report's reads, their columns named once.
+
+extension ProjectReport.TaskCount {
+    enum Columns: String { case kind, language, open, leased, done }
+
+    init(row: SQLRow) throws {
+        self.init(kind: try row.string(Columns.kind), language: try row.string(Columns.language), open: Int(try row.int(Columns.open)),
+                  leased: Int(try row.int(Columns.leased)), done: Int(try row.int(Columns.done)))
+    }
+}
+
+extension ProjectReport.Person {
+    enum Columns: String { case name, transcribed, translated, reviewed, skipped, leased }
+
+    init(row: SQLRow) throws {
+        self.init(annotator: try row.string(Columns.name), transcribed: Int(try row.int(Columns.transcribed)),
+                  translated: Int(try row.int(Columns.translated)), reviewed: Int(try row.int(Columns.reviewed)),
+                  skipped: Int(try row.int(Columns.skipped)), leased: Int(try row.int(Columns.leased)))
     }
 }

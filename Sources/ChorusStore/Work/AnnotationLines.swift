@@ -127,19 +127,16 @@ extension WorkQueue {
                 }
                 guard let task = try c.query(
                     "SELECT id FROM tasks WHERE segment_id = ? AND kind = ? AND language = ? AND state = 'open' ORDER BY slot LIMIT 1",
-                    [.integer(segment), .text(item.kind.rawValue), .text(language)]).first?["id"].int else {
+                    [.integer(segment), .text(item.kind.rawValue), .text(language)]).first?.int(TaskRecord.Columns.id) else {
                     throw fail("kind", "segment \(segment) has no open \(item.kind.rawValue) task in \(language)")
                 }
                 let t = now.timeIntervalSince1970
-                try c.execute("INSERT INTO leases (task_id, annotator_id, leased_at, expires) VALUES (?, ?, ?, ?)", [.integer(task), .integer(me.id), .real(t), .real(t)])
-                try c.execute(
-                    """
-                    INSERT INTO annotations (task_id, segment_id, kind, language, annotator_id, text, active_seconds, counted, source, submitted_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, 1, 'import', ?)
-                    """,
-                    [.integer(task), .integer(segment), .text(item.kind.rawValue), .text(language), .integer(me.id),
-                     .text(item.text.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)),
-                     item.activeSeconds.map(SQLValue.real) ?? .null, .real(t)])
+                try c.insert(into: Table.Leases.self, [.taskID: .integer(task), .annotatorID: .integer(me.id), .leasedAt: .real(t), .expires: .real(t)])
+                try c.insert(into: Table.Annotations.self, [
+                    .taskID: .integer(task), .segmentID: .integer(segment), .kind: .text(item.kind.rawValue), .language: .text(language),
+                    .annotatorID: .integer(me.id), .text: .text(item.text.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)),
+                    .activeSeconds: .optional(item.activeSeconds), .counted: .bool(true), .source: .text("import"), .submittedAt: .real(t),
+                ])
                 try c.execute("UPDATE tasks SET state = 'done', annotator_id = ?, lease_expires = NULL WHERE id = ?", [.integer(me.id), .integer(task)])
                 _ = try settle(segment: segment, kind: item.kind, language: language, now: now, c)
             }
@@ -169,7 +166,7 @@ extension WorkQueue {
         }
         let recording: Int64?
         if let sha = item.recordingSHA256 {
-            recording = try c.query("SELECT id FROM recordings WHERE sha256 = ?", [.text(sha)]).first?["id"].int
+            recording = try c.query("SELECT id FROM recordings WHERE sha256 = ?", [.text(sha)]).first?.int(RecordingRecord.Columns.id)
         } else {
             // As given, or resolved against the working directory as `chorus segment` stores it,
             // or against the folder of the file the line is in.
@@ -179,7 +176,7 @@ extension WorkQueue {
                 : URL(fileURLWithPath: given, relativeTo: URL(fileURLWithPath: item.folder ?? ".", isDirectory: true)).standardizedFileURL.path
             recording = try c.query(
                 "SELECT id FROM recordings WHERE path = ? OR path = ? OR path = ? ORDER BY id LIMIT 1",
-                [.text(given), .text(absolute), .text(besideFile)]).first?["id"].int
+                [.text(given), .text(absolute), .text(besideFile)]).first?.int(RecordingRecord.Columns.id)
         }
         guard let recording else {
             throw fail(item.recordingSHA256 != nil ? "recording_sha256" : "recording", "no such recording in the project")
@@ -190,7 +187,7 @@ extension WorkQueue {
             SELECT id, \(database.dialect.least("\"end\"", "?")) - \(database.dialect.greatest("start", "?")) AS overlap FROM segments
             WHERE recording_id = ? AND start < ? AND \"end\" > ? ORDER BY overlap DESC, id LIMIT 1
             """,
-            [.real(e), .real(s), .integer(recording), .real(e), .real(s)]).first?["id"].int
+            [.real(e), .real(s), .integer(recording), .real(e), .real(s)]).first?.int(Table.Segments.id)
         guard let best else { throw fail("start", "no segment of that recording overlaps \(s)–\(e) s") }
         return best
     }
@@ -206,17 +203,18 @@ extension WorkQueue {
                 JOIN segments s ON s.id = a.segment_id JOIN recordings r ON r.id = s.recording_id
                 ORDER BY a.id
                 """).map { row in
+                let a = Table.Annotations.self, r = RecordingRecord.Columns.self, s = Table.Segments.self
                 var object: [String: Any] = [
-                    "annotation_id": row["id"].int ?? 0, "segment_id": row["segment_id"].int ?? 0,
-                    "recording": row["path"].string ?? "", "recording_sha256": row["sha256"].string ?? "",
-                    "start": row["start"].double ?? 0, "end": row["end"].double ?? 0,
-                    "kind": row["kind"].string ?? "", "language": row["language"].string ?? "",
-                    "annotator": row["name"].string ?? "", "text": row["text"].string ?? "",
-                    "counted": (row["counted"].int ?? 0) != 0, "source": row["source"].string ?? "",
-                    "submitted_at": row["submitted_at"].double ?? 0,
+                    "annotation_id": try row.int(a.id), "segment_id": try row.int(a.segmentID),
+                    "recording": try row.string(r.path), "recording_sha256": try row.string(r.sha256),
+                    "start": try row.double(s.start), "end": try row.double(s.end),
+                    "kind": try row.string(a.kind), "language": try row.string(a.language),
+                    "annotator": try row.string(Annotator.Columns.name), "text": try row.string(a.text),
+                    "counted": try row.bool(a.counted), "source": try row.string(a.source),
+                    "submitted_at": try row.double(a.submittedAt),
                 ]
-                if let t = row["task_id"].int { object["task_id"] = t }
-                if let a = row["active_seconds"].double { object["active_seconds"] = a }
+                if let t = try row.optionalInt(a.taskID) { object["task_id"] = t }
+                if let seconds = try row.optionalDouble(a.activeSeconds) { object["active_seconds"] = seconds }
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
                 return String(decoding: data, as: UTF8.self)
             }

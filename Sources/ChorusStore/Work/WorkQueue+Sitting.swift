@@ -39,17 +39,15 @@ extension WorkQueue {
         try database.write { c in
             let me = try ProjectStore.annotator(named: name, c)
             let t = now.timeIntervalSince1970
-            let rows = try c.query(
-                "SELECT id, segment_id, kind, language FROM tasks WHERE state = 'leased' AND annotator_id = ? AND lease_expires > ? ORDER BY id",
-                [.integer(me.id), .real(t)])
-            guard let row = rows.first(where: { row in
-                (kind == nil || row["kind"].string == kind?.rawValue) && (language == nil || row["language"].string == language)
-            }), let id = row["id"].int, let segment = row["segment_id"].int,
-                let k = row["kind"].string.flatMap(TaskKind.init(rawValue:)), let lang = row["language"].string else { return nil }
+            let held = try c.query(
+                "SELECT \(TaskRecord.selection) FROM tasks WHERE state = 'leased' AND annotator_id = ? AND lease_expires > ? ORDER BY id",
+                [.integer(me.id), .real(t)]).map(TaskRecord.init(row:))
+            guard let task = held.first(where: { (kind == nil || $0.kind == kind) && (language == nil || $0.language == language) }) else { return nil }
+            let id = task.id
             let expires = t + leaseSeconds
             try c.execute("UPDATE tasks SET lease_expires = ? WHERE id = ?", [.real(expires), .integer(id)])
             try c.execute("UPDATE leases SET expires = ? WHERE task_id = ? AND annotator_id = ? AND expires < ?", [.real(expires), .integer(id), .integer(me.id), .real(expires)])
-            return try describe(taskID: id, segmentID: segment, kind: k, language: lang, me: me, expires: expires, c)
+            return try describe(taskID: id, segmentID: task.segmentID, kind: task.kind, language: task.language, me: me, expires: expires, c)
         }
     }
 
@@ -71,9 +69,9 @@ extension WorkQueue {
                       AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.segment_id = t.segment_id AND a.kind = t.kind AND a.language = t.language AND a.annotator_id = ?)
                       AND NOT EXISTS (SELECT 1 FROM skips k WHERE k.segment_id = t.segment_id AND k.annotator_id = ? AND k.kind = t.kind)
                       AND NOT EXISTS (SELECT 1 FROM tasks o WHERE o.segment_id = t.segment_id AND o.kind = t.kind AND o.language = t.language AND o.annotator_id = ?)
-                    """, mine).first?["n"].int ?? 0)
+                    """, mine).first?.int(Computed.n) ?? 0)
             }
-            return Progress(done: Int(row?["n"].int ?? 0), activeSeconds: row?["s"].double ?? 0, available: available)
+            return Progress(done: Int(try row?.int(Computed.n) ?? 0), activeSeconds: try row?.optionalDouble(Computed.s) ?? 0, available: available)
         }
     }
 
@@ -90,13 +88,13 @@ extension WorkQueue {
                 GROUP BY s.id, s.start, s."end", r.path ORDER BY MAX(t.segment_started) DESC, s.id LIMIT ?
                 """, [.text(kind.rawValue), .text(language), .integer(Int64(limit))]
             ).map { row in
-                let segment = row["id"].int ?? 0
+                let segment = try row.int(Table.Segments.id)
                 let source = kind == .translate
-                    ? try c.query("SELECT text FROM settled WHERE segment_id = ? AND language = ?", [.integer(segment), .text(config.sourceLanguage.value)]).first?["text"].string
+                    ? try c.query("SELECT text FROM settled WHERE segment_id = ? AND language = ?", [.integer(segment), .text(config.sourceLanguage.value)]).first?.string(Table.Settled.text)
                     : nil
                 return MachineDraftJob(
-                    segmentID: segment, kind: kind, language: language, recording: row["path"].string ?? "",
-                    start: row["start"].double ?? 0, end: row["end"].double ?? 0, sourceText: source)
+                    segmentID: segment, kind: kind, language: language, recording: try row.string(RecordingRecord.Columns.path),
+                    start: try row.double(Table.Segments.start), end: try row.double(Table.Segments.end), sourceText: source)
             }
         }
     }
@@ -108,11 +106,11 @@ extension WorkQueue {
     }
 
     static func storeMachineDraft(segment: Int64, kind: TaskKind, language: String, text: String, source: String, now: Date, _ c: SQLConnection) throws {
-        let key: [SQLValue] = [.integer(segment), .text(kind.rawValue), .text(language)]
-        try c.execute("DELETE FROM machine_drafts WHERE segment_id = ? AND kind = ? AND language = ?", key)
-        try c.execute(
-            "INSERT INTO machine_drafts (segment_id, kind, language, text, source, added_at) VALUES (?, ?, ?, ?, ?, ?)",
-            key + [.text(text.precomposedStringWithCanonicalMapping), .text(source), .real(now.timeIntervalSince1970)])
+        try c.execute("DELETE FROM machine_drafts WHERE segment_id = ? AND kind = ? AND language = ?", [.integer(segment), .text(kind.rawValue), .text(language)])
+        try c.insert(into: Table.MachineDrafts.self, [
+            .segmentID: .integer(segment), .kind: .text(kind.rawValue), .language: .text(language),
+            .text: .text(text.precomposedStringWithCanonicalMapping), .source: .text(source), .addedAt: .real(now.timeIntervalSince1970),
+        ])
     }
 
     /// The settled source transcript of the segment just before `segment` in its recording.
@@ -122,6 +120,6 @@ extension WorkQueue {
             SELECT st.text FROM segments s JOIN segments p ON p.recording_id = s.recording_id AND p.start < s.start
             JOIN settled st ON st.segment_id = p.id AND st.language = ?
             WHERE s.id = ? ORDER BY p.start DESC LIMIT 1
-            """, [.text(config.sourceLanguage.value), .integer(segment)]).first?["text"].string
+            """, [.text(config.sourceLanguage.value), .integer(segment)]).first?.string(Table.Settled.text)
     }
 }

@@ -100,8 +100,8 @@ public struct WorkQueue: Sendable {
             var found: (task: Int64, segment: Int64, kind: TaskKind, language: String)?
             for (k, language) in pairs {
                 let mine: [SQLValue] = [.text(k.rawValue), .text(language), .integer(me.id), .integer(me.id), .integer(me.id), .integer(me.id)]
-                if let row = try c.query(query, mine).first, let id = row["id"].int, let segment = row["segment_id"].int {
-                    found = (id, segment, k, language)
+                if let row = try c.query(query, mine).first {
+                    found = (try row.int(TaskRecord.Columns.id), try row.int(TaskRecord.Columns.segmentID), k, language)
                     break
                 }
             }
@@ -114,7 +114,7 @@ public struct WorkQueue: Sendable {
                 [.integer(segmentID)])
             let expires = t + leaseSeconds
             try c.execute("UPDATE tasks SET state = 'leased', annotator_id = ?, lease_expires = ? WHERE id = ?", [.integer(me.id), .real(expires), .integer(taskID)])
-            try c.execute("INSERT INTO leases (task_id, annotator_id, leased_at, expires) VALUES (?, ?, ?, ?)", [.integer(taskID), .integer(me.id), .real(t), .real(expires)])
+            try c.insert(into: Table.Leases.self, [.taskID: .integer(taskID), .annotatorID: .integer(me.id), .leasedAt: .real(t), .expires: .real(expires)])
             return try describe(taskID: taskID, segmentID: segmentID, kind: foundKind, language: foundLanguage, me: me, expires: expires, c)
         }
     }
@@ -146,25 +146,26 @@ public struct WorkQueue: Sendable {
         var sourceIDs: [Int64] = []
         var original: String?
         if k == .translate {
-            sources = try c.query("SELECT text FROM settled WHERE segment_id = ? AND language = ?", [.integer(segmentID), .text(config.sourceLanguage.value)]).compactMap { $0["text"].string }
+            sources = try c.query("SELECT text FROM settled WHERE segment_id = ? AND language = ?", [.integer(segmentID), .text(config.sourceLanguage.value)]).map { try $0.string(Table.Settled.text) }
         } else if k == .review {
             let reviewed = language == config.sourceLanguage.value ? "transcribe" : "translate"
             if reviewed == "translate" {
-                original = try c.query("SELECT text FROM settled WHERE segment_id = ? AND language = ?", [.integer(segmentID), .text(config.sourceLanguage.value)]).first?["text"].string
+                original = try c.query("SELECT text FROM settled WHERE segment_id = ? AND language = ?", [.integer(segmentID), .text(config.sourceLanguage.value)]).first?.string(Table.Settled.text)
             }
             let rows = try c.query(
                 "SELECT id, text FROM annotations WHERE segment_id = ? AND kind = ? AND language = ? AND counted = 1 ORDER BY id",
                 [.integer(segmentID), .text(reviewed), .text(language)])
-            sources = rows.map { $0["text"].string ?? "" }
-            sourceIDs = rows.map { $0["id"].int ?? 0 }
+            sources = try rows.map { try $0.string(Table.Annotations.text) }
+            sourceIDs = try rows.map { try $0.int(Table.Annotations.id) }
         }
         let machine = try c.query(
             "SELECT text FROM machine_drafts WHERE segment_id = ? AND kind = ? AND language = ?",
-            [.integer(segmentID), .text(k.rawValue), .text(language)]).first?["text"].string
+            [.integer(segmentID), .text(k.rawValue), .text(language)]).first?.string(Table.MachineDrafts.text)
         return ClaimedTask(
-            taskID: taskID, kind: k, language: language, segmentID: segmentID, recording: s["path"].string ?? "",
-            start: s["start"].double ?? 0, end: s["end"].double ?? 0, leaseExpires: expires,
-            contentWarning: (s["content_warning"].int ?? 0) != 0, draft: draftRow?["text"].string, draftActiveSeconds: draftRow?["active_seconds"].double,
+            taskID: taskID, kind: k, language: language, segmentID: segmentID, recording: try s.string(RecordingRecord.Columns.path),
+            start: try s.double(Table.Segments.start), end: try s.double(Table.Segments.end), leaseExpires: expires,
+            contentWarning: try s.bool(Table.Segments.contentWarning), draft: try draftRow?.string(Table.Drafts.text),
+            draftActiveSeconds: try draftRow?.optionalDouble(Table.Drafts.activeSeconds),
             machineDraft: machine, sourceTexts: sources, sourceAnnotationIDs: sourceIDs, context: try context(before: segmentID, c), original: original)
     }
 
@@ -191,8 +192,8 @@ public struct WorkQueue: Sendable {
             guard try heldEver(task, me, c) else { throw notYours(task, me) }
             if let activeSeconds { try checkActive(activeSeconds, task: task, me, c) }
             try c.execute("DELETE FROM drafts WHERE task_id = ? AND annotator_id = ?", [.integer(task), .integer(me.id)])
-            try c.execute("INSERT INTO drafts (task_id, annotator_id, text, saved_at, active_seconds) VALUES (?, ?, ?, ?, ?)",
-                          [.integer(task), .integer(me.id), .text(text), .real(now.timeIntervalSince1970), activeSeconds.map(SQLValue.real) ?? .null])
+            try c.insert(into: Table.Drafts.self, [.taskID: .integer(task), .annotatorID: .integer(me.id), .text: .text(text),
+                                                   .savedAt: .real(now.timeIntervalSince1970), .activeSeconds: .optional(activeSeconds)])
         }
     }
 
@@ -235,13 +236,11 @@ public struct WorkQueue: Sendable {
                 try c.execute("UPDATE tasks SET state = 'done', annotator_id = ?, lease_expires = NULL WHERE id = ?", [.integer(me.id), .integer(task)])
             }
             let kind = row.kind.rawValue, language = row.language
-            try c.execute(
-                """
-                INSERT INTO annotations (task_id, segment_id, kind, language, annotator_id, text, active_seconds, from_machine_draft, counted, submitted_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                [.integer(task), .integer(segment), .text(kind), .text(language), .integer(me.id), .text(clean),
-                 activeSeconds.map(SQLValue.real) ?? .null, .integer(fromMachineDraft ? 1 : 0), .integer(counts ? 1 : 0), .real(now.timeIntervalSince1970)])
+            try c.insert(into: Table.Annotations.self, [
+                .taskID: .integer(task), .segmentID: .integer(segment), .kind: .text(kind), .language: .text(language), .annotatorID: .integer(me.id),
+                .text: .text(clean), .activeSeconds: .optional(activeSeconds), .fromMachineDraft: .bool(fromMachineDraft), .counted: .bool(counts),
+                .submittedAt: .real(now.timeIntervalSince1970),
+            ])
             let annotation = try c.lastInsertedID()
             try c.execute("DELETE FROM drafts WHERE task_id = ? AND annotator_id = ?", [.integer(task), .integer(me.id)])
             try recordExposure(me.id, segment: segment, at: now.timeIntervalSince1970, onlyIfFlagged: true, c)
@@ -263,10 +262,11 @@ public struct WorkQueue: Sendable {
             guard row.isLeased(to: me) else { throw notYours(task, me) }
             if let activeSeconds { try checkActive(activeSeconds, task: task, me, c) }
             let segment = row.segmentID
-            try c.execute(
-                "INSERT INTO skips (task_id, segment_id, kind, annotator_id, reason, comment, skipped_at, active_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [.integer(task), .integer(segment), .text(row.kind.rawValue), .integer(me.id), .text(reason.rawValue),
-                 comment.map(SQLValue.text) ?? .null, .real(now.timeIntervalSince1970), activeSeconds.map(SQLValue.real) ?? .null])
+            try c.insert(into: Table.Skips.self, [
+                .taskID: .integer(task), .segmentID: .integer(segment), .kind: .text(row.kind.rawValue), .annotatorID: .integer(me.id),
+                .reason: .text(reason.rawValue), .comment: .optional(comment), .skippedAt: .real(now.timeIntervalSince1970),
+                .activeSeconds: .optional(activeSeconds),
+            ])
             try c.execute("UPDATE tasks SET state = 'open', annotator_id = NULL, lease_expires = NULL WHERE id = ?", [.integer(task)])
             if reason == .distressing {
                 try c.execute("UPDATE segments SET content_warning = 1 WHERE id = ?", [.integer(segment)])
@@ -297,39 +297,42 @@ public struct WorkQueue: Sendable {
         if kind == .review {
             text = try c.query(
                 "SELECT text FROM annotations WHERE segment_id = ? AND kind = 'review' AND language = ? AND counted = 1 ORDER BY id DESC LIMIT 1",
-                [.integer(segment), .text(language)]).first?["text"].string
+                [.integer(segment), .text(language)]).first?.string(Table.Annotations.text)
             method = "adjudicated"
         } else {
             let open = try c.query(
                 "SELECT COUNT(*) AS n FROM tasks WHERE segment_id = ? AND kind = ? AND language = ? AND state <> 'done'",
-                [.integer(segment), .text(kind.rawValue), .text(language)]).first?["n"].int ?? 0
+                [.integer(segment), .text(kind.rawValue), .text(language)]).first?.int(Computed.n) ?? 0
             guard open == 0 else { return nil }
             let texts = try c.query(
                 "SELECT text FROM annotations WHERE segment_id = ? AND kind = ? AND language = ? AND counted = 1 ORDER BY id",
-                [.integer(segment), .text(kind.rawValue), .text(language)]).compactMap { $0["text"].string }
+                [.integer(segment), .text(kind.rawValue), .text(language)]).map { try $0.string(Table.Annotations.text) }
             let rule = SettlingRule(threshold: config.agreementThreshold, normalization: config.normalization(for: language))
             if let agreed = rule.settle(texts) {
                 text = agreed.text
                 agreement = agreed.agreement
                 method = agreed.method.rawValue
             } else {
-                try c.execute(
-                    "INSERT INTO tasks (segment_id, kind, language, slot, created_at) VALUES (?, 'review', ?, 0, ?) ON CONFLICT DO NOTHING",
-                    [.integer(segment), .text(language), .text(Timestamp.now())])
+                try c.insert(into: TaskRecord.Columns.self, [
+                    .segmentID: .integer(segment), .kind: .text(TaskKind.review.rawValue), .language: .text(language), .slot: .integer(0),
+                    .createdAt: .text(Timestamp.now()),
+                ], suffix: "ON CONFLICT DO NOTHING")
                 return nil
             }
         }
         guard let text else { return nil }
         try c.execute("DELETE FROM settled WHERE segment_id = ? AND language = ?", [.integer(segment), .text(language)])
-        try c.execute(
-            "INSERT INTO settled (segment_id, language, text, method, agreement, settled_at) VALUES (?, ?, ?, ?, ?, ?)",
-            [.integer(segment), .text(language), .text(text), .text(method), agreement.map(SQLValue.real) ?? .null, t])
+        try c.insert(into: Table.Settled.self, [
+            .segmentID: .integer(segment), .language: .text(language), .text: .text(text), .method: .text(method), .agreement: .optional(agreement),
+            .settledAt: t,
+        ])
         if language == config.sourceLanguage.value {
             for target in config.targetLanguages {
                 for slot in 0..<config.translationRedundancy {
-                    try c.execute(
-                        "INSERT INTO tasks (segment_id, kind, language, slot, created_at) VALUES (?, 'translate', ?, ?, ?) ON CONFLICT DO NOTHING",
-                        [.integer(segment), .text(target.value), .integer(Int64(slot)), .text(Timestamp.now())])
+                    try c.insert(into: TaskRecord.Columns.self, [
+                        .segmentID: .integer(segment), .kind: .text(TaskKind.translate.rawValue), .language: .text(target.value),
+                        .slot: .integer(Int64(slot)), .createdAt: .text(Timestamp.now()),
+                    ], suffix: "ON CONFLICT DO NOTHING")
                 }
             }
         }
@@ -357,16 +360,17 @@ public struct WorkQueue: Sendable {
     /// This person's earlier submission to `task`: the same text is a retry, answered as the
     /// first time; another text is refused.
     private func earlierSubmission(task: Int64, _ me: Annotator, text: String, _ c: SQLConnection) throws -> Submission? {
-        guard let first = try c.query(Self.earlierSubmissionQuery, [.integer(task), .integer(me.id)]).first, let id = first["id"].int else { return nil }
-        guard first["text"].string == text else {
+        guard let first = try c.query(Self.earlierSubmissionQuery, [.integer(task), .integer(me.id)]).first else { return nil }
+        let id = try first.int(Table.Annotations.id)
+        guard try first.string(Table.Annotations.text) == text else {
             throw ProjectError(
                 code: .alreadySubmitted,
                 message: "task \(task) was already submitted by \(me.name) (annotation \(id)) with another text; a submission is not replaced")
         }
-        let counted = (first["counted"].int ?? 0) != 0
+        let counted = try first.bool(Table.Annotations.counted)
         let settled = counted ? try c.query(
             "SELECT text FROM settled WHERE segment_id = ? AND language = ?",
-            [first["segment_id"], first["language"]]).first?["text"].string : nil
+            [try first.value(Table.Annotations.segmentID), try first.value(Table.Annotations.language)]).first?.string(Table.Settled.text) : nil
         return Submission(annotationID: id, taskID: task, counted: counted, settled: settled)
     }
 
@@ -375,7 +379,7 @@ public struct WorkQueue: Sendable {
     private func checkActive(_ seconds: Double, task: Int64, _ me: Annotator, _ c: SQLConnection) throws {
         let held = try c.query(
             "SELECT COALESCE(SUM(expires - leased_at), 0) AS s FROM leases WHERE task_id = ? AND annotator_id = ?",
-            [.integer(task), .integer(me.id)]).first?["s"].double ?? 0
+            [.integer(task), .integer(me.id)]).first?.double(Computed.s) ?? 0
         if let problem = ActiveTime.problem(seconds, held: held) {
             throw ProjectError(code: .invalidInput, message: "active seconds for task \(task): \(problem)")
         }
@@ -397,8 +401,13 @@ extension Project {
 
 /// One row of `tasks`, as the queue reads it.
 struct TaskRecord {
-    enum Columns: String, CaseIterable { case id, segmentID = "segment_id", kind, language, state, annotatorID = "annotator_id" }
-    static let selection = Columns.allCases.map(\.rawValue).joined(separator: ", ")
+    enum Columns: String, CaseIterable, TableColumns {
+        static let table = "tasks"
+        case id, segmentID = "segment_id", kind, language, slot, state, segmentStarted = "segment_started", annotatorID = "annotator_id"
+        case leaseExpires = "lease_expires", createdAt = "created_at"
+    }
+    /// The columns a task is read with.
+    static let selection = [Columns.id, .segmentID, .kind, .language, .state, .annotatorID].map(\.rawValue).joined(separator: ", ")
 
     var id: Int64
     var segmentID: Int64
