@@ -89,13 +89,8 @@ public final class AnnotationSession {
     private var peakClip: [Double] = []
 
     // Draft saving, lease renewal and the rest of the timing.
-    private var dirty = false
+    private var timers: SessionTimers
     private var touched = false
-    private var firstDirty = 0.0
-    private var lastKey = 0.0
-    private var lastRenew = 0.0
-    private var lastPoll = 0.0
-    private var pausedForTyping = false
     private var helpReturn = SessionMode.working
     private var enterAt: Double?
     /// When the current stretch of work began, and the last sign of work (a key, audio).
@@ -119,6 +114,7 @@ public final class AnnotationSession {
         self.options = options
         self.backend = backend
         config = backend.config
+        timers = SessionTimers(leaseSeconds: backend.config.leaseMinutes * 60)
         self.recoveryFolder = recoveryFolder
         self.draftWork = draftWork
         do { keys = try KeyMap(overrides: backend.config.keys) } catch let error as TerminalError {
@@ -196,7 +192,7 @@ public final class AnnotationSession {
             // The daily cap says so in words; an empty queue is the ordinary case.
             view.idleNote = error.code == .dailyCapReached ? error.message : nil
         }
-        lastPoll = now
+        timers.polled(at: now)
         refreshProgress()
         guard let task else {
             view.task = nil
@@ -209,11 +205,8 @@ public final class AnnotationSession {
         view.fromMachineDraft = task.machineDraft != nil && (task.draft == nil || task.draft == task.machineDraft)
         clock = ActiveClock(carried: task.draftActiveSeconds ?? 0)
         clock.event(at: now)
-        dirty = false
         touched = task.draft != nil
-        lastRenew = now
-        lastKey = now
-        pausedForTyping = false
+        timers.newTask(at: now)
         if task.draft != nil && !first { view.message = "Your draft of this segment is back." }
         if first && task.draft != nil { view.message = "Welcome back: your draft is as you left it." }
         // Decisions about their work reach the person where they work.
@@ -285,11 +278,12 @@ public final class AnnotationSession {
     // MARK: Keys
 
     private func handle(_ event: KeyEvent) {
-        lastKey = Player.now()
-        noteActivity(at: lastKey)
-        if view.mode == .working || view.mode == .warning { clock.event(at: lastKey) }
+        let now = Player.now()
+        timers.key(at: now)
+        noteActivity(at: now)
+        if view.mode == .working || view.mode == .warning { clock.event(at: now) }
         let machine = SessionMachine(
-            mode: view.mode, sinceModeChange: lastKey - modeSince, keys: keys, versions: view.task?.sourceTexts.count ?? 0,
+            mode: view.mode, sinceModeChange: now - modeSince, keys: keys, versions: view.task?.sourceTexts.count ?? 0,
             tags: view.tags, breakAfterMinutes: config.breakAfterMinutes)
         guard let command = machine.command(for: event) else { return }
         if command != .quit {
@@ -312,7 +306,7 @@ public final class AnnotationSession {
             }
         case .takeBreak: view.mode = .onBreak
         case .carryOn(let message):
-            stretchStart = lastKey
+            stretchStart = timers.lastKey
             advance(after: message)
         case .closeHelp: view.mode = helpReturn
         case .showHelp: showHelp()
@@ -339,7 +333,7 @@ public final class AnnotationSession {
             edit { $0.insert(text) }
             if options.pauseWhileTyping && player.status.playing {
                 player.pause()
-                pausedForTyping = true
+                timers.pausedForTyping(true)
             }
         case .perform(let action): perform(action)
         case .edit(let key): editKey(key)
@@ -352,7 +346,7 @@ public final class AnnotationSession {
         case .submit: submit()
         case .replay: player.replay()
         case .pause:
-            pausedForTyping = false
+            timers.pausedForTyping(false)
             player.toggle(rewind: options.rewindOnResume)
         case .rewind: player.seek(by: -2)
         case .forward: player.seek(by: 2)
@@ -427,8 +421,7 @@ public final class AnnotationSession {
         let before = view.editor.text
         change(&view.editor)
         if view.editor.text != before {
-            if !dirty { firstDirty = Player.now() }
-            dirty = true
+            timers.edited(at: Player.now())
             touched = true
         }
     }
@@ -587,30 +580,26 @@ public final class AnnotationSession {
         if let peaks = mailbox.takePeaks() { peakClip = peaks }
         if let message = mailbox.takeMessage() { flash(message, error: true) }
         view.peaks = audible ? Self.fold(peakClip, into: size.columns) : []
-        // Drafts: half a second after the last key, and never more than 1.5 s behind.
-        if dirty, let task = view.task, now - lastKey >= 0.5 || now - firstDirty >= 1.5 {
-            let text = view.editor.text, seconds = clock.seconds
-            dirty = false
-            store.async { [backend, mailbox] in
-                do { try backend.saveDraft(task: task.taskID, text: text, activeSeconds: seconds) } catch {
-                    mailbox.post("draft not saved: \(error)")
+        for due in timers.due(at: now, holding: view.task != nil, playing: status.playing, idle: view.mode == .idle) {
+            switch due {
+            case .saveDraft:
+                guard let task = view.task else { break }
+                let text = view.editor.text, seconds = clock.seconds
+                store.async { [backend, mailbox] in
+                    do { try backend.saveDraft(task: task.taskID, text: text, activeSeconds: seconds) } catch {
+                        mailbox.post("draft not saved: \(error)")
+                    }
                 }
-            }
-        }
-        // The lease, renewed at a third of its time while the person is at work (a key or
-        // audio within the lease time); someone who walked away lets it lapse for others.
-        let lease = config.leaseMinutes * 60
-        if let task = view.task, now - lastRenew > lease / 3, now - lastKey < lease || status.playing {
-            lastRenew = now
-            store.async { [backend, mailbox] in
-                do { _ = try backend.renew(task: task.taskID) } catch {
-                    mailbox.post("your lease on this segment lapsed; Enter still saves your text (\(error))")
+            case .renewLease:
+                guard let task = view.task else { break }
+                store.async { [backend, mailbox] in
+                    do { _ = try backend.renew(task: task.taskID) } catch {
+                        mailbox.post("your lease on this segment lapsed; Enter still saves your text (\(error))")
+                    }
                 }
+            case .resumeAudio: player.resume(rewind: options.rewindOnResume)
+            case .pollForWork: try? nextTask()
             }
-        }
-        if pausedForTyping && now - lastKey >= 1.0 {
-            pausedForTyping = false
-            player.resume(rewind: options.rewindOnResume)
         }
         if let drafter, let task = view.task, view.editor.isEmpty && !touched, let text = drafter.result(for: task.segmentID) {
             view.editor.replace(with: text)
@@ -625,7 +614,6 @@ public final class AnnotationSession {
                 enterAt = nil
             }
         }
-        if view.mode == .idle && now - lastPoll > 5 { try? nextTask() }
     }
 
     /// Peak levels folded into `columns` (the loudest of each group).

@@ -137,3 +137,75 @@ struct SessionMachine {
         }
     }
 }
+
+/// The loop's clock decisions, from times alone (seconds on one monotonic clock): when a draft
+/// is saved, the lease renewed, audio paused for typing resumed, and an idle screen asks for
+/// work again. The loop records what happened and asks what is due on each tick; the
+/// decisions have unit tests without a terminal or a store.
+struct SessionTimers: Equatable {
+    enum Due: Equatable { case saveDraft, renewLease, resumeAudio, pollForWork }
+
+    /// A draft is saved this long after the last key...
+    static let draftQuiet = 0.5
+    /// ...and is never further behind the text than this while someone types on.
+    static let draftMaxBehind = 1.5
+    /// Audio paused for typing resumes after this long without a key.
+    static let resumeAfterTyping = 1.0
+    /// The idle screen asks for work this often.
+    static let idlePoll = 5.0
+
+    /// The lease's length; it is renewed at a third of it.
+    var leaseSeconds: Double
+    private(set) var dirty = false
+    private(set) var firstDirty = 0.0
+    private(set) var lastKey = 0.0
+    private(set) var lastRenew = 0.0
+    private(set) var lastPoll = 0.0
+    private(set) var pausedForTyping = false
+
+    init(leaseSeconds: Double) { self.leaseSeconds = leaseSeconds }
+
+    /// A key was pressed.
+    mutating func key(at t: Double) { lastKey = t }
+    /// The text changed: a draft to save.
+    mutating func edited(at t: Double) {
+        if !dirty { firstDirty = t }
+        dirty = true
+    }
+    /// Audio was paused because the person typed; or they paused or resumed it themselves.
+    mutating func pausedForTyping(_ paused: Bool) { pausedForTyping = paused }
+    /// A task arrived (its lease just taken or renewed): nothing is owed on it yet.
+    mutating func newTask(at t: Double) {
+        dirty = false
+        lastRenew = t
+        lastKey = t
+        pausedForTyping = false
+    }
+    /// The store was asked for work.
+    mutating func polled(at t: Double) { lastPoll = t }
+
+    /// What is due at `now`, each thing at most once (and marked done).
+    /// - Parameters:
+    ///   - holding: a task is on screen (its draft and lease are the ones meant).
+    ///   - playing: audio is playing, which counts as being at work for the lease.
+    ///   - idle: the screen says there is no work.
+    mutating func due(at now: Double, holding: Bool, playing: Bool, idle: Bool) -> [Due] {
+        var due: [Due] = []
+        if holding && dirty && (now - lastKey >= Self.draftQuiet || now - firstDirty >= Self.draftMaxBehind) {
+            dirty = false
+            due.append(.saveDraft)
+        }
+        // Someone who walked away (no key within the lease time, nothing playing) lets the
+        // lease lapse for others.
+        if holding && now - lastRenew > leaseSeconds / 3 && (now - lastKey < leaseSeconds || playing) {
+            lastRenew = now
+            due.append(.renewLease)
+        }
+        if pausedForTyping && now - lastKey >= Self.resumeAfterTyping {
+            pausedForTyping = false
+            due.append(.resumeAudio)
+        }
+        if idle && now - lastPoll > Self.idlePoll { due.append(.pollForWork) }
+        return due
+    }
+}

@@ -91,3 +91,82 @@ import Testing
         #expect(SessionMachine.suggestsBreak(mode: .warning, stretch: 3.2, breakAfterMinutes: 0.05))
     }
 }
+
+/// The loop's clock decisions: drafts, the lease, audio paused for typing, the idle poll.
+@Suite struct SessionTimersTests {
+    /// A ten-minute lease, with a task taken at t = 100.
+    func timers() -> SessionTimers {
+        var t = SessionTimers(leaseSeconds: 600)
+        t.newTask(at: 100)
+        return t
+    }
+
+    @Test func aDraftIsSavedHalfASecondAfterTheLastKeyAndOnlyOnce() {
+        var t = timers()
+        t.key(at: 101); t.edited(at: 101)
+        #expect(t.due(at: 101.3, holding: true, playing: false, idle: false).isEmpty)
+        #expect(t.due(at: 101.5, holding: true, playing: false, idle: false) == [.saveDraft])
+        #expect(t.due(at: 102, holding: true, playing: false, idle: false).isEmpty, "saved once; nothing new typed")
+    }
+
+    @Test func someoneTypingOnIsNeverMoreThanASecondAndAHalfBehind() {
+        var t = timers()
+        var saved: [Double] = []
+        for step in 0..<40 {
+            let now = 101 + Double(step) * 0.1
+            t.key(at: now); t.edited(at: now)
+            if t.due(at: now, holding: true, playing: false, idle: false).contains(.saveDraft) { saved.append(now) }
+        }
+        #expect(saved.count == 2, "typing without a pause for 4 s saves at 1.5 s and 3 s: \(saved)")
+        #expect((102.45...102.65).contains(saved.first ?? 0), "the first save comes 1.5 s after the first change")
+    }
+
+    @Test func nothingIsSavedWithoutATaskOrAChange() {
+        var t = timers()
+        t.key(at: 101)
+        #expect(!t.due(at: 105, holding: true, playing: false, idle: false).contains(.saveDraft), "a key that changed nothing")
+        t.edited(at: 106)
+        #expect(!t.due(at: 110, holding: false, playing: false, idle: true).contains(.saveDraft), "no task on screen")
+        t.newTask(at: 111)
+        #expect(!t.due(at: 115, holding: true, playing: false, idle: false).contains(.saveDraft), "a new task owes no draft")
+    }
+
+    @Test func theLeaseIsRenewedAtAThirdWhileThePersonIsAtWork() {
+        var t = timers()
+        t.key(at: 250)
+        #expect(!t.due(at: 299, holding: true, playing: false, idle: false).contains(.renewLease))
+        #expect(t.due(at: 301, holding: true, playing: false, idle: false).contains(.renewLease))
+        #expect(!t.due(at: 400, holding: true, playing: false, idle: false).contains(.renewLease), "renewed once per third")
+        #expect(t.due(at: 502, holding: true, playing: false, idle: false).contains(.renewLease))
+    }
+
+    @Test func someoneWhoWalkedAwayLetsTheLeaseLapseUnlessAudioPlays() {
+        var t = timers()
+        // No key since the task came at 100: past the lease time, nothing is renewed.
+        #expect(!t.due(at: 701, holding: true, playing: false, idle: false).contains(.renewLease))
+        #expect(t.due(at: 702, holding: true, playing: true, idle: false).contains(.renewLease), "listening is working")
+        #expect(!t.due(at: 702, holding: false, playing: true, idle: false).contains(.renewLease))
+    }
+
+    @Test func audioPausedForTypingResumesAfterASecondWithoutAKey() {
+        var t = timers()
+        t.key(at: 101); t.pausedForTyping(true)
+        #expect(!t.due(at: 101.9, holding: true, playing: false, idle: false).contains(.resumeAudio))
+        t.key(at: 101.9)
+        #expect(!t.due(at: 102.5, holding: true, playing: false, idle: false).contains(.resumeAudio), "a key restarts the wait")
+        #expect(t.due(at: 102.9, holding: true, playing: false, idle: false).contains(.resumeAudio))
+        #expect(!t.due(at: 104, holding: true, playing: false, idle: false).contains(.resumeAudio), "resumed once")
+        t.pausedForTyping(true); t.pausedForTyping(false)
+        #expect(!t.due(at: 110, holding: true, playing: false, idle: false).contains(.resumeAudio), "paused by hand stays paused")
+    }
+
+    @Test func theIdleScreenAsksForWorkEveryFiveSeconds() {
+        var t = timers()
+        t.polled(at: 100)
+        #expect(!t.due(at: 104, holding: false, playing: false, idle: true).contains(.pollForWork))
+        #expect(t.due(at: 105.1, holding: false, playing: false, idle: true).contains(.pollForWork))
+        #expect(!t.due(at: 105.1, holding: false, playing: false, idle: false).contains(.pollForWork), "only when idle")
+        t.polled(at: 105.1)
+        #expect(!t.due(at: 108, holding: false, playing: false, idle: true).contains(.pollForWork))
+    }
+}
