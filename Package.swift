@@ -12,6 +12,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // `chorus serve`: Hummingbird 2 over SwiftNIO (lighter than Vapor: no ORM, no templating),
+        // swift-log for its logs, swift-prometheus for /metrics. TLS is nginx's (docs/team.md).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // libsndfile, from Debian's libsndfile1-dev. Only ChorusAudio imports it.
@@ -51,7 +59,7 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         // What every module shares: the one error shape. No dependencies.
-        .target(name: "ChorusSupport"),
+        .target(name: "ChorusSupport", dependencies: ["CLibCrypto"]),
         // Reading, writing and resampling audio; the only module that touches libsndfile and libsoxr.
         .target(name: "ChorusAudio", dependencies: ["ChorusSupport", "CSndFile", "CSoxr"]),
         // Playing clips: ALSA or an external player or nothing, pitch-keeping speed change, on its own thread.
@@ -90,6 +98,22 @@ let package = Package(
         .target(name: "ChorusValidation", dependencies: ["ChorusSupport", "ChorusStore", "ChorusMetrics"]),
         // Corpora out: splits, clips, every format's writer, checksums, the datasheet.
         .target(name: "ChorusExport", dependencies: ["ChorusSupport", "ChorusAudio", "ChorusIngest", "ChorusStore", "ChorusValidation", "CZlib"]),
+        // `chorus serve`: the work API over HTTP, each request acting as one person; its
+        // OpenAPI document is compiled in.
+        .target(
+            name: "ChorusServer",
+            dependencies: [
+                "ChorusSupport", "ChorusAudio", "ChorusStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            resources: [.embedInCode("openapi.yaml")]
+        ),
         // The subcommands. Each run() parses, calls library modules, prints.
         .target(
             name: "ChorusCLI",
@@ -104,6 +128,8 @@ let package = Package(
                 "ChorusExport",
                 "ChorusPlayback",
                 "ChorusTerminal",
+                "ChorusServer",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -129,6 +155,7 @@ let package = Package(
         .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "ChorusMetrics", "TestSupport"]),
         .testTarget(name: "ChorusExportTests", dependencies: ["ChorusExport", "ChorusStore", "ChorusAudio", "ChorusSupport", "TestSupport"], exclude: ["Interop"]),
         .testTarget(name: "ChorusIngestTests", dependencies: ["ChorusIngest", "ChorusStore", "TestSupport"]),
+        .testTarget(name: "ChorusServerTests", dependencies: ["ChorusStore", "ChorusAudio", "TestSupport"]),
         .testTarget(name: "ChorusCLITests", dependencies: ["ChorusCLI", "ChorusStore", "TestSupport"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]

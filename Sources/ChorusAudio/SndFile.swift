@@ -116,6 +116,31 @@ public final class AudioReader {
     }
 }
 
+extension AudioReader {
+    /// The samples of `path` from `start` to `end` seconds (interleaved, as many channels as
+    /// the file), shorter when the file ends first.
+    /// - Throws: ``AudioError`` naming the file.
+    public static func span(of path: String, start: Double, end: Double) throws -> (samples: [Float], sampleRate: Int, channels: Int) {
+        try withReader(at: path) { reader in
+            let rate = reader.info.sampleRate, channels = reader.info.channels
+            let first = max(0, Int64((start * Double(rate)).rounded()))
+            let wanted = max(0, Int((end * Double(rate)).rounded()) - Int(first))
+            try reader.seek(toFrame: first)
+            var samples = [Float](repeating: 0, count: wanted * channels)
+            var filled = 0
+            while filled < wanted {
+                let got = try samples.withUnsafeMutableBufferPointer { all in
+                    try reader.read(into: UnsafeMutableBufferPointer(rebasing: all[(filled * channels)...]))
+                }
+                if got == 0 { break }
+                filled += got
+            }
+            samples.removeLast((wanted - filled) * channels)
+            return (samples, rate, channels)
+        }
+    }
+}
+
 /// Writes an audio file through libsndfile to a temporary name, renamed into place by ``finish()``.
 ///
 /// A writer that is never finished removes its temporary file, so a failed run leaves no half-written output.

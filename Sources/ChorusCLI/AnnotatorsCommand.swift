@@ -6,7 +6,7 @@ struct AnnotatorsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "annotators",
         abstract: "Add, change and list the people who do tasks.",
-        subcommands: [Add.self, Set.self, List.self]
+        subcommands: [Add.self, Set.self, List.self, Invite.self, Revoke.self, Sessions.self, Audit.self]
     )
 
     struct Add: ParsableCommand {

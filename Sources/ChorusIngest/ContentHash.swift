@@ -1,4 +1,5 @@
 import ChorusAudio
+import ChorusSupport
 import CLibCrypto
 import Foundation
 
@@ -41,12 +42,6 @@ public enum ContentHash {
 }
 
 extension ContentHash {
-    /// The SHA-256 of a text's UTF-8 bytes as lower-case hex (OpenSSL's `EVP_Digest`).
-    public static func sha256(text: String) -> String {
-        var digest = [UInt8](repeating: 0, count: 32)
-        var length: UInt32 = 0
-        let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { EVP_Digest($0.baseAddress, $0.count, &digest, &length, EVP_sha256(), nil) }
-        return digest.map { String(format: "%02x", $0) }.joined()
-    }
+    /// The SHA-256 of a text's UTF-8 bytes as lower-case hex.
+    public static func sha256(text: String) -> String { Digest.sha256(text: text) }
 }

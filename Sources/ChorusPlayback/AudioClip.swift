@@ -22,23 +22,8 @@ public struct AudioClip: Sendable {
     /// Decodes `start..<end` seconds of `path`.
     /// - Throws: ``AudioError`` when the file cannot be read.
     public static func load(path: String, start: Double, end: Double) throws -> AudioClip {
-        try AudioReader.withReader(at: path) { reader in
-            let rate = reader.info.sampleRate, channels = reader.info.channels
-            let first = max(0, Int64((start * Double(rate)).rounded()))
-            let wanted = max(0, Int((end * Double(rate)).rounded()) - Int(first))
-            try reader.seek(toFrame: first)
-            var samples = [Float](repeating: 0, count: wanted * channels)
-            var filled = 0
-            while filled < wanted {
-                let got = try samples.withUnsafeMutableBufferPointer { all in
-                    try reader.read(into: UnsafeMutableBufferPointer(rebasing: all[(filled * channels)...]))
-                }
-                if got == 0 { break }
-                filled += got
-            }
-            samples.removeLast((wanted - filled) * channels)
-            return AudioClip(samples: samples, sampleRate: rate, channels: channels)
-        }
+        let span = try AudioReader.span(of: path, start: start, end: end)
+        return AudioClip(samples: span.samples, sampleRate: span.sampleRate, channels: span.channels)
     }
 
     /// Peak level in dBFS of each of `columns` equal slices, for a waveform strip; -120 for silence.

@@ -90,6 +90,8 @@ public final class AnnotationSession {
 
     // Draft saving, lease renewal and the rest of the timing.
     private var timers: SessionTimers
+    /// The id each task's submission carries, the same on every retry.
+    private var submissionIDs: [Int64: String] = [:]
     private var touched = false
     private var helpReturn = SessionMode.working
     private var enterAt: Double?
@@ -442,9 +444,13 @@ public final class AnnotationSession {
         let now = Player.now()
         clock.pause(at: now)
         enterAt = now
+        // One id per task's submission, kept across retries (Enter again after a failure).
+        let submissionID = submissionIDs[task.taskID] ?? UUID().uuidString
+        submissionIDs[task.taskID] = submissionID
         do {
             let result = try store.sync {
-                try backend.submit(task: task.taskID, text: text, activeSeconds: clock.seconds, fromMachineDraft: view.fromMachineDraft)
+                try backend.submit(task: task.taskID, text: text, activeSeconds: clock.seconds, fromMachineDraft: view.fromMachineDraft,
+                                   clientID: submissionID)
             }
             summary.submitted += 1
             summary.activeSeconds += clock.seconds

@@ -19,15 +19,22 @@ import TestSupport
         #expect(held.taskID == task.taskID && held.draft == "habari ya" && held.draftActiveSeconds == 5)
         #expect(try amina.renew(task: task.taskID) > Date().timeIntervalSince1970)
         // Another person cannot touch the task.
-        #expect(throws: ProjectError.self) { try baraka.submit(task: task.taskID, text: "si yangu", activeSeconds: nil, fromMachineDraft: false) }
+        #expect(throws: ProjectError.self) { try baraka.submit(task: task.taskID, text: "si yangu", activeSeconds: nil, fromMachineDraft: false, clientID: nil) }
         #expect(throws: ProjectError.self) { try baraka.release(task: task.taskID) }
         // A submission retried is answered as the first time.
-        let first = try amina.submit(task: task.taskID, text: "habari ya leo", activeSeconds: 20, fromMachineDraft: false)
-        #expect(try amina.submit(task: task.taskID, text: "habari ya leo", activeSeconds: 20, fromMachineDraft: false) == first)
+        let first = try amina.submit(task: task.taskID, text: "habari ya leo", activeSeconds: 20, fromMachineDraft: false, clientID: "c-1")
+        #expect(try amina.submit(task: task.taskID, text: "habari ya leo", activeSeconds: 20, fromMachineDraft: false, clientID: nil) == first)
+        #expect(try amina.submit(task: task.taskID, text: "habari ya leo ", activeSeconds: 21, fromMachineDraft: false, clientID: "c-1") == first)
+        #expect(throws: ProjectError.self, "another text without the submission's id") {
+            try amina.submit(task: task.taskID, text: "habari", activeSeconds: 20, fromMachineDraft: false, clientID: "c-2")
+        }
         #expect(try amina.progress(since: Date(timeIntervalSince1970: 0), kind: .transcribe, language: nil).done == 1)
         #expect(try amina.pay(since: Date(timeIntervalSince1970: 0))?.tasks == 1)
         // Skip and release give tasks back.
         let next = try amina.claim(kind: .transcribe, language: nil)
+        #expect(throws: ProjectError.self, "a submission id is one submission's") {
+            try amina.submit(task: next.taskID, text: "nyingine", activeSeconds: 1, fromMachineDraft: false, clientID: "c-1")
+        }
         try amina.release(task: next.taskID)
         let again = try amina.claim(kind: .transcribe, language: nil)
         try amina.skip(task: again.taskID, reason: .distressing, activeSeconds: 3)

@@ -198,6 +198,47 @@ public enum Migrations {
             "ALTER TABLE recordings ADD COLUMN modified_at {real}",
             "CREATE INDEX annotations_by_task ON annotations(task_id, annotator_id)",
         ]),
+        // People working through `chorus serve`: one-time invite codes, the long tokens they are
+        // exchanged for (both stored as SHA-256, never as given), the append-only audit log of
+        // owner actions and token use, and the client's own id for a submission (a retry with
+        // the same id is answered with the first result).
+        (7, [
+            """
+            CREATE TABLE invites (
+                id {pk},
+                annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+                code_sha256 TEXT NOT NULL UNIQUE,
+                created_at {real} NOT NULL,
+                expires_at {real} NOT NULL,
+                used_at {real}
+            )
+            """,
+            """
+            CREATE TABLE tokens (
+                id {pk},
+                annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+                token_sha256 TEXT NOT NULL UNIQUE,
+                created_at {real} NOT NULL,
+                created_from TEXT,
+                last_used_at {real},
+                last_used_from TEXT,
+                revoked_at {real}
+            )
+            """,
+            """
+            CREATE TABLE audit (
+                id {pk},
+                at {real} NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                task_id INTEGER,
+                remote TEXT,
+                detail TEXT
+            )
+            """,
+            "ALTER TABLE annotations ADD COLUMN client_id TEXT",
+            "CREATE UNIQUE INDEX annotations_by_client_id ON annotations(annotator_id, client_id)",
+        ]),
     ]
 
     /// The newest schema version this build knows.

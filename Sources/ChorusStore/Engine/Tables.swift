@@ -18,7 +18,8 @@ extension Table {
     /// Every table's columns; a test holds them to the migrated schema, both ways.
     static let all: [any TableColumns.Type] = [
         RecordingRecord.Columns.self, Segments.self, Annotator.Columns.self, TaskRecord.Columns.self, Leases.self, Drafts.self,
-        Annotations.self, Skips.self, MachineDrafts.self, Settled.self, Splits.self, Exposures.self, Rejections.self, Appeals.self, Schema.self,
+        Annotations.self, Skips.self, MachineDrafts.self, Settled.self, Splits.self, Exposures.self, Rejections.self, Appeals.self,
+        Invites.self, Tokens.self, Audit.self, Schema.self,
     ]
 }
 
@@ -45,6 +46,7 @@ enum Table {
         static let table = "annotations"
         case id, taskID = "task_id", segmentID = "segment_id", kind, language, annotatorID = "annotator_id", text
         case activeSeconds = "active_seconds", fromMachineDraft = "from_machine_draft", counted, source, submittedAt = "submitted_at"
+        case clientID = "client_id"
     }
 
     enum Skips: String, TableColumns {
@@ -82,6 +84,22 @@ enum Table {
         static let table = "appeals"
         case id, rejectionID = "rejection_id", comment, appealedAt = "appealed_at", reviewerID = "reviewer_id", decision
         case decisionReason = "decision_reason", decidedAt = "decided_at"
+    }
+
+    enum Invites: String, TableColumns {
+        static let table = "invites"
+        case id, annotatorID = "annotator_id", codeSHA256 = "code_sha256", createdAt = "created_at", expiresAt = "expires_at", usedAt = "used_at"
+    }
+
+    enum Tokens: String, TableColumns {
+        static let table = "tokens"
+        case id, annotatorID = "annotator_id", tokenSHA256 = "token_sha256", createdAt = "created_at", createdFrom = "created_from"
+        case lastUsedAt = "last_used_at", lastUsedFrom = "last_used_from", revokedAt = "revoked_at"
+    }
+
+    enum Audit: String, TableColumns {
+        static let table = "audit"
+        case id, at, actor, action, taskID = "task_id", remote, detail
     }
 
     enum Schema: String, TableColumns {

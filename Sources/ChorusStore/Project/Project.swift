@@ -47,7 +47,9 @@ public final class Project: Sendable {
     /// Opens the project in `folder`, bringing its store up to this build's schema.
     /// - Throws: ``ProjectError`` `.notAProject` without `chorus.yaml`, `.invalidConfig` for a bad
     ///   setting (naming it), `.newerSchema` for a store from a newer Chorus.
-    public static func open(at folder: String, registry: LanguageRegistry? = LanguageRegistry.load()) throws -> Project {
+    /// - Parameter connections: for PostgreSQL, how many transactions may run at once (a
+    ///   server's pool); SQLite runs its readers concurrently and its writers one at a time.
+    public static func open(at folder: String, registry: LanguageRegistry? = LanguageRegistry.load(), connections: Int = 1) throws -> Project {
         let configPath = folder + "/" + ProjectConfig.fileName
         guard FileManager.default.fileExists(atPath: configPath) else {
             throw ProjectError(
@@ -57,8 +59,11 @@ public final class Project: Sendable {
         }
         let config = try ProjectConfig.read(path: configPath, registry: registry)
         return try withLock(folder, optional: true) {
-            let database = try Self.database(config, folder, create: false)
+            var database = try Self.database(config, folder, create: false)
             try Migrations.apply(to: database)
+            if connections > 1, let first = database as? PostgresDatabase {
+                database = ConnectionPool(url: config.database, size: connections, first: first)
+            }
             return Project(folder: folder, config: config, database: database)
         }
     }

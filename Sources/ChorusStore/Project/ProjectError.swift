@@ -6,7 +6,7 @@ public struct ProjectError: ChorusError {
     public struct Code: Hashable, Sendable {
         private enum Value: Hashable, Sendable {
             case invalidLanguage, invalidConfig, exists, notAProject, store, newerSchema
-            case notFound, notYours, invalidInput, nothingToDo, dailyCapReached, alreadySubmitted
+            case notFound, notYours, invalidInput, nothingToDo, dailyCapReached, alreadySubmitted, unauthorized
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -25,6 +25,7 @@ public struct ProjectError: ChorusError {
             case .nothingToDo: "nothing-to-do"
             case .dailyCapReached: "daily-cap-reached"
             case .alreadySubmitted: "already-submitted"
+            case .unauthorized: "unauthorized"
             }
         }
         /// A language tag that is not BCP-47.
@@ -51,6 +52,8 @@ public struct ProjectError: ChorusError {
         public static let dailyCapReached = Code(.dailyCapReached)
         /// A different text for a task this person already submitted.
         public static let alreadySubmitted = Code(.alreadySubmitted)
+        /// No token, or one that is wrong, revoked or an invite that expired or was used.
+        public static let unauthorized = Code(.unauthorized)
     }
 
     public var code: Code

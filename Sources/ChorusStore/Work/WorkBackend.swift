@@ -29,7 +29,8 @@ public protocol WorkBackend: Sendable {
     /// Rejections of the person's own work.
     func rejections() throws -> [Rejection]
     func saveDraft(task: Int64, text: String, activeSeconds: Double?) throws
-    func submit(task: Int64, text: String, activeSeconds: Double?, fromMachineDraft: Bool) throws -> Submission
+    /// - Parameter clientID: the client's id for this submission, the same on every retry of it.
+    func submit(task: Int64, text: String, activeSeconds: Double?, fromMachineDraft: Bool, clientID: String?) throws -> Submission
     func skip(task: Int64, reason: SkipReason, activeSeconds: Double?) throws
     func release(task: Int64) throws
     /// - Returns: when the lease now lapses, seconds since 1970.
@@ -74,8 +75,8 @@ public struct LocalWorkBackend: WorkBackend {
     public func saveDraft(task: Int64, text: String, activeSeconds: Double?) throws {
         try work.saveDraft(task: task, as: annotator, text: text, activeSeconds: activeSeconds)
     }
-    public func submit(task: Int64, text: String, activeSeconds: Double?, fromMachineDraft: Bool) throws -> Submission {
-        try work.submit(task: task, as: annotator, text: text, activeSeconds: activeSeconds, fromMachineDraft: fromMachineDraft)
+    public func submit(task: Int64, text: String, activeSeconds: Double?, fromMachineDraft: Bool, clientID: String?) throws -> Submission {
+        try work.submit(task: task, as: annotator, text: text, activeSeconds: activeSeconds, fromMachineDraft: fromMachineDraft, clientID: clientID)
     }
     public func skip(task: Int64, reason: SkipReason, activeSeconds: Double?) throws {
         try work.skip(task: task, as: annotator, reason: reason, activeSeconds: activeSeconds)

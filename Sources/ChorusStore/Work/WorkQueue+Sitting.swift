@@ -1,13 +1,21 @@
 import Foundation
 
 /// How far one person has got, for the top line of the annotation screen.
-public struct Progress: Sendable, Equatable {
+public struct Progress: Sendable, Equatable, Codable {
     /// Tasks submitted since the given time (the start of their day).
     public var done: Int
     /// Active seconds recorded on those submissions.
     public var activeSeconds: Double
     /// Open tasks this person could be given now.
     public var available: Int
+
+    public init(done: Int, activeSeconds: Double, available: Int) {
+        self.done = done
+        self.activeSeconds = activeSeconds
+        self.available = available
+    }
+
+    enum CodingKeys: String, CodingKey { case done, activeSeconds = "active_seconds", available }
 }
 
 /// A segment waiting for a machine draft, with what a draft command needs.
@@ -48,6 +56,24 @@ extension WorkQueue {
             try c.execute("UPDATE tasks SET lease_expires = ? WHERE id = ?", [.real(expires), .integer(id)])
             try c.execute("UPDATE leases SET expires = ? WHERE task_id = ? AND annotator_id = ? AND expires < ?", [.real(expires), .integer(id), .integer(me.id), .real(expires)])
             return try describe(taskID: id, segmentID: task.segmentID, kind: task.kind, language: task.language, me: me, expires: expires, c)
+        }
+    }
+
+    /// Task `task` as `name` holds it right now, on a live lease (nothing is renewed): what a
+    /// server checks before handing out the task's audio or acting on its versions.
+    /// - Throws: ``ProjectError`` `.notYours` when `name` holds no live lease on it (whether or
+    ///   not the task exists, so ids cannot be probed).
+    public func heldTask(_ task: Int64, as name: String, now: Date = Date()) throws -> ClaimedTask {
+        try database.read { c in
+            let me = try ProjectStore.annotator(named: name, c)
+            guard let row = try c.query(
+                "SELECT \(TaskRecord.selection), lease_expires FROM tasks WHERE id = ? AND state = 'leased' AND annotator_id = ? AND lease_expires > ?",
+                [.integer(task), .integer(me.id), .real(now.timeIntervalSince1970)]).first else {
+                throw ProjectError(code: .notYours, message: "task \(task) is not held by \(name) right now")
+            }
+            let held = try TaskRecord(row: row)
+            return try describe(taskID: held.id, segmentID: held.segmentID, kind: held.kind, language: held.language, me: me,
+                                expires: try row.double(TaskRecord.Columns.leaseExpires), c)
         }
     }
 

@@ -209,7 +209,13 @@ public struct WorkQueue: Sendable {
     /// - Throws: ``ProjectError`` `.invalidInput` for empty text, a non-speech tag the project
     ///   does not list, or active time that cannot be true; `.notYours` for a task this person
     ///   never held; `.alreadySubmitted` for a different text on a task this person submitted.
-    public func submit(task: Int64, as name: String, text: String, activeSeconds: Double? = nil, fromMachineDraft: Bool = false, now: Date = Date()) throws -> Submission {
+    /// - Parameter clientID: the client's own id for this submission (up to 100 characters): a
+    ///   retry with the same id is answered with the first result whatever its text.
+    public func submit(task: Int64, as name: String, text: String, activeSeconds: Double? = nil, fromMachineDraft: Bool = false,
+                       clientID: String? = nil, now: Date = Date()) throws -> Submission {
+        if let clientID, clientID.isEmpty || clientID.count > 100 || clientID.contains(where: { $0.isNewline }) {
+            throw ProjectError(code: .invalidInput, message: "a submission id is 1 to 100 characters on one line")
+        }
         let clean = text.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !clean.isEmpty else { throw ProjectError(code: .invalidInput, message: "the text for task \(task) is empty") }
         if let tag = config.unknownTag(in: clean) {
@@ -218,7 +224,11 @@ public struct WorkQueue: Sendable {
         return try database.write { c in
             let me = try ProjectStore.annotator(named: name, c)
             let row = try taskRow(task, c)
-            if let first = try earlierSubmission(task: task, me, text: clean, c) { return first }
+            if let clientID, let other = try c.query("SELECT task_id FROM annotations WHERE annotator_id = ? AND client_id = ?",
+                                                      [.integer(me.id), .text(clientID)]).first?.optionalInt(Table.Annotations.taskID), other != task {
+                throw ProjectError(code: .invalidInput, message: "submission id \(clientID) was already used for task \(other), not \(task)")
+            }
+            if let first = try earlierSubmission(task: task, me, text: clean, clientID: clientID, c) { return first }
             if let activeSeconds { try checkActive(activeSeconds, task: task, me, c) }
             let state = row.state
             let holder = row.annotatorID
@@ -239,7 +249,7 @@ public struct WorkQueue: Sendable {
             try c.insert(into: Table.Annotations.self, [
                 .taskID: .integer(task), .segmentID: .integer(segment), .kind: .text(kind), .language: .text(language), .annotatorID: .integer(me.id),
                 .text: .text(clean), .activeSeconds: .optional(activeSeconds), .fromMachineDraft: .bool(fromMachineDraft), .counted: .bool(counts),
-                .submittedAt: .real(now.timeIntervalSince1970),
+                .submittedAt: .real(now.timeIntervalSince1970), .clientID: .optional(clientID),
             ])
             let annotation = try c.lastInsertedID()
             try c.execute("DELETE FROM drafts WHERE task_id = ? AND annotator_id = ?", [.integer(task), .integer(me.id)])
@@ -355,14 +365,15 @@ public struct WorkQueue: Sendable {
 
     /// Every submission runs it: indexed by `annotations_by_task`.
     static let earlierSubmissionQuery =
-        "SELECT id, segment_id, language, text, counted FROM annotations WHERE task_id = ? AND annotator_id = ? ORDER BY id LIMIT 1"
+        "SELECT id, segment_id, language, text, counted, client_id FROM annotations WHERE task_id = ? AND annotator_id = ? ORDER BY id LIMIT 1"
 
     /// This person's earlier submission to `task`: the same text is a retry, answered as the
     /// first time; another text is refused.
-    private func earlierSubmission(task: Int64, _ me: Annotator, text: String, _ c: SQLConnection) throws -> Submission? {
+    private func earlierSubmission(task: Int64, _ me: Annotator, text: String, clientID: String?, _ c: SQLConnection) throws -> Submission? {
         guard let first = try c.query(Self.earlierSubmissionQuery, [.integer(task), .integer(me.id)]).first else { return nil }
         let id = try first.int(Table.Annotations.id)
-        guard try first.string(Table.Annotations.text) == text else {
+        let earlierID = try first.optionalString(Table.Annotations.clientID), earlierText = try first.string(Table.Annotations.text)
+        guard (clientID != nil && earlierID == clientID) || earlierText == text else {
             throw ProjectError(
                 code: .alreadySubmitted,
                 message: "task \(task) was already submitted by \(me.name) (annotation \(id)) with another text; a submission is not replaced")
