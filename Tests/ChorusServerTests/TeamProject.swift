@@ -9,11 +9,13 @@ struct TeamProject {
     let logs: String
     let folder: String
 
-    init(_ engine: Engine, people: [String] = ["amina", "baraka", "chausiku"], redundancy: Int = 2, recordings: [String] = ["sw-soko.flac"]) throws {
+    /// - Parameter database: a PostgreSQL URL of the test's own (else the engine's).
+    init(_ engine: Engine, people: [String] = ["amina", "baraka", "chausiku"], redundancy: Int = 2, recordings: [String] = ["sw-soko.flac"],
+         database: String? = nil) throws {
         logs = try Fixtures.scratch("serve")
         folder = logs + "/project"
         var create = ["init", folder, "--source-lang", "sw", "--target-lang", "en", "--redundancy", String(redundancy)]
-        if let database = try engine.database() { create += ["--database", database] }
+        if let database = try database ?? engine.database() { create += ["--database", database] }
         try Self.chorus(create)
         try Self.chorus(["segment"] + recordings.map { Fixtures.packageRoot + "/Corpora/sample/audio/" + $0 } + ["--project", folder, "--quiet"])
         for name in people { try Self.chorus(["annotators", "add", name, "--languages", "sw,en", "--project", folder]) }

@@ -140,9 +140,12 @@ public final class NginxProcess: @unchecked Sendable {
     public let daemon: Daemon
     public let url: String
     public let tls: TestTLS
+    /// A plain-HTTP listener on loopback too, for load clients (TLS is the other port's).
+    public let plainPort: Int
 
     public init(folder: String, upstreams: [Int], tls: TestTLS, clientTimeout: Int = 3) throws {
         let port = try freePort()
+        plainPort = try freePort()
         self.tls = tls
         let servers = upstreams.map { "    server 127.0.0.1:\($0) max_fails=1 fail_timeout=2s;" }.joined(separator: "\n")
         let config = """
@@ -164,6 +167,7 @@ public final class NginxProcess: @unchecked Sendable {
               }
               server {
                 listen 127.0.0.1:\(port) ssl;
+                listen 127.0.0.1:\(plainPort);
                 ssl_certificate \(tls.certificate);
                 ssl_certificate_key \(tls.key);
                 location / {
