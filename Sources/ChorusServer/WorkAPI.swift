@@ -29,6 +29,28 @@ struct WorkAPI: Sendable {
         limiter = RateLimiter(rate: options.requestsPerSecond, burst: options.burst)
     }
 
+    /// Every route's path and methods, for a 405 with `Allow` on a known path and an unknown
+    /// method (the router answers 404 for those). `ServerTests` checks it against the router.
+    static let routes: [(path: String, methods: [String])] = [
+        ("/v1/health", ["GET"]), ("/v1/ready", ["GET"]), ("/v1/openapi.yaml", ["GET"]), ("/metrics", ["GET"]), ("/v1/login", ["POST"]),
+        ("/v1/settings", ["GET"]), ("/v1/me", ["GET"]), ("/v1/terms", ["GET"]), ("/v1/terms/seen", ["POST"]), ("/v1/tasks/claim", ["POST"]),
+        ("/v1/tasks/held", ["GET"]), ("/v1/tasks/:task/clip", ["GET"]), ("/v1/tasks/:task/draft", ["PUT"]), ("/v1/tasks/:task/submit", ["POST"]),
+        ("/v1/tasks/:task/skip", ["POST"]), ("/v1/tasks/:task/release", ["POST"]), ("/v1/tasks/:task/renew", ["POST"]),
+        ("/v1/tasks/:task/listen", ["POST"]), ("/v1/tasks/:task/reject", ["POST"]), ("/v1/rejections", ["GET"]),
+        ("/v1/rejections/:annotation/appeal", ["POST"]),
+    ]
+
+    /// The methods `path` takes, or nil for a path that is no route.
+    static func methods(for path: String) -> [String]? {
+        let parts = path.split(separator: "?", maxSplits: 1).first.map { $0.split(separator: "/", omittingEmptySubsequences: false) } ?? []
+        for route in routes {
+            let template = route.path.split(separator: "/", omittingEmptySubsequences: false)
+            guard template.count == parts.count else { continue }
+            if zip(template, parts).allSatisfy({ $0.hasPrefix(":") ? !$1.isEmpty : $0 == $1 }) { return route.methods }
+        }
+        return nil
+    }
+
     func router(registry: PrometheusCollectorRegistry) -> Router<ChorusContext> {
         let router = Router(context: ChorusContext.self)
         // Outermost first: metrics see the status the client gets, after Outcome turned errors
@@ -291,7 +313,7 @@ struct Authenticate: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization], header.count <= 200, header.hasPrefix("Bearer ") else {
-            throw APIError(.unauthorized, "unauthorized", "send the token as 'Authorization: Bearer TOKEN' (chorus login, or POST /v1/login with an invite code)")
+            throw APIError(.unauthorized, "unauthorized", "send the token as 'Authorization: Bearer TOKEN' (get one at POST /v1/login with an invite code)")
         }
         let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
         if let wait = api.limiter.take(Digest.sha256(text: token)) { throw APIError.tooMany(wait) }
@@ -373,6 +395,12 @@ struct Outcome: RouterMiddleware {
         } catch {
             failure = error
             response = try APIError.from(error).response(from: request, context: context)
+            // A known path asked with a method it does not take.
+            if response.status == .notFound, let allowed = WorkAPI.methods(for: request.uri.path), !allowed.contains(request.method.rawValue) {
+                response = WorkAPI.json(ErrorAnswer(error: .init(code: "method-not-allowed", message: "\(request.uri.path) takes \(allowed.joined(separator: ", "))")),
+                                        status: .methodNotAllowed)
+                response.headers[.allow] = allowed.joined(separator: ", ")
+            }
         }
         let elapsed = ContinuousClock.now - started
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
