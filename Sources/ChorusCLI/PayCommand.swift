@@ -110,14 +110,8 @@ struct PayCommand: ParsableCommand {
 
 /// The pay report with amounts as decimal strings, so JSON readers never see binary floats.
 struct PayJSON: Encodable {
-    struct Line: Encodable {
-        var annotator: String, model: String, rate: String, tasks: Int, paidTasks: Int
-        var audioMinutes: String, activeHours: String, earnings: String, effectiveHourly: String?
-        var belowFloor: Bool, shortfall: String?
-        var rejected: Int, rejectedUnpaid: Int, appeals: Int, appealsOverturned: Int, distressingSeen: Int, skips: Int
-    }
     var currency: String, floor: String?, from: String?, to: String?, rounding: String
-    var lines: [Line]
+    var lines: [PayLine.Shown]
     var totalEarnings: String, totalActiveHours: String
 
     init(_ r: PayReport) {
@@ -126,14 +120,7 @@ struct PayJSON: Encodable {
         from = r.from
         to = r.to
         rounding = r.rounding
-        lines = r.lines.map { l in
-            Line(annotator: l.annotator, model: l.model.rawValue, rate: l.rate, tasks: l.tasks, paidTasks: l.paidTasks,
-                 audioMinutes: Money.format(l.audioMinutes, places: 3), activeHours: Money.format(l.activeHours, places: 4),
-                 earnings: Money.format(l.earnings, places: r.places), effectiveHourly: l.effectiveHourly.map { Money.format($0, places: r.places) },
-                 belowFloor: l.belowFloor, shortfall: l.shortfall.map { Money.format($0, places: r.places) },
-                 rejected: l.rejected, rejectedUnpaid: l.rejectedUnpaid, appeals: l.appeals, appealsOverturned: l.appealsOverturned,
-                 distressingSeen: l.distressingSeen, skips: l.skips)
-        }
+        lines = r.lines.map { PayLine.Shown($0, places: r.places) }
         totalEarnings = Money.format(r.totalEarnings, places: r.places)
         totalActiveHours = Money.format(r.totalActiveHours, places: 4)
     }
@@ -161,7 +148,7 @@ struct MeCommand: ParsableCommand {
     var json = false
 
     struct Record: Encodable {
-        var pay: PayJSON.Line?
+        var pay: PayLine.Shown?
         var currency: String
         var floor: String?
         var agreement: Double?

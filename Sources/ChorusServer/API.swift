@@ -114,14 +114,14 @@ struct RenewAnswer: Codable, Sendable {
 struct TermsAnswer: Codable, Sendable { var terms: String }
 
 /// `GET /v1/me`: the person's own record, progress and pay.
-struct MeAnswer: Codable, Sendable {
+struct MeAnswer: Encodable, Sendable {
     var annotator: String
     var languages: [String]
     var creditName: String?
     var avoidDistressing: Bool
     var termsSeenAt: Double?
     var progress: ChorusStore.Progress
-    var pay: PayLine?
+    var pay: PayLine.Shown?
 
     enum CodingKeys: String, CodingKey {
         case annotator, languages, creditName = "credit_name", avoidDistressing = "avoid_distressing", termsSeenAt = "terms_seen_at", progress, pay

@@ -95,7 +95,9 @@ struct WorkAPI: Sendable {
                 let progress = try backend.progress(since: Date(timeIntervalSince1970: since), kind: nil, language: nil)
                 return MeAnswer(annotator: person.name, languages: person.languages.map(\.value), creditName: person.creditName,
                                 avoidDistressing: person.avoidDistressing, termsSeenAt: person.termsSeenAt, progress: progress,
-                                pay: try backend.pay(since: Date(timeIntervalSince1970: since)))
+                                pay: try backend.pay(since: Date(timeIntervalSince1970: since)).map {
+                                    PayLine.Shown($0, places: Currency.minorUnits(project.config.currency) ?? 2)
+                                })
             }
             return Self.json(answer)
         }
@@ -238,6 +240,9 @@ struct WorkAPI: Sendable {
     static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // snake_case throughout, as every --json output (types without their own keys, such as
+        // the pay line, are converted).
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

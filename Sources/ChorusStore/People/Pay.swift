@@ -254,3 +254,35 @@ extension PayInput.Work {
                   appealed: try row.optionalInt(Columns.appeal) != nil, overturned: try row.optionalString(Columns.decision) == "overturned")
     }
 }
+
+extension PayLine {
+    /// A pay line as people and scripts read it (`chorus pay --json`, `chorus me`, the
+    /// server's `/v1/me`): amounts and hours as decimal strings, never binary floats.
+    public struct Shown: Encodable, Sendable {
+        public var annotator: String, model: String, rate: String, tasks: Int, paidTasks: Int
+        public var audioMinutes: String, activeHours: String, earnings: String, effectiveHourly: String?
+        public var belowFloor: Bool, shortfall: String?
+        public var rejected: Int, rejectedUnpaid: Int, appeals: Int, appealsOverturned: Int, distressingSeen: Int, skips: Int
+
+        /// - Parameter places: the currency's minor units.
+        public init(_ l: PayLine, places: Int) {
+            annotator = l.annotator
+            model = l.model.rawValue
+            rate = l.rate
+            tasks = l.tasks
+            paidTasks = l.paidTasks
+            audioMinutes = Money.format(l.audioMinutes, places: 3)
+            activeHours = Money.format(l.activeHours, places: 4)
+            earnings = Money.format(l.earnings, places: places)
+            effectiveHourly = l.effectiveHourly.map { Money.format($0, places: places) }
+            belowFloor = l.belowFloor
+            shortfall = l.shortfall.map { Money.format($0, places: places) }
+            rejected = l.rejected
+            rejectedUnpaid = l.rejectedUnpaid
+            appeals = l.appeals
+            appealsOverturned = l.appealsOverturned
+            distressingSeen = l.distressingSeen
+            skips = l.skips
+        }
+    }
+}
