@@ -140,8 +140,8 @@ struct WorkAPI: Sendable {
                 return f
             } ?? .flac
             let bytes = try await store {
-                let held = try project.work.heldTask(id, as: person.name)
-                return try Clip.encode(path: held.recording, start: held.start, end: held.end, format: format)
+                let held = try project.work.heldClip(id, as: person.name)
+                return try Clip.encode(path: held.path, start: held.start, end: held.end, format: format)
             }
             return Response(status: .ok, headers: [.contentType: format.mediaType, .cacheControl: "private, max-age=3600"],
                             body: .init(byteBuffer: ByteBuffer(bytes: bytes)))

@@ -139,3 +139,28 @@ struct LosslessCase: CustomTestStringConvertible, Sendable {
         }
     }
 }
+
+/// Encoding in memory gives the bytes libsndfile reads back as the same audio.
+@Suite struct MemoryEncoderTests {
+    @Test(arguments: [AudioFileType.flac, .wav, .opus]) func encodedBytesDecodeToTheSamples(type: AudioFileType) throws {
+        let rate = type == .opus ? 48_000 : 16_000
+        let samples = (0..<(rate / 2)).map { Float(sin(Double($0) * 2 * .pi * 440 / Double(rate)) * 0.5) }
+        let bytes = try MemoryEncoder.encode(samples, type: type, encoding: type == .opus ? .codec : .pcm16, sampleRate: rate, channels: 1,
+                                             compressionLevel: type == .flac ? 0 : nil)
+        let path = try Fixtures.scratch() + "/clip." + type.fileExtension
+        try bytes.write(to: URL(fileURLWithPath: path))
+        let decoded = try Fixtures.readAll(path)
+        #expect(decoded.info.sampleRate == rate && decoded.info.channels == 1)
+        if type == .opus {
+            #expect(abs(decoded.samples.count - samples.count) < rate / 20, "about half a second")
+        } else {
+            #expect(decoded.samples.count == samples.count)
+            #expect(zip(decoded.samples, samples).allSatisfy { abs($0 - $1) < 1.0 / 16_000 }, "16-bit: within one step")
+        }
+    }
+
+    @Test func nothingToEncodeIsAValidEmptyFile() throws {
+        let bytes = try MemoryEncoder.encode([], type: .wav, encoding: .pcm16, sampleRate: 16_000, channels: 1)
+        #expect(bytes.count == 44, "a WAV header and no samples")
+    }
+}

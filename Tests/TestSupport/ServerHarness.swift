@@ -150,9 +150,10 @@ public final class NginxProcess: @unchecked Sendable {
         let servers = upstreams.map { "    server 127.0.0.1:\($0) max_fails=1 fail_timeout=2s;" }.joined(separator: "\n")
         let config = """
             worker_processes 1;
+            worker_rlimit_nofile 8192;
             pid \(folder)/nginx.pid;
             error_log \(folder)/nginx-error.log warn;
-            events { worker_connections 1024; }
+            events { worker_connections 4096; }
             http {
               access_log off;
               client_body_temp_path \(folder)/body;

@@ -51,16 +51,27 @@ public final class SimulatedAnnotator: @unchecked Sendable {
         throw MiniHTTP.Failure(description: "\(name): \(method) \(path) failed \(attempts) times: \(last)")
     }
 
+    /// After a failure, a claim's answer may have been lost with the task held: the next cycle
+    /// asks for the held task first.
+    private var mayHold = true
+
     /// One task cycle; false when there is no work left.
     public func cycle() throws -> Bool {
         var started = Date()
-        // A claim whose answer was lost leaves the task held: pick it up first.
-        var answer = try call("GET", "/v1/tasks/held")
-        var task = answer.json()["task"] as? [String: Any]
+        var answer = MiniHTTP.Answer(status: 0, body: [])
+        var task: [String: Any]?
+        if mayHold {
+            answer = try call("GET", "/v1/tasks/held")
+            task = answer.json()["task"] as? [String: Any]
+            mayHold = false
+        }
         if task == nil {
             started = Date()
+            let retriesBefore = retries
             answer = try call("POST", "/v1/tasks/claim", body: [:])
             task = answer.json()["task"] as? [String: Any]
+            // A claim that had to be retried may have leased a task whose answer was lost.
+            if retries > retriesBefore { mayHold = true }
         }
         timing.claim.append(Date().timeIntervalSince(started) * 1000)
         guard let task, let id = task["task_id"] as? Int else {

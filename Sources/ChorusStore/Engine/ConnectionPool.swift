@@ -24,6 +24,7 @@ public final class ConnectionPool: SQLDatabase, @unchecked Sendable {
 
     public func write<T>(_ body: (SQLConnection) throws -> T) throws -> T { try with { try $0.write(body) } }
     public func read<T>(_ body: (SQLConnection) throws -> T) throws -> T { try with { try $0.read(body) } }
+    public func single<T>(readOnly: Bool, _ body: (SQLConnection) throws -> T) throws -> T { try with { try $0.single(readOnly: readOnly, body) } }
 
     private func with<T>(_ body: (PostgresDatabase) throws -> T) throws -> T {
         let connection = try take()

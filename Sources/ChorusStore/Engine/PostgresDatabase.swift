@@ -69,25 +69,32 @@ public final class PostgresDatabase: SQLDatabase, @unchecked Sendable {
 
     public func read<T>(_ body: (SQLConnection) throws -> T) throws -> T { try transaction("BEGIN READ ONLY", body) }
 
+    /// One statement in its own implicit transaction: one round trip instead of three. A read
+    /// is run again after a dropped connection; a write is not (it may have been applied).
+    public func single<T>(readOnly: Bool, _ body: (SQLConnection) throws -> T) throws -> T {
+        try transaction(nil, retryAfterDrop: readOnly, body)
+    }
+
     /// Runs `body` in a transaction; when the server ends it as a deadlock victim (SQLSTATE
     /// 40P01) or for a serialization failure (40001), runs it again from the start, up to 10
     /// times. Every store operation is one all-or-nothing transaction, so this is safe.
-    private func transaction<T>(_ begin: String, _ body: (SQLConnection) throws -> T) throws -> T {
+    private func transaction<T>(_ begin: String?, retryAfterDrop: Bool = true, _ body: (SQLConnection) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
         var attempt = 0
         var deadline: Date?
         while true {
             attempt += 1
-            var committing = false
+            var committing = begin == nil && !retryAfterDrop
             do {
+                guard let begin else { return try body(Connection(database: self)) }
                 _ = try run(begin, [])
                 let result = try body(Connection(database: self))
                 committing = true
                 _ = try run("COMMIT", [])
                 return result
             } catch let error as ProjectError where ["40P01", "40001"].contains(error.sqlState ?? "") && attempt < 10 {
-                _ = try? run("ROLLBACK", [])
+                if begin != nil { _ = try? run("ROLLBACK", []) }
                 usleep(UInt32.random(in: 1_000...(5_000 * UInt32(attempt))))
             } catch let error as ProjectError where PQstatus(connection) == CONNECTION_BAD && !committing {
                 // The server went away before COMMIT: nothing was applied. Reconnect and start over.
@@ -100,7 +107,7 @@ public final class PostgresDatabase: SQLDatabase, @unchecked Sendable {
                         cause: error.cause)
                 }
             } catch {
-                if PQstatus(connection) != CONNECTION_BAD { _ = try? run("ROLLBACK", []) }
+                if begin != nil && PQstatus(connection) != CONNECTION_BAD { _ = try? run("ROLLBACK", []) }
                 throw error
             }
         }

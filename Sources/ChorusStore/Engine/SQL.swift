@@ -136,4 +136,13 @@ public protocol SQLDatabase: Sendable {
     func write<T>(_ body: (SQLConnection) throws -> T) throws -> T
     /// Runs `body` with a consistent view for reading.
     func read<T>(_ body: (SQLConnection) throws -> T) throws -> T
+    /// Runs `body`, one statement, as cheaply as the engine allows (PostgreSQL: without an
+    /// explicit transaction, one round trip); `read` or `write` where that is the same.
+    func single<T>(readOnly: Bool, _ body: (SQLConnection) throws -> T) throws -> T
+}
+
+extension SQLDatabase {
+    public func single<T>(readOnly: Bool, _ body: (SQLConnection) throws -> T) throws -> T {
+        readOnly ? try read(body) : try write(body)
+    }
 }

@@ -41,6 +41,9 @@ public struct AuditEntry: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey { case at, actor, action, taskID = "task_id", remote, detail }
 }
 
+/// The token's own id beside the annotator's columns in the authentication read.
+private enum TokenColumns: String { case tokenID = "token_id" }
+
 /// The owner's name in the audit log for commands run on the project's machine.
 public let ownerActor = "owner"
 
@@ -105,12 +108,14 @@ extension ProjectStore {
         let hash = Digest.sha256(text: token)
         let t = now.timeIntervalSince1970
         let k = Table.Tokens.self
-        let found = try database.read { c -> (id: Int64, annotator: Annotator, lastUsed: Double?, lastFrom: String?)? in
+        // Every request runs this: one statement, one round trip.
+        let found = try database.single(readOnly: true) { c -> (id: Int64, annotator: Annotator, lastUsed: Double?, lastFrom: String?)? in
             guard let row = try c.query(
-                "SELECT id, annotator_id, revoked_at, last_used_at, last_used_from FROM tokens WHERE token_sha256 = ?", [.text(hash)]).first,
-                  try row.optionalDouble(k.revokedAt) == nil else { return nil }
-            guard let person = try c.query("SELECT * FROM annotators WHERE id = ?", [.integer(try row.int(k.annotatorID))]).first else { return nil }
-            return (try row.int(k.id), try Annotator(row: person), try row.optionalDouble(k.lastUsedAt), try row.optionalString(k.lastUsedFrom))
+                """
+                SELECT a.*, t.id AS token_id, t.last_used_at, t.last_used_from FROM tokens t JOIN annotators a ON a.id = t.annotator_id
+                WHERE t.token_sha256 = ? AND t.revoked_at IS NULL
+                """, [.text(hash)]).first else { return nil }
+            return (try row.int(TokenColumns.tokenID), try Annotator(row: row), try row.optionalDouble(k.lastUsedAt), try row.optionalString(k.lastUsedFrom))
         }
         guard let found else {
             throw ProjectError(code: .unauthorized, message: "the token is not valid (wrong or revoked); log in again with a new invite code")
@@ -159,7 +164,7 @@ extension ProjectStore {
 
     /// Appends to the audit log.
     public func audit(actor: String, action: String, task: Int64? = nil, remote: String? = nil, detail: String? = nil, now: Date = Date()) throws {
-        try database.write { c in try Self.audit(actor: actor, action: action, task: task, remote: remote, detail: detail, at: now.timeIntervalSince1970, c) }
+        try database.single(readOnly: false) { c in try Self.audit(actor: actor, action: action, task: task, remote: remote, detail: detail, at: now.timeIntervalSince1970, c) }
     }
 
     /// The audit log, oldest first; `since` in seconds since 1970.

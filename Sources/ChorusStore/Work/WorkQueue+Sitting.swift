@@ -77,6 +77,23 @@ extension WorkQueue {
         }
     }
 
+    /// The audio of task `task` that `name` holds right now on a live lease: the recording's
+    /// path and the segment's span. One statement (a server runs it for every clip).
+    /// - Throws: ``ProjectError`` `.notYours` when `name` holds no live lease on it, whether or
+    ///   not the task exists.
+    public func heldClip(_ task: Int64, as name: String, now: Date = Date()) throws -> (path: String, start: Double, end: Double) {
+        let row = try database.single(readOnly: true) { c in
+            try c.query(
+                """
+                SELECT r.path, s.start, s."end" FROM tasks t JOIN annotators a ON a.id = t.annotator_id
+                JOIN segments s ON s.id = t.segment_id JOIN recordings r ON r.id = s.recording_id
+                WHERE t.id = ? AND t.state = 'leased' AND a.name = ? AND t.lease_expires > ?
+                """, [.integer(task), .text(name), .real(now.timeIntervalSince1970)]).first
+        }
+        guard let row else { throw ProjectError(code: .notYours, message: "task \(task) is not held by \(name) right now") }
+        return (try row.string(RecordingRecord.Columns.path), try row.double(Table.Segments.start), try row.double(Table.Segments.end))
+    }
+
     /// Submissions and active time of `name` since `since`, and how many open tasks of
     /// `kind` (and `language`) they could take now.
     public func progress(of name: String, since: Date, kind: TaskKind? = nil, language: String? = nil) throws -> Progress {
@@ -143,9 +160,9 @@ extension WorkQueue {
     func context(before segment: Int64, _ c: SQLConnection) throws -> String? {
         try c.query(
             """
-            SELECT st.text FROM segments s JOIN segments p ON p.recording_id = s.recording_id AND p.start < s.start
-            JOIN settled st ON st.segment_id = p.id AND st.language = ?
-            WHERE s.id = ? ORDER BY p.start DESC LIMIT 1
+            SELECT st.text FROM settled st WHERE st.language = ? AND st.segment_id = (
+                SELECT p.id FROM segments s JOIN segments p ON p.recording_id = s.recording_id AND p.start < s.start
+                WHERE s.id = ? ORDER BY p.start DESC, p.id DESC LIMIT 1)
             """, [.text(config.sourceLanguage.value), .integer(segment)]).first?.string(Table.Settled.text)
     }
 }

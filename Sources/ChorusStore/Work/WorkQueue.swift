@@ -188,12 +188,13 @@ public struct WorkQueue: Sendable {
     public func saveDraft(task: Int64, as name: String, text: String, activeSeconds: Double? = nil, now: Date = Date()) throws {
         try database.write { c in
             let me = try ProjectStore.annotator(named: name, c)
-            _ = try taskRow(task, c)
-            guard try heldEver(task, me, c) else { throw notYours(task, me) }
-            if let activeSeconds { try checkActive(activeSeconds, task: task, me, c) }
-            try c.execute("DELETE FROM drafts WHERE task_id = ? AND annotator_id = ?", [.integer(task), .integer(me.id)])
+            // Never held (or no such task): not theirs to draft.
+            let leases = try self.leases(task, me, c)
+            guard leases.count > 0 else { throw notYours(task, me) }
+            if let activeSeconds { try checkActive(activeSeconds, task: task, held: leases.seconds) }
             try c.insert(into: Table.Drafts.self, [.taskID: .integer(task), .annotatorID: .integer(me.id), .text: .text(text),
-                                                   .savedAt: .real(now.timeIntervalSince1970), .activeSeconds: .optional(activeSeconds)])
+                                                   .savedAt: .real(now.timeIntervalSince1970), .activeSeconds: .optional(activeSeconds)],
+                         suffix: "ON CONFLICT (task_id, annotator_id) DO UPDATE SET text = excluded.text, saved_at = excluded.saved_at, active_seconds = excluded.active_seconds")
         }
     }
 
@@ -229,13 +230,14 @@ public struct WorkQueue: Sendable {
                 throw ProjectError(code: .invalidInput, message: "submission id \(clientID) was already used for task \(other), not \(task)")
             }
             if let first = try earlierSubmission(task: task, me, text: clean, clientID: clientID, c) { return first }
-            if let activeSeconds { try checkActive(activeSeconds, task: task, me, c) }
+            let leases = try self.leases(task, me, c)
+            if let activeSeconds { try checkActive(activeSeconds, task: task, held: leases.seconds) }
             let state = row.state
             let holder = row.annotatorID
             let counts: Bool
             if state == "leased" && holder == me.id {
                 counts = true
-            } else if try heldEver(task, me, c) {
+            } else if leases.count > 0 {
                 counts = state == "open"
             } else {
                 throw notYours(task, me)
@@ -270,7 +272,7 @@ public struct WorkQueue: Sendable {
             let me = try ProjectStore.annotator(named: name, c)
             let row = try taskRow(task, c)
             guard row.isLeased(to: me) else { throw notYours(task, me) }
-            if let activeSeconds { try checkActive(activeSeconds, task: task, me, c) }
+            if let activeSeconds { try checkActive(activeSeconds, task: task, held: try leases(task, me, c).seconds) }
             let segment = row.segmentID
             try c.insert(into: Table.Skips.self, [
                 .taskID: .integer(task), .segmentID: .integer(segment), .kind: .text(row.kind.rawValue), .annotatorID: .integer(me.id),
@@ -331,11 +333,10 @@ public struct WorkQueue: Sendable {
             }
         }
         guard let text else { return nil }
-        try c.execute("DELETE FROM settled WHERE segment_id = ? AND language = ?", [.integer(segment), .text(language)])
         try c.insert(into: Table.Settled.self, [
             .segmentID: .integer(segment), .language: .text(language), .text: .text(text), .method: .text(method), .agreement: .optional(agreement),
             .settledAt: t,
-        ])
+        ], suffix: "ON CONFLICT (segment_id, language) DO UPDATE SET text = excluded.text, method = excluded.method, agreement = excluded.agreement, settled_at = excluded.settled_at")
         if language == config.sourceLanguage.value {
             for target in config.targetLanguages {
                 for slot in 0..<config.translationRedundancy {
@@ -387,17 +388,19 @@ public struct WorkQueue: Sendable {
 
     /// Refuses active time that cannot be true: not finite, negative, over a day, or more than
     /// this person's leases on the task covered.
-    private func checkActive(_ seconds: Double, task: Int64, _ me: Annotator, _ c: SQLConnection) throws {
-        let held = try c.query(
-            "SELECT COALESCE(SUM(expires - leased_at), 0) AS s FROM leases WHERE task_id = ? AND annotator_id = ?",
-            [.integer(task), .integer(me.id)]).first?.double(Computed.s) ?? 0
+    private func checkActive(_ seconds: Double, task: Int64, held: Double) throws {
         if let problem = ActiveTime.problem(seconds, held: held) {
             throw ProjectError(code: .invalidInput, message: "active seconds for task \(task): \(problem)")
         }
     }
 
-    private func heldEver(_ task: Int64, _ me: Annotator, _ c: SQLConnection) throws -> Bool {
-        try !c.query("SELECT 1 FROM leases WHERE task_id = ? AND annotator_id = ? LIMIT 1", [.integer(task), .integer(me.id)]).isEmpty
+    /// How many leases this person had on the task, and the seconds they covered: whether it
+    /// was ever theirs, and how much active time can be true.
+    private func leases(_ task: Int64, _ me: Annotator, _ c: SQLConnection) throws -> (count: Int, seconds: Double) {
+        guard let row = try c.query(
+            "SELECT COUNT(*) AS n, COALESCE(SUM(expires - leased_at), 0) AS s FROM leases WHERE task_id = ? AND annotator_id = ?",
+            [.integer(task), .integer(me.id)]).first else { return (0, 0) }
+        return (Int(try row.int(Computed.n)), try row.double(Computed.s))
     }
 
     private func notYours(_ task: Int64, _ me: Annotator) -> ProjectError {

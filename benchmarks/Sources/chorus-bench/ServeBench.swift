@@ -13,9 +13,9 @@ func runServeBenchmark(folder: String, chorus: String) throws {
         return
     }
     print("chorus serve: 2 instances (--connections 8) behind nginx, PostgreSQL, all on these \(ProcessInfo.processInfo.activeProcessorCount) cores with the load generator.")
-    print("A cycle: GET held, POST claim, GET clip (FLAC, 2 s), PUT draft twice, POST submit. Latencies are the client's, through nginx.")
-    print(columns(["annotators", "pause", "cycles", "cycles/s", "claim p50", "claim p99", "submit p50", "submit p99", "clip p50", "clip p99", "server CPU", "server RSS"]))
-    for (people, pause, seconds) in [(50, 0.0, 15.0), (500, 1.0, 15.0)] {
+    print("A cycle: POST claim, GET clip (FLAC, 2 s), PUT draft twice, POST submit (and GET held first after a failure). Latencies are the client's, through nginx.")
+    print(columns(["annotators", "pause", "cycles", "cycles/s", "claim p50", "claim p99", "submit p50", "submit p99", "clip p50", "clip p99", "server CPU", "server RSS", "postgres", "nginx", "clients"]))
+    for (people, pause, seconds) in [(50, 0.0, 15.0), (500, 4.0, 20.0)] {
         let name = "chorus_serve_bench_\(people)_\(getpid())"
         guard try Spawn.run(["psql", admin, "-qAt", "-c", "DROP DATABASE IF EXISTS \(name)", "-c", "CREATE DATABASE \(name)"]) == 0 else {
             throw BenchError("cannot create \(name)")
@@ -29,6 +29,7 @@ func runServeBenchmark(folder: String, chorus: String) throws {
         let b = try ServeProcess(project: project, logs: folder, name: "serve-b-\(people)", arguments: ["--connections", "8", "--rate-limit", "10000"])
         let nginx = try NginxProcess(folder: folder, upstreams: [a.port, b.port], tls: try TestTLS(in: folder))
         let cpuBefore = cpuSeconds(a.daemon.pid) + cpuSeconds(b.daemon.pid)
+        let othersBefore = (cpuSeconds(named: "postgres"), cpuSeconds(named: "nginx"), cpuSeconds(getpid()))
         let lock = NSLock()
         nonisolated(unsafe) var workers: [SimulatedAnnotator] = []
         nonisolated(unsafe) var errors: [String] = []
@@ -54,6 +55,7 @@ func runServeBenchmark(folder: String, chorus: String) throws {
         group.wait()
         let elapsed = seconds
         let cpu = cpuSeconds(a.daemon.pid) + cpuSeconds(b.daemon.pid) - cpuBefore
+        let others = (cpuSeconds(named: "postgres") - othersBefore.0, cpuSeconds(named: "nginx") - othersBefore.1, cpuSeconds(getpid()) - othersBefore.2)
         let rss = max(peakRSS(a.daemon.pid), peakRSS(b.daemon.pid))
         let cycles = workers.map(\.acknowledged.count).reduce(0, +)
         let claims = workers.flatMap(\.timing.claim), submits = workers.flatMap(\.timing.submit), clips = workers.flatMap(\.timing.clip)
@@ -62,6 +64,7 @@ func runServeBenchmark(folder: String, chorus: String) throws {
             "\(people)", pause > 0 ? "\(pause) s" : "none", "\(cycles)", String(format: "%.0f", Double(cycles) / elapsed),
             ms(claims, 0.5), ms(claims, 0.99), ms(submits, 0.5), ms(submits, 0.99), ms(clips, 0.5), ms(clips, 0.99),
             String(format: "%.0f%%", cpu / elapsed * 100), String(format: "%.1f MB", Double(rss) / 1e6),
+            String(format: "%.0f%%", others.0 / elapsed * 100), String(format: "%.0f%%", others.1 / elapsed * 100), String(format: "%.0f%%", others.2 / elapsed * 100),
         ]))
         if !errors.isEmpty { print("  \(errors.count) annotators stopped on an error, the first: \(errors[0])") }
         a.daemon.signal(SIGTERM)
@@ -73,7 +76,8 @@ func runServeBenchmark(folder: String, chorus: String) throws {
         _ = try Spawn.run(["psql", admin, "-qAt", "-c", "DROP DATABASE IF EXISTS \(name)"])
     }
     print("Targets: at least 300 cycles/s; claim and submit p99 under 100 ms at 500 annotators; each instance under 150 MB RSS.")
-    print("server CPU: both instances' CPU time over the run's wall time (200% is both cores). server RSS: the larger instance's peak.")
+    print("CPU: time over the run's wall time (200% is both cores) of both chorus serve instances, PostgreSQL's processes, nginx and the")
+    print("load generator (this process). server RSS: the larger instance's peak. PostgreSQL backends that ended during the run are not counted.")
 }
 
 /// A project whose segments are 2 s slices of one generated recording, with `people`
@@ -115,6 +119,15 @@ func cpuSeconds(_ pid: pid_t) -> Double {
     // utime and stime are fields 14 and 15; after the command name they are the 12th and 13th.
     guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
     return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+}
+
+/// CPU seconds of every process whose command is `name` (PostgreSQL's backends, nginx).
+func cpuSeconds(named name: String) -> Double {
+    let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap { pid_t($0) } ?? []
+    return pids.reduce(0) { sum, pid in
+        let comm = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        return comm == name ? sum + cpuSeconds(pid) : sum
+    }
 }
 
 func peakRSS(_ pid: pid_t) -> Int {
