@@ -1,4 +1,5 @@
 import ChorusSegmentation
+import ChorusSupport
 
 /// The JSON Lines manifest `chorus segment --dry-run` writes: one object per segment.
 ///
@@ -25,22 +26,5 @@ public enum SegmentManifest {
     }
 
     /// A JSON string literal (RFC 8259): quotes, backslashes and control characters escaped.
-    public static func jsonString(_ s: String) -> String {
-        var out = "\""
-        out.reserveCapacity(s.utf8.count + 2)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    public static func jsonString(_ s: String) -> String { JSONText.string(s) }
 }
