@@ -98,6 +98,8 @@ let package = Package(
         .target(name: "ChorusValidation", dependencies: ["ChorusSupport", "ChorusStore", "ChorusMetrics"]),
         // Corpora out: splits, clips, every format's writer, checksums, the datasheet.
         .target(name: "ChorusExport", dependencies: ["ChorusSupport", "ChorusAudio", "ChorusIngest", "ChorusStore", "ChorusValidation", "CZlib"]),
+        // The work through `chorus serve`, for the loop on an annotator's own machine (URLSession).
+        .target(name: "ChorusRemote", dependencies: ["ChorusStore"]),
         // `chorus serve`: the work API over HTTP, each request acting as one person; its
         // OpenAPI document is compiled in.
         .target(
@@ -152,10 +154,12 @@ let package = Package(
             name: "ChorusMetricsTests", dependencies: ["ChorusMetrics", "TestSupport", .product(name: "RealModule", package: "swift-numerics")],
             exclude: ["Interop"]),
         .testTarget(name: "ChorusValidationTests", dependencies: ["ChorusValidation", "ChorusStore", "TestSupport"]),
-        .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "ChorusMetrics", "TestSupport"]),
+        // The WorkBackend contract, run against every backend.
+        .target(name: "WorkContract", dependencies: ["ChorusStore"], path: "Tests/WorkContract"),
+        .testTarget(name: "ChorusStoreTests", dependencies: ["ChorusStore", "ChorusMetrics", "TestSupport", "WorkContract"]),
         .testTarget(name: "ChorusExportTests", dependencies: ["ChorusExport", "ChorusStore", "ChorusAudio", "ChorusSupport", "TestSupport"], exclude: ["Interop"]),
         .testTarget(name: "ChorusIngestTests", dependencies: ["ChorusIngest", "ChorusStore", "TestSupport"]),
-        .testTarget(name: "ChorusServerTests", dependencies: ["ChorusStore", "ChorusAudio", "TestSupport"]),
+        .testTarget(name: "ChorusServerTests", dependencies: ["ChorusStore", "ChorusAudio", "ChorusRemote", "TestSupport", "WorkContract"]),
         .testTarget(name: "ChorusCLITests", dependencies: ["ChorusCLI", "ChorusStore", "TestSupport"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]

@@ -239,3 +239,57 @@ import TestSupport
         #expect(run.stderr.split(separator: "\n").count == 1)
     }
 }
+
+/// The people-in-the-loop features through the server, as locally; and what a browser client
+/// and an abusive one meet.
+@Suite(.serialized) struct ServerPeopleTests {
+    @Test func termsContentWarningsAndOptOutWorkThroughTheServer() throws {
+        let team = try TeamProject(.sqlite, people: ["amina", "baraka", "chausiku"])
+        try team.chorus(["annotators", "set", "chausiku", "--avoid-distressing"])
+        let server = try ServeProcess(project: team.folder, logs: team.logs)
+        let url = server.url
+        let amina = try team.token("amina", url: url), baraka = try team.token("baraka", url: url), chausiku = try team.token("chausiku", url: url)
+
+        // The pay terms, shown once.
+        #expect(try HTTP.request("GET", url + "/v1/me", token: amina).json()["terms_seen_at"] == nil)
+        #expect(try HTTP.request("GET", url + "/v1/terms", token: amina).json()["terms"] as? String != nil)
+        #expect(try HTTP.request("POST", url + "/v1/terms/seen", token: amina).status == 204)
+        #expect(try HTTP.request("GET", url + "/v1/me", token: amina).json()["terms_seen_at"] as? Double != nil)
+
+        // A segment skipped as distressing warns the next person; listening is counted; a person
+        // who opted out is never handed it.
+        let first = try #require(try HTTP.request("POST", url + "/v1/tasks/claim", token: amina).json()["task"] as? [String: Any])
+        let id = try #require(first["task_id"] as? Int), segment = try #require(first["segment_id"] as? Int)
+        #expect(try HTTP.request("POST", url + "/v1/tasks/\(id)/skip", token: amina, json: ["reason": "distressing", "active_seconds": 2]).status == 204)
+        let next = try #require(try HTTP.request("POST", url + "/v1/tasks/claim", token: baraka).json()["task"] as? [String: Any])
+        #expect(next["segment_id"] as? Int == segment && next["content_warning"] as? Bool == true)
+        #expect(try HTTP.request("POST", url + "/v1/tasks/\(next["task_id"] as? Int ?? 0)/listen", token: baraka).status == 204)
+        #expect(try team.count("SELECT COUNT(*) AS n FROM exposures") == 1)
+        for _ in 0..<3 {
+            let t = try HTTP.request("POST", url + "/v1/tasks/claim", token: chausiku).json()["task"] as? [String: Any]
+            #expect(t?["segment_id"] as? Int != segment && t?["content_warning"] as? Bool != true)
+            if let t, let tid = t["task_id"] as? Int { _ = try HTTP.request("POST", url + "/v1/tasks/\(tid)/submit", token: chausiku, json: ["text": "maneno"]) }
+        }
+    }
+
+    @Test func corsIsOffUnlessAnOriginIsGiven() throws {
+        let team = try TeamProject(.sqlite, people: [])
+        let closed = try ServeProcess(project: team.folder, logs: team.logs, name: "closed")
+        let preflight = ["Origin: https://annotate.example.org", "Access-Control-Request-Method: POST"]
+        #expect(!(try HTTP.request("OPTIONS", closed.url + "/v1/tasks/claim", headers: preflight).headers.contains("Access-Control-Allow-Origin")))
+        let open = try ServeProcess(project: team.folder, logs: team.logs, name: "open", arguments: ["--cors-origin", "https://annotate.example.org"])
+        let allowed = try HTTP.request("OPTIONS", open.url + "/v1/tasks/claim", headers: preflight)
+        #expect(allowed.status == 204 && allowed.headers.contains("Access-Control-Allow-Origin: https://annotate.example.org"))
+        #expect(allowed.headers.contains("Authorization"))
+        let other = try HTTP.request("OPTIONS", open.url + "/v1/tasks/claim", headers: ["Origin: https://evil.example", "Access-Control-Request-Method: POST"])
+        #expect(!other.headers.contains("Access-Control-Allow-Origin"))
+    }
+
+    @Test func hugeHeadersAreRefusedAndTheServerStaysUp() throws {
+        let team = try TeamProject(.sqlite, people: [])
+        let server = try ServeProcess(project: team.folder, logs: team.logs)
+        let answer = try? HTTP.request("GET", server.url + "/v1/health", headers: ["X-Padding: " + String(repeating: "a", count: 40_000)])
+        #expect(answer?.status != 200, "a 40 KB header is not served: \(answer?.status ?? 0)")
+        #expect(try HTTP.request("GET", server.url + "/v1/health").status == 200)
+    }
+}

@@ -22,6 +22,18 @@ public struct Annotator: Sendable, Equatable, Codable {
     /// When they were shown the project's pay terms, seconds since 1970; nil: not yet.
     public var termsSeenAt: Double?
 
+    public init(id: Int64, name: String, languages: [LanguageTag], payModel: PayModel = .none, payRate: String? = nil, creditName: String? = nil,
+                avoidDistressing: Bool = false, termsSeenAt: Double? = nil) {
+        self.id = id
+        self.name = name
+        self.languages = languages
+        self.payModel = payModel
+        self.payRate = payRate
+        self.creditName = creditName
+        self.avoidDistressing = avoidDistressing
+        self.termsSeenAt = termsSeenAt
+    }
+
     /// The `annotators` table's columns, named once.
     enum Columns: String, CaseIterable, TableColumns {
         static let table = "annotators"

@@ -258,11 +258,26 @@ extension PayInput.Work {
 extension PayLine {
     /// A pay line as people and scripts read it (`chorus pay --json`, `chorus me`, the
     /// server's `/v1/me`): amounts and hours as decimal strings, never binary floats.
-    public struct Shown: Encodable, Sendable {
+    public struct Shown: Codable, Sendable {
         public var annotator: String, model: String, rate: String, tasks: Int, paidTasks: Int
         public var audioMinutes: String, activeHours: String, earnings: String, effectiveHourly: String?
         public var belowFloor: Bool, shortfall: String?
         public var rejected: Int, rejectedUnpaid: Int, appeals: Int, appealsOverturned: Int, distressingSeen: Int, skips: Int
+
+        enum CodingKeys: String, CodingKey {
+            case annotator, model, rate, tasks, paidTasks = "paid_tasks", audioMinutes = "audio_minutes", activeHours = "active_hours", earnings
+            case effectiveHourly = "effective_hourly", belowFloor = "below_floor", shortfall, rejected, rejectedUnpaid = "rejected_unpaid", appeals
+            case appealsOverturned = "appeals_overturned", distressingSeen = "distressing_seen", skips
+        }
+
+        /// The line back from its shown form (a server's answer); amounts read as decimals.
+        public var line: PayLine {
+            PayLine(annotator: annotator, model: PayModel(rawValue: model) ?? .none, rate: rate, tasks: tasks, paidTasks: paidTasks,
+                    audioMinutes: Decimal(string: audioMinutes) ?? 0, activeHours: Decimal(string: activeHours) ?? 0,
+                    earnings: Decimal(string: earnings) ?? 0, effectiveHourly: effectiveHourly.flatMap { Decimal(string: $0) },
+                    shortfall: shortfall.flatMap { Decimal(string: $0) }, rejected: rejected, rejectedUnpaid: rejectedUnpaid, appeals: appeals,
+                    appealsOverturned: appealsOverturned, distressingSeen: distressingSeen, skips: skips)
+        }
 
         /// - Parameter places: the currency's minor units.
         public init(_ l: PayLine, places: Int) {

@@ -86,6 +86,20 @@ extension WorkQueue {
 
 /// A reviewer's rejection of someone's text, and its appeal.
 public struct Rejection: Sendable, Codable, Equatable {
+    public init(id: Int64, annotationID: Int64, segmentID: Int64, text: String, reviewer: String, reason: String, appealID: Int64? = nil,
+                appealComment: String? = nil, decision: String? = nil, decisionReason: String? = nil) {
+        self.id = id
+        self.annotationID = annotationID
+        self.segmentID = segmentID
+        self.text = text
+        self.reviewer = reviewer
+        self.reason = reason
+        self.appealID = appealID
+        self.appealComment = appealComment
+        self.decision = decision
+        self.decisionReason = decisionReason
+    }
+
     public var id: Int64
     public var annotationID: Int64
     public var segmentID: Int64

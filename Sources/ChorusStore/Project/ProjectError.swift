@@ -28,6 +28,13 @@ public struct ProjectError: ChorusError {
             case .unauthorized: "unauthorized"
             }
         }
+        /// The code with this stable name (as a server's error answer carries it).
+        public static func named(_ name: String) -> Code? {
+            let all: [Code] = [.invalidLanguage, .invalidConfig, .exists, .notAProject, .store, .newerSchema, .notFound, .notYours,
+                               .invalidInput, .nothingToDo, .dailyCapReached, .alreadySubmitted, .unauthorized]
+            return all.first { $0.name == name }
+        }
+
         /// A language tag that is not BCP-47.
         public static let invalidLanguage = Code(.invalidLanguage)
         /// The config file cannot be read or has a bad value.

@@ -41,6 +41,27 @@ public struct ClaimedTask: Sendable, Equatable, Codable {
     /// For reviewing translations: the settled transcript they translate.
     public var original: String?
 
+    public init(taskID: Int64, kind: TaskKind, language: String, segmentID: Int64, recording: String, start: Double, end: Double,
+                leaseExpires: Double, contentWarning: Bool, draft: String? = nil, draftActiveSeconds: Double? = nil, machineDraft: String? = nil,
+                sourceTexts: [String] = [], sourceAnnotationIDs: [Int64] = [], context: String? = nil, original: String? = nil) {
+        self.taskID = taskID
+        self.kind = kind
+        self.language = language
+        self.segmentID = segmentID
+        self.recording = recording
+        self.start = start
+        self.end = end
+        self.leaseExpires = leaseExpires
+        self.contentWarning = contentWarning
+        self.draft = draft
+        self.draftActiveSeconds = draftActiveSeconds
+        self.machineDraft = machineDraft
+        self.sourceTexts = sourceTexts
+        self.sourceAnnotationIDs = sourceAnnotationIDs
+        self.context = context
+        self.original = original
+    }
+
     enum CodingKeys: String, CodingKey {
         case taskID = "task_id", kind, language, segmentID = "segment_id", recording, start, end
         case leaseExpires = "lease_expires", contentWarning = "content_warning", draft, draftActiveSeconds = "draft_active_seconds"

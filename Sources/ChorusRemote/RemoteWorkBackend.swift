@@ -1,0 +1,160 @@
+import ChorusStore
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The work through `chorus serve`, as one person with a token: the same ``WorkBackend`` the
+/// terminal loop uses locally, over HTTPS. A call that fails for want of the network throws
+/// ``ProjectError`` `.store` (the loop keeps the text and tries again); the server's own answers
+/// come back as the codes the local store would throw.
+public final class RemoteWorkBackend: WorkBackend, @unchecked Sendable {
+    public let annotator: String
+    public let config: ProjectConfig
+    /// The server, such as `https://annotate.example.org`.
+    public let server: URL
+    let token: String
+    let session: URLSession
+
+    /// Connects: reads who the token belongs to and the project's settings.
+    /// - Throws: ``ProjectError`` `.unauthorized` for a token the server refuses, `.store` when
+    ///   it cannot be reached.
+    public init(server: URL, token: String, timeout: Double = 30) throws {
+        self.server = server
+        self.token = token
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = timeout
+        configuration.httpCookieAcceptPolicy = .never
+        configuration.urlCache = nil
+        session = URLSession(configuration: configuration)
+        let settings: Settings = try Self.decode(try Self.send(session, server, token, "GET", "/v1/settings", nil))
+        annotator = (try Self.decode(try Self.send(session, server, token, "GET", "/v1/me", nil)) as MeName).annotator
+        config = try settings.config()
+    }
+
+    // MARK: WorkBackend
+
+    public func me() throws -> Annotator {
+        let me: Me = try Self.decode(try call("GET", "/v1/me"))
+        return Annotator(id: 0, name: me.annotator, languages: me.languages.compactMap { try? LanguageTag($0) }, creditName: me.creditName,
+                         avoidDistressing: me.avoidDistressing, termsSeenAt: me.termsSeenAt)
+    }
+
+    public func terms() throws -> String { (try Self.decode(try call("GET", "/v1/terms")) as Terms).terms }
+    public func acknowledgeTerms() throws { _ = try call("POST", "/v1/terms/seen") }
+
+    public func resume(kind: TaskKind?, language: String?) throws -> ClaimedTask? {
+        var query: [String] = []
+        if let kind { query.append("kind=\(kind.rawValue)") }
+        if let language, let escaped = language.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) { query.append("language=\(escaped)") }
+        let answer: TaskAnswer = try Self.decode(try call("GET", "/v1/tasks/held" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))))
+        return answer.task.map { $0.claimed(on: server) }
+    }
+
+    public func claim(kind: TaskKind?, language: String?) throws -> ClaimedTask {
+        var body: [String: String] = [:]
+        if let kind { body["kind"] = kind.rawValue }
+        if let language { body["language"] = language }
+        let answer: TaskAnswer = try Self.decode(try call("POST", "/v1/tasks/claim", body))
+        if let task = answer.task { return task.claimed(on: server) }
+        let code = answer.idle.flatMap(ProjectError.Code.named) ?? .nothingToDo
+        throw ProjectError(code: code, message: answer.message ?? "no task for \(annotator) right now")
+    }
+
+    public func progress(since: Date, kind: TaskKind?, language: String?) throws -> ChorusStore.Progress {
+        (try Self.decode(try call("GET", "/v1/me?since=\(since.timeIntervalSince1970)")) as Me).progress
+    }
+
+    public func pay(since: Date) throws -> PayLine? {
+        (try Self.decode(try call("GET", "/v1/me?since=\(since.timeIntervalSince1970)")) as Me).pay?.line
+    }
+
+    public func rejections() throws -> [Rejection] {
+        (try Self.decode(try call("GET", "/v1/rejections")) as [RemoteRejection]).map(\.rejection)
+    }
+
+    public func saveDraft(task: Int64, text: String, activeSeconds: Double?) throws {
+        _ = try call("PUT", "/v1/tasks/\(task)/draft", Draft(text: text, activeSeconds: activeSeconds))
+    }
+
+    public func submit(task: Int64, text: String, activeSeconds: Double?, fromMachineDraft: Bool, clientID: String?) throws -> Submission {
+        try Self.decode(try call("POST", "/v1/tasks/\(task)/submit",
+                                 Submit(text: text, activeSeconds: activeSeconds, fromMachineDraft: fromMachineDraft, submissionID: clientID)))
+    }
+
+    public func skip(task: Int64, reason: SkipReason, activeSeconds: Double?) throws {
+        _ = try call("POST", "/v1/tasks/\(task)/skip", Skip(reason: reason, activeSeconds: activeSeconds))
+    }
+
+    public func release(task: Int64) throws { _ = try call("POST", "/v1/tasks/\(task)/release") }
+
+    public func renew(task: Int64) throws -> Double {
+        (try Self.decode(try call("POST", "/v1/tasks/\(task)/renew")) as Renewed).leaseExpires
+    }
+
+    public func sawFlaggedContent(task: Int64) throws { _ = try call("POST", "/v1/tasks/\(task)/listen") }
+
+    /// Rejects a version of the review task this person holds: the server needs the task, so
+    /// the version is looked up among the held review tasks.
+    public func reject(annotation: Int64, reason: String) throws {
+        guard let held = try resume(kind: .review, language: nil), held.sourceAnnotationIDs.contains(annotation) else {
+            throw ProjectError(code: .notYours, message: "annotation \(annotation) is not a version in a review you hold")
+        }
+        _ = try call("POST", "/v1/tasks/\(held.taskID)/reject", Reject(annotationID: annotation, reason: reason))
+    }
+
+    /// The clip of a held task, encoded (FLAC, or Opus for slow connections).
+    public func clip(task: Int64, format: String = "flac") throws -> Data {
+        try call("GET", "/v1/tasks/\(task)/clip?format=\(format)")
+    }
+
+    // MARK: HTTP
+
+    func call(_ method: String, _ path: String, _ body: (any Encodable)? = nil) throws -> Data {
+        try Self.send(session, server, token, method, path, body)
+    }
+
+    static func send(_ session: URLSession, _ server: URL, _ token: String, _ method: String, _ path: String, _ body: (any Encodable)?) throws -> Data {
+        guard let url = URL(string: path, relativeTo: server) else { throw ProjectError(code: .invalidInput, message: "bad path \(path)") }
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        if let body {
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = try JSONEncoder().encode(body)
+        }
+        let done = DispatchSemaphore(value: 0)
+        let box = Box()
+        session.dataTask(with: request) { data, response, error in
+            box.data = data
+            box.status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            box.error = error
+            done.signal()
+        }.resume()
+        done.wait()
+        if let error = box.error {
+            throw ProjectError(code: .store, message: "cannot reach \(server.absoluteString): \(error.localizedDescription)")
+        }
+        let data = box.data ?? Data()
+        guard (200..<300).contains(box.status) else {
+            let answer = try? JSONDecoder().decode(ErrorAnswer.self, from: data)
+            let code = answer.flatMap { ProjectError.Code.named($0.error.code) } ?? (box.status >= 500 ? .store : .invalidInput)
+            throw ProjectError(code: code, message: answer?.error.message ?? "the server answered \(box.status)")
+        }
+        return data
+    }
+
+    static func decode<T: Decodable>(_ data: Data) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch {
+            throw ProjectError(code: .store, message: "the server's answer is not what this chorus expects: \(error)")
+        }
+    }
+
+    private final class Box: @unchecked Sendable {
+        var data: Data?
+        var status = 0
+        var error: (any Error)?
+    }
+}
