@@ -52,6 +52,13 @@ let package = Package(
             pkgConfig: "soxr",
             providers: [.apt(["libsoxr-dev"])]
         ),
+        // libcurl, from Debian's libcurl4-openssl-dev: HTTPS for the loop on an annotator's machine,
+        // with a private CA when the server has one. Only ChorusRemote imports it.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
         // zlib, from Debian's zlib1g-dev: gzip for Lhotse's .jsonl.gz manifests. Only ChorusExport imports it.
         .systemLibrary(
             name: "CZlib",
@@ -99,7 +106,7 @@ let package = Package(
         // Corpora out: splits, clips, every format's writer, checksums, the datasheet.
         .target(name: "ChorusExport", dependencies: ["ChorusSupport", "ChorusAudio", "ChorusIngest", "ChorusStore", "ChorusValidation", "CZlib"]),
         // The work through `chorus serve`, for the loop on an annotator's own machine (URLSession).
-        .target(name: "ChorusRemote", dependencies: ["ChorusStore"]),
+        .target(name: "ChorusRemote", dependencies: ["ChorusStore", "CCurl"]),
         // `chorus serve`: the work API over HTTP, each request acting as one person; its
         // OpenAPI document is compiled in.
         .target(
@@ -131,6 +138,7 @@ let package = Package(
                 "ChorusPlayback",
                 "ChorusTerminal",
                 "ChorusServer",
+                "ChorusRemote",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

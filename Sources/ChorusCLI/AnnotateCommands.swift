@@ -1,15 +1,21 @@
 import ArgumentParser
 import ChorusPlayback
+import ChorusRemote
 import ChorusStore
 import ChorusTerminal
 import Foundation
 
 /// The options every annotation loop shares.
 struct SessionArguments: ParsableArguments {
-    @Option(name: .customLong("as"), help: ArgumentHelp("The annotator (see `chorus annotators list`).", valueName: "name"))
-    var annotator: String
+    @Option(name: .customLong("as"), help: ArgumentHelp("The annotator (see `chorus annotators list`); through a server, the login's.", valueName: "name"))
+    var annotator: String?
 
     @OptionGroup var projectOptions: ProjectOptions
+
+    @Option(help: ArgumentHelp(
+        "Work through chorus serve at this address, with the login `chorus login` saved (used without this option when --project is not a project folder).",
+        valueName: "url"))
+    var server: String?
 
     @Option(help: ArgumentHelp(
         "Where the sound goes: auto (ALSA's default device, or silence with a note on screen when there is none), alsa, player (the project's or --player command) or none.",
@@ -46,33 +52,77 @@ struct SessionArguments: ParsableArguments {
         if let r = rewindOnResume, !(0...5).contains(r) { throw ValidationError("--rewind-on-resume must be between 0 and 5 seconds") }
     }
 
+    /// Runs the loop on this machine's project, or through the server with the saved login.
+    /// - Parameter language: for translation, the target as typed (resolved against the
+    ///   project's languages).
     func run(kind: TaskKind, language: String? = nil) throws {
-        try run(project: try projectOptions.open(), kind: kind, language: language)
-    }
-
-    func run(project: Project, kind: TaskKind, language: String? = nil) throws {
         if ProcessInfo.processInfo.environment["TERM"] == "dumb" {
             throw CLIError("this screen needs a terminal that can move the cursor (TERM is 'dumb')")
         }
-        let command = player ?? project.config.player
+        if let login = try remoteLogin() {
+            if draftCommand != nil { throw CLIError("--draft-command runs on the project's machine; it is not available through a server") }
+            if let annotator, annotator != login.annotator {
+                throw CLIError("--as \(annotator): this machine is logged in to \(login.server) as \(login.annotator); run chorus login again to work as someone else")
+            }
+            guard let url = URL(string: login.server) else { throw CLIError("the saved login's server is not an address", location: SavedLogin.path) }
+            let backend = try RemoteWorkBackend(server: url, token: login.token, caFile: login.caFile)
+            let clipFolder = RemoteClips.folder
+            try session(config: backend.config, kind: kind, language: language, annotator: login.annotator) { options in
+                try AnnotationSession(backend: backend, options: options, recoveryFolder: RemoteClips.dataFolder + "/recovered", draftWork: nil,
+                                      settingsFile: "the settings of \(login.server)") { task in
+                    try RemoteClips.load(task, from: backend, into: clipFolder)
+                }
+            }
+            return
+        }
+        let project = try projectOptions.open()
+        guard let annotator else { throw CLIError("--as NAME: say who is working (see chorus annotators list)") }
+        _ = try project.store.annotator(named: annotator)
+        try session(config: project.config, kind: kind, language: language, annotator: annotator) { options in
+            try AnnotationSession(project: project, options: options)
+        }
+    }
+
+    /// The saved login to work through, when this run is remote: `--server` given, or no
+    /// project where --project points and a saved login.
+    func remoteLogin() throws -> SavedLogin? {
+        if let server {
+            guard let login = try SavedLogin.load() else { throw CLIError("--server \(server): log in first with chorus login \(server) --invite CODE") }
+            guard login.server.trimmingCharacters(in: CharacterSet(charactersIn: "/")) == server.trimmingCharacters(in: CharacterSet(charactersIn: "/")) else {
+                throw CLIError("--server \(server): this machine is logged in to \(login.server); run chorus login \(server) first")
+            }
+            return login
+        }
+        let local = FileManager.default.fileExists(atPath: projectOptions.project + "/" + ProjectConfig.fileName)
+        return local ? nil : try SavedLogin.load()
+    }
+
+    private func session(config: ProjectConfig, kind: TaskKind, language typed: String?, annotator: String,
+                         make: (SessionOptions) throws -> AnnotationSession) throws {
+        var language = typed
+        if kind == .translate, let to = typed {
+            guard let target = config.targetLanguages.first(where: { $0.value == to || $0.language == to }) else {
+                throw CLIError("--to \(to): the project translates into \(config.targetLanguages.map(\.value).joined(separator: ", ")), not \(to)")
+            }
+            language = target.value
+        }
+        let command = player ?? config.player
         let sink: SinkChoice
         switch audio {
-        case .auto: sink = player != nil || !project.config.player.isEmpty ? .command(command) : .automatic
+        case .auto: sink = player != nil || !config.player.isEmpty ? .command(command) : .automatic
         case .alsa: sink = .alsa(device)
         case .player:
             guard !command.isEmpty else { throw CLIError("--audio player needs --player COMMAND or a player setting in chorus.yaml") }
             sink = .command(command)
         case .none: sink = .null
         }
-        let drafts = draftCommand ?? (project.config.draftCommand.isEmpty ? nil : project.config.draftCommand)
+        let drafts = draftCommand ?? (config.draftCommand.isEmpty ? nil : config.draftCommand)
         let options = SessionOptions(
             annotator: annotator, kind: kind, language: language, sink: sink, draftCommand: drafts,
-            rewindOnResume: rewindOnResume ?? project.config.rewindOnResume,
-            pauseWhileTyping: pauseWhileTyping ?? project.config.pauseWhileTyping,
+            rewindOnResume: rewindOnResume ?? config.rewindOnResume,
+            pauseWhileTyping: pauseWhileTyping ?? config.pauseWhileTyping,
             timingLog: timingLog, colour: ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
-        _ = try project.store.annotator(named: annotator)
-        let session = try AnnotationSession(project: project, options: options)
-        let summary = try session.run()
+        let summary = try make(options).run()
         if let recovered = summary.recovered {
             FileHandle.standardError.write(Data("chorus: warning: the store would not take your draft (\(recovered.reason)); your text is kept in \(recovered.path)\n".utf8))
         }
@@ -127,13 +177,7 @@ struct TranslateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The language to translate into: one of the project's target languages.", valueName: "lang"))
     var to: String
 
-    func run() throws {
-        let project = try session.projectOptions.open()
-        guard let target = project.config.targetLanguages.first(where: { $0.value == to || $0.language == to }) else {
-            throw CLIError("--to \(to): the project translates into \(project.config.targetLanguages.map(\.value).joined(separator: ", ")), not \(to)")
-        }
-        try session.run(project: project, kind: .translate, language: target.value)
-    }
+    func run() throws { try session.run(kind: .translate, language: to) }
 }
 
 struct ReviewCommand: ParsableCommand {

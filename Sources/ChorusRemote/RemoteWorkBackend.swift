@@ -1,8 +1,5 @@
 import ChorusStore
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// The work through `chorus serve`, as one person with a token: the same ``WorkBackend`` the
 /// terminal loop uses locally, over HTTPS. A call that fails for want of the network throws
@@ -14,21 +11,22 @@ public final class RemoteWorkBackend: WorkBackend, @unchecked Sendable {
     /// The server, such as `https://annotate.example.org`.
     public let server: URL
     let token: String
-    let session: URLSession
+    let http: HTTPClient
+
+    /// Bytes sent to and received from the server so far.
+    public var bytes: (sent: Int, received: Int) { (http.sent, http.received) }
 
     /// Connects: reads who the token belongs to and the project's settings.
+    /// - Parameter caFile: a PEM file with the CA that signed the server's certificate, when it
+    ///   is a private one.
     /// - Throws: ``ProjectError`` `.unauthorized` for a token the server refuses, `.store` when
     ///   it cannot be reached.
-    public init(server: URL, token: String, timeout: Double = 30) throws {
+    public init(server: URL, token: String, caFile: String? = nil, timeout: Double = 30) throws {
         self.server = server
         self.token = token
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.httpCookieAcceptPolicy = .never
-        configuration.urlCache = nil
-        session = URLSession(configuration: configuration)
-        let settings: Settings = try Self.decode(try Self.send(session, server, token, "GET", "/v1/settings", nil))
-        annotator = (try Self.decode(try Self.send(session, server, token, "GET", "/v1/me", nil)) as MeName).annotator
+        http = try HTTPClient(caFile: caFile, timeout: timeout)
+        let settings: Settings = try Self.decode(try Self.send(http, server, token, "GET", "/v1/settings", nil))
+        annotator = (try Self.decode(try Self.send(http, server, token, "GET", "/v1/me", nil)) as MeName).annotator
         config = try settings.config()
     }
 
@@ -111,37 +109,20 @@ public final class RemoteWorkBackend: WorkBackend, @unchecked Sendable {
     // MARK: HTTP
 
     func call(_ method: String, _ path: String, _ body: (any Encodable)? = nil) throws -> Data {
-        try Self.send(session, server, token, method, path, body)
+        try Self.send(http, server, token, method, path, body)
     }
 
-    static func send(_ session: URLSession, _ server: URL, _ token: String, _ method: String, _ path: String, _ body: (any Encodable)?) throws -> Data {
+    static func send(_ http: HTTPClient, _ server: URL, _ token: String?, _ method: String, _ path: String, _ body: (any Encodable)?) throws -> Data {
         guard let url = URL(string: path, relativeTo: server) else { throw ProjectError(code: .invalidInput, message: "bad path \(path)") }
-        var request = URLRequest(url: url)
-        request.httpMethod = method
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        if let body {
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = try JSONEncoder().encode(body)
+        let answer = try http.send(method, url.absoluteString, headers: token.map { ["Authorization: Bearer \($0)"] } ?? [],
+                                   body: try body.map { try JSONEncoder().encode($0) })
+        guard (200..<300).contains(answer.status) else {
+            let error = try? JSONDecoder().decode(ErrorAnswer.self, from: answer.body)
+            // A proxy's 502/503/504 and the server's own 503: the server is away for now.
+            let code = error.flatMap { ProjectError.Code.named($0.error.code) } ?? (answer.status >= 500 ? .store : .invalidInput)
+            throw ProjectError(code: code, message: error?.error.message ?? "the server answered \(answer.status)")
         }
-        let done = DispatchSemaphore(value: 0)
-        let box = Box()
-        session.dataTask(with: request) { data, response, error in
-            box.data = data
-            box.status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            box.error = error
-            done.signal()
-        }.resume()
-        done.wait()
-        if let error = box.error {
-            throw ProjectError(code: .store, message: "cannot reach \(server.absoluteString): \(error.localizedDescription)")
-        }
-        let data = box.data ?? Data()
-        guard (200..<300).contains(box.status) else {
-            let answer = try? JSONDecoder().decode(ErrorAnswer.self, from: data)
-            let code = answer.flatMap { ProjectError.Code.named($0.error.code) } ?? (box.status >= 500 ? .store : .invalidInput)
-            throw ProjectError(code: code, message: answer?.error.message ?? "the server answered \(box.status)")
-        }
-        return data
+        return answer.body
     }
 
     static func decode<T: Decodable>(_ data: Data) throws -> T {
@@ -150,11 +131,5 @@ public final class RemoteWorkBackend: WorkBackend, @unchecked Sendable {
         } catch {
             throw ProjectError(code: .store, message: "the server's answer is not what this chorus expects: \(error)")
         }
-    }
-
-    private final class Box: @unchecked Sendable {
-        var data: Data?
-        var status = 0
-        var error: (any Error)?
     }
 }

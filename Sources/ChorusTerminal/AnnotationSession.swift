@@ -67,6 +67,8 @@ public final class AnnotationSession {
     let recoveryFolder: String
     /// The queue machine drafts are read from and written to, when this loop runs beside the store.
     let draftWork: WorkQueue?
+    /// Where a task's audio comes from.
+    let clips: @Sendable (ClaimedTask) throws -> AudioClip
     let keys: KeyMap
     private let store = DispatchQueue(label: "chorus-store")
     private let loader = DispatchQueue(label: "chorus-clip")
@@ -112,8 +114,12 @@ public final class AnnotationSession {
     /// A loop over any backend.
     /// - Parameter settingsFile: named in errors about the key settings.
     /// - Throws: ``TerminalError`` for key settings that cannot work.
-    public init(backend: any WorkBackend, options: SessionOptions, recoveryFolder: String, draftWork: WorkQueue?, settingsFile: String) throws {
+    /// - Parameter clips: how a task's audio is fetched (from the server, for a remote backend);
+    ///   by default it is read from the recording on this machine.
+    public init(backend: any WorkBackend, options: SessionOptions, recoveryFolder: String, draftWork: WorkQueue?, settingsFile: String,
+                clips: (@Sendable (ClaimedTask) throws -> AudioClip)? = nil) throws {
         self.options = options
+        self.clips = clips ?? { task in try AudioClip.load(path: task.recording, start: task.start, end: task.end) }
         self.backend = backend
         config = backend.config
         timers = SessionTimers(leaseSeconds: backend.config.leaseMinutes * 60)
@@ -245,9 +251,9 @@ public final class AnnotationSession {
     private func startAudio(_ task: ClaimedTask) {
         let token = mailbox.nextClip()
         peakClip = []
-        loader.async { [player, mailbox] in
+        loader.async { [player, mailbox, clips] in
             do {
-                let clip = try AudioClip.load(path: task.recording, start: task.start, end: task.end)
+                let clip = try clips(task)
                 guard mailbox.isCurrent(token) else { return }
                 player.load(clip)
                 mailbox.deliver(peaks: clip.peaks(columns: 1024), token: token)

@@ -1,0 +1,93 @@
+import ArgumentParser
+import ChorusPlayback
+import ChorusRemote
+import ChorusStore
+import Foundation
+
+/// Where the loop on an annotator's machine keeps things: clips on their way to the speaker
+/// (`$XDG_CACHE_HOME/chorus/clips`) and text the server would not take (`$XDG_DATA_HOME/chorus`).
+enum RemoteClips {
+    static var folder: String { base("XDG_CACHE_HOME", ".cache") + "/clips" }
+    static var dataFolder: String { base("XDG_DATA_HOME", ".local/share") }
+
+    private static func base(_ variable: String, _ fallback: String) -> String {
+        let env = ProcessInfo.processInfo.environment
+        return (env[variable].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? NSHomeDirectory()) + "/" + fallback)) + "/chorus"
+    }
+
+    /// Downloads a held task's clip (Ogg Opus, light on data) and decodes it.
+    static func load(_ task: ClaimedTask, from backend: RemoteWorkBackend, into folder: String) throws -> AudioClip {
+        let bytes = try backend.clip(task: task.taskID, format: "opus")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let file = folder + "/task-\(task.taskID)-\(getpid()).opus"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try bytes.write(to: URL(fileURLWithPath: file))
+        return try AudioClip.load(path: file, start: 0, end: task.end - task.start + 1)
+    }
+}
+
+struct LoginCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "login",
+        abstract: "Log in to a Chorus server with the invite code you were given, to work from this machine.",
+        discussion: """
+            The code is exchanged once for a token, saved with the server's address in
+            $XDG_CONFIG_HOME/chorus/login.json (mode 0600; ~/.config/chorus without
+            XDG_CONFIG_HOME). After that, chorus transcribe, translate, review and me work through
+            the server; the token is never needed on the command line. --ca names the
+            certificate of a private certificate authority that signed the server's certificate.
+
+            Examples:
+            $ chorus login https://annotate.example.org --invite 7K2M-QX9P-0RTA-5VWB
+            $ chorus login https://10.0.0.5:8443 --invite 7K2M-QX9P-0RTA-5VWB --ca team-ca.pem
+            """)
+
+    @Argument(help: ArgumentHelp("The server's address.", valueName: "url"))
+    var server: String
+
+    @Option(help: ArgumentHelp("The one-time invite code.", valueName: "code"))
+    var invite: String
+
+    @Option(name: .customLong("as"), help: ArgumentHelp("Who you are, checked against the invite.", valueName: "name"))
+    var annotator: String?
+
+    @Option(help: ArgumentHelp("A PEM file with the certificate authority that signed the server's certificate.", valueName: "file"))
+    var ca: String?
+
+    @Flag(help: "Allow plain http to another machine (only on a network you trust).")
+    var insecureHTTP = false
+
+    func run() throws {
+        guard let url = URL(string: server) else { throw CLIError("\(server) is not a server address such as https://annotate.example.org") }
+        try Login.check(url, insecureHTTP: insecureHTTP)
+        if let ca { guard FileManager.default.isReadableFile(atPath: ca) else { throw CLIError("cannot read it", location: ca) } }
+        let answer = try Login.exchange(server: url, code: invite, caFile: ca)
+        if let annotator, annotator != answer.annotator {
+            throw CLIError("--as \(annotator): the invite was for \(answer.annotator); that code is now used, ask for a new one")
+        }
+        try SavedLogin(server: url.absoluteString, annotator: answer.annotator, token: answer.token).save(caFrom: ca)
+        print("logged in to \(url.absoluteString) as \(answer.annotator); chorus transcribe now works through it")
+    }
+}
+
+struct LogoutCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "logout",
+        abstract: "Forget the saved login on this machine.",
+        discussion: """
+            The token stays valid on the server until the project's owner revokes it
+            (chorus annotators revoke NAME); ask them to if this machine was lost.
+
+            Examples:
+            $ chorus logout
+            """)
+
+    func run() throws {
+        let login = try? SavedLogin.load()
+        if try SavedLogin.remove() {
+            print("logged out\(login.map { " of \($0.server)" } ?? "")")
+        } else {
+            print("not logged in")
+        }
+    }
+}
