@@ -65,12 +65,15 @@ struct SessionArguments: ParsableArguments {
                 throw CLIError("--as \(annotator): this machine is logged in to \(login.server) as \(login.annotator); run chorus login again to work as someone else")
             }
             guard let url = URL(string: login.server) else { throw CLIError("the saved login's server is not an address", location: SavedLogin.path) }
-            let backend = try RemoteWorkBackend(server: url, token: login.token, caFile: login.caFile)
+            let remote = try RemoteWorkBackend(server: url, token: login.token, caFile: login.caFile)
+            // Drafts and submissions are written to the journal first, then sent.
+            let recovered = RemoteClips.dataFolder + "/recovered"
+            let backend = try JournaledBackend(remote: remote, journal: RemoteClips.dataFolder + "/journal.sqlite", recoveryFolder: recovered)
             let clipFolder = RemoteClips.folder
             try session(config: backend.config, kind: kind, language: language, annotator: login.annotator) { options in
-                try AnnotationSession(backend: backend, options: options, recoveryFolder: RemoteClips.dataFolder + "/recovered", draftWork: nil,
+                try AnnotationSession(backend: backend, options: options, recoveryFolder: recovered, draftWork: nil,
                                       settingsFile: "the settings of \(login.server)") { task in
-                    try RemoteClips.load(task, from: backend, into: clipFolder)
+                    try RemoteClips.load(task, from: remote, into: clipFolder)
                 }
             }
             return

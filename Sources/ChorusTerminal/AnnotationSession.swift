@@ -460,7 +460,7 @@ public final class AnnotationSession {
             }
             summary.submitted += 1
             summary.activeSeconds += clock.seconds
-            advance(after: "Saved.")
+            advance(after: backend.waiting > 0 ? "Saved on this machine; it is sent when the server answers again." : "Saved.")
             storeMilliseconds = (Player.now() - now) * 1000
             if !result.counted {
                 flash("Saved. Your lease on the last segment had lapsed and someone else had it, so it is kept as an extra annotation.", error: false)
@@ -590,6 +590,10 @@ public final class AnnotationSession {
             noteActivity(at: now)
         }
         if let peaks = mailbox.takePeaks() { peakClip = peaks }
+        // Work written down here and not yet delivered (a remote backend offline), and what
+        // delivery in the background has to say.
+        view.waiting = backend.waiting
+        for notice in backend.takeNotices() { flash(notice, error: true) }
         if let message = mailbox.takeMessage() { flash(message, error: true) }
         view.peaks = audible ? Self.fold(peakClip, into: size.columns) : []
         for due in timers.due(at: now, holding: view.task != nil, playing: status.playing, idle: view.mode == .idle) {

@@ -52,6 +52,8 @@ struct SessionView {
     var colour = true
     /// Why there is nothing to do, when it is not an empty queue (the daily cap).
     var idleNote: String?
+    /// Work written down on this machine and not yet delivered to the server.
+    var waiting = 0
     /// The pay terms, for the terms screen.
     var terms = ""
     /// Minutes worked without a break, for the break screen.
@@ -84,6 +86,11 @@ enum SessionScreen {
         let gap = width - title.terminalWidth - progress.terminalWidth
         line(gap >= 1 ? style.bold(title) + String(repeating: " ", count: gap) + progress : style.bold(title.fitted(to: width)))
         rule()
+        // Work this machine holds for a server it cannot reach: said plainly, on every screen.
+        if v.waiting > 0 {
+            let count = v.waiting == 1 ? "1 submission" : "\(v.waiting) submissions"
+            line(style.bold("offline: \(count) waiting to be sent".fitted(to: width)))
+        }
 
         var cursor: (row: Int, column: Int)?
         // Lines from here down (the editor and any menu) stay when the screen is short.
@@ -93,6 +100,8 @@ enum SessionScreen {
             line()
             if let note = v.idleNote {
                 for row in wrap(note, width: width) { line(row) }
+            } else if v.waiting > 0 {
+                for row in wrap("The server cannot be reached. Your work is saved on this machine and is sent when it answers again; the next segment comes then.", width: width) { line(row) }
             } else {
                 line("Nothing for you to do right now. The queue is checked again every few seconds.")
             }

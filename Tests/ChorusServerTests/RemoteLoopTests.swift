@@ -64,3 +64,60 @@ import TestSupport
         #expect(logout.status == 0 && !FileManager.default.fileExists(atPath: saved))
     }
 }
+
+/// Through a dropped server and a killed client, every typed word arrives, once.
+@Suite(.serialized) struct RemoteJournalTests {
+    @Test func workGoesOnThroughAServerOutageAndAKilledClientAndArrivesOnce() throws {
+        let team = try TeamProject(.sqlite, people: ["amina"], redundancy: 1)
+        var server = try ServeProcess(project: team.folder, logs: team.logs)
+        let port = server.port
+        let laptop = try RemoteLoopTests.Laptop(team)
+        let login = try laptop.chorus(["login", server.url, "--invite", try team.invite("amina")])
+        #expect(login.status == 0, "\(login.stderr)")
+        func stored() throws -> [String] {
+            try Project.open(at: team.folder).store.database.read { c in try c.query("SELECT text FROM annotations ORDER BY id").map { $0["text"].string ?? "" } }
+        }
+
+        var t = try laptop.loop()
+        _ = try t.waitFor("I have read this")
+        Thread.sleep(forTimeInterval: 0.6)
+        try t.press("Enter")
+        _ = try t.waitFor("Segment ")
+        try t.type("kwanza ñ")
+        _ = try t.waitFor("> kwanza ñ")
+        try t.press("Enter")
+        _ = try t.waitFor("done today 1")
+
+        // The server goes away mid-sitting: the next submission is kept on this machine, and the
+        // screen says so.
+        server.daemon.signal(SIGKILL)
+        _ = server.daemon.wait(seconds: 5)
+        try t.type("pili ŋ")
+        _ = try t.waitFor("> pili ŋ")
+        try t.press("Enter")
+        _ = try t.waitFor("offline: 1 submission waiting to be sent")
+        #expect(try stored() == ["kwanza ñ"])
+
+        // Back again: delivered once, in order, and work goes on.
+        server = try ServeProcess(project: team.folder, logs: team.logs, name: "serve-again", port: port)
+        _ = try t.waitUntil("the waiting submission delivered", timeout: 20) { !$0.contains("offline:") && $0.contains("done today 2") }
+        #expect(try stored() == ["kwanza ñ", "pili ŋ"])
+        _ = try t.waitFor("Segment ")
+
+        // A draft typed while the server is away, then the client killed: both come back.
+        server.daemon.signal(SIGKILL)
+        _ = server.daemon.wait(seconds: 5)
+        try t.type("tatu nne")
+        _ = try t.waitFor("> tatu nne")
+        Thread.sleep(forTimeInterval: 2.5)  // past the autosave, written to the journal only
+        kill(try t.pid(), SIGKILL)
+        server = try ServeProcess(project: team.folder, logs: team.logs, name: "serve-third", port: port)
+        t = try laptop.loop()
+        _ = try t.waitFor("> tatu nne", timeout: 20)
+        try t.press("Enter")
+        _ = try t.waitFor("done today 3")
+        try t.press("C-q")
+        try t.waitForExit()
+        #expect(try stored() == ["kwanza ñ", "pili ŋ", "tatu nne"], "every typed word once")
+    }
+}

@@ -125,8 +125,9 @@ public final class ServeProcess: @unchecked Sendable {
     public let url: String
     public let port: Int
 
-    public init(project: String, logs: String, name: String = "serve", arguments: [String] = []) throws {
-        let port = try freePort()
+    /// - Parameter port: the port to listen on (a server started again where it was), else a free one.
+    public init(project: String, logs: String, name: String = "serve", arguments: [String] = [], port given: Int? = nil) throws {
+        let port = try given ?? freePort()
         daemon = try Daemon([ChorusProcess.binary, "serve", "--project", project, "--listen", "127.0.0.1:\(port)"] + arguments, logs: logs, name: name)
         try daemon.waitFor("chorus serve listening") { $0.contains("listening on ") }
         self.port = port

@@ -39,6 +39,17 @@ public protocol WorkBackend: Sendable {
     func sawFlaggedContent(task: Int64) throws
     /// A reviewer rejects a version under review, with a reason its author reads.
     func reject(annotation: Int64, reason: String) throws
+    /// Submissions, skips and drafts written down here and not yet delivered (a client that
+    /// is offline); 0 for a backend that delivers as it goes.
+    var waiting: Int { get }
+    /// What the person should be told about work delivered in the background (late, refused),
+    /// each once.
+    func takeNotices() -> [String]
+}
+
+extension WorkBackend {
+    public var waiting: Int { 0 }
+    public func takeNotices() -> [String] { [] }
 }
 
 /// The work in the project's own store (SQLite or PostgreSQL), for the loop run on the

@@ -79,6 +79,13 @@ public struct Submission: Sendable, Equatable, Codable {
     /// Set when this submission settled the segment's text in that language.
     public var settled: String?
 
+    public init(annotationID: Int64, taskID: Int64, counted: Bool, settled: String?) {
+        self.annotationID = annotationID
+        self.taskID = taskID
+        self.counted = counted
+        self.settled = settled
+    }
+
     enum CodingKeys: String, CodingKey {
         case annotationID = "annotation_id", taskID = "task_id", counted, settled
     }

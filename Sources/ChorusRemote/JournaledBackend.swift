@@ -1,0 +1,238 @@
+import ChorusStore
+import Foundation
+
+/// The remote backend with a journal on the annotator's disk: every draft, submission and skip
+/// is written to a small SQLite file first (`$XDG_DATA_HOME/chorus/journal.sqlite`), then sent.
+/// Through a dropped connection the person keeps working on what their machine has; what waits
+/// is delivered in order when the server answers again (each submission once: it carries its
+/// id), also at the next start after a crash, a closed laptop or a power cut.
+public final class JournaledBackend: WorkBackend, @unchecked Sendable {
+    public let remote: RemoteWorkBackend
+    public var annotator: String { remote.annotator }
+    public var config: ProjectConfig { remote.config }
+    let journal: SQLiteDatabase
+    let server: String
+    /// Where texts the server refused for good are kept, a file each.
+    let recoveryFolder: String
+    private let flushing = NSLock()
+    private let state = NSLock()
+    private var notices: [String] = []
+    private var pending = 0
+    private var timer: DispatchSourceTimer?
+
+    /// Opens (or creates) the journal and delivers what an earlier sitting left waiting.
+    public init(remote: RemoteWorkBackend, journal path: String, recoveryFolder: String) throws {
+        self.remote = remote
+        self.recoveryFolder = recoveryFolder
+        server = remote.server.absoluteString
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        journal = try SQLiteDatabase(path: path, create: !FileManager.default.fileExists(atPath: path))
+        try journal.write { c in
+            try c.execute("""
+                CREATE TABLE IF NOT EXISTS outbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, server TEXT NOT NULL, annotator TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('draft', 'submit', 'skip')), task_id INTEGER NOT NULL, text TEXT,
+                    active_seconds REAL, from_machine_draft INTEGER NOT NULL DEFAULT 0, client_id TEXT, reason TEXT, created_at REAL NOT NULL)
+                """)
+        }
+        chmod(path, 0o600)
+        refreshCount()
+        _ = flush()
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "chorus.journal"))
+        timer.schedule(deadline: .now() + 3, repeating: 3)
+        timer.setEventHandler { [weak self] in
+            guard let self, self.waiting > 0 else { return }
+            _ = self.flush()
+        }
+        timer.resume()
+        self.timer = timer
+    }
+
+    deinit { timer?.cancel() }
+
+    public var waiting: Int { state.withLock { pending } }
+
+    public func takeNotices() -> [String] { state.withLock { defer { notices = [] }; return notices } }
+
+    // MARK: What is journaled
+
+    public func saveDraft(task: Int64, text: String, activeSeconds: Double?) throws {
+        try journal.write { c in
+            try c.execute("DELETE FROM outbox WHERE server = ? AND annotator = ? AND kind = 'draft' AND task_id = ?",
+                          [.text(server), .text(annotator), .integer(task)])
+            try c.insert(into: Outbox.self, [
+                .server: .text(server), .annotator: .text(annotator), .kind: .text("draft"), .taskID: .integer(task), .text: .text(text),
+                .activeSeconds: .optional(activeSeconds), .createdAt: .real(Date().timeIntervalSince1970),
+            ])
+        }
+        refreshCount()
+        _ = flush()
+    }
+
+    /// Written down, then sent; offline, the answer is provisional (counted, not settled) and
+    /// the submission is delivered later, once.
+    public func submit(task: Int64, text: String, activeSeconds: Double?, fromMachineDraft: Bool, clientID: String?) throws -> Submission {
+        let id = clientID ?? UUID().uuidString
+        try journal.write { c in
+            guard try c.query("SELECT id FROM outbox WHERE server = ? AND annotator = ? AND kind = 'submit' AND client_id = ?",
+                              [.text(server), .text(annotator), .text(id)]).isEmpty else { return }
+            try c.insert(into: Outbox.self, [
+                .server: .text(server), .annotator: .text(annotator), .kind: .text("submit"), .taskID: .integer(task), .text: .text(text),
+                .activeSeconds: .optional(activeSeconds), .fromMachineDraft: .bool(fromMachineDraft), .clientID: .text(id),
+                .createdAt: .real(Date().timeIntervalSince1970),
+            ])
+        }
+        refreshCount()
+        let outcome = flush()
+        if let result = outcome.delivered[id] { return result }
+        if let refused = outcome.refused[id] { throw refused }
+        return Submission(annotationID: 0, taskID: task, counted: true, settled: nil)
+    }
+
+    public func skip(task: Int64, reason: SkipReason, activeSeconds: Double?) throws {
+        try journal.write { c in
+            try c.insert(into: Outbox.self, [
+                .server: .text(server), .annotator: .text(annotator), .kind: .text("skip"), .taskID: .integer(task), .reason: .text(reason.rawValue),
+                .activeSeconds: .optional(activeSeconds), .createdAt: .real(Date().timeIntervalSince1970),
+            ])
+        }
+        refreshCount()
+        _ = flush()
+    }
+
+    // MARK: Passed through (after delivering what waits, so the server sees work in order)
+
+    public func me() throws -> Annotator { try remote.me() }
+    public func terms() throws -> String { try remote.terms() }
+    public func acknowledgeTerms() throws { try remote.acknowledgeTerms() }
+    public func claim(kind: TaskKind?, language: String?) throws -> ClaimedTask {
+        try deliveredFirst()
+        return try remote.claim(kind: kind, language: language)
+    }
+    public func progress(since: Date, kind: TaskKind?, language: String?) throws -> ChorusStore.Progress {
+        try remote.progress(since: since, kind: kind, language: language)
+    }
+    public func pay(since: Date) throws -> PayLine? { try remote.pay(since: since) }
+    public func rejections() throws -> [Rejection] { try remote.rejections() }
+    public func release(task: Int64) throws { try remote.release(task: task) }
+    public func renew(task: Int64) throws -> Double { try remote.renew(task: task) }
+    public func sawFlaggedContent(task: Int64) throws { try remote.sawFlaggedContent(task: task) }
+    public func reject(annotation: Int64, reason: String) throws { try remote.reject(annotation: annotation, reason: reason) }
+
+    /// The held task, with the draft this machine wrote last when it is newer than the server's.
+    public func resume(kind: TaskKind?, language: String?) throws -> ClaimedTask? {
+        try deliveredFirst()
+        guard var task = try remote.resume(kind: kind, language: language) else { return nil }
+        if let local = try journal.read({ c in
+            try c.query("SELECT text, active_seconds FROM outbox WHERE server = ? AND annotator = ? AND kind = 'draft' AND task_id = ? ORDER BY id DESC LIMIT 1",
+                        [.text(server), .text(annotator), .integer(task.taskID)]).first
+        }) {
+            task.draft = try local.optionalString(Outbox.text)
+            task.draftActiveSeconds = try local.optionalDouble(Outbox.activeSeconds)
+        }
+        return task
+    }
+
+    /// Claiming while submissions wait would hand out work before the earlier work arrived:
+    /// deliver first, and say so when the server cannot be reached.
+    private func deliveredFirst() throws {
+        guard waiting > 0 else { return }
+        if let error = flush().offline, waiting > 0 { throw error }
+    }
+
+    // MARK: Delivery
+
+    struct Outcome {
+        var delivered: [String: Submission] = [:]
+        var refused: [String: ProjectError] = [:]
+        /// Why delivery stopped (the server away, the token refused), if it did.
+        var offline: ProjectError?
+    }
+
+    /// Sends what waits, oldest first, until done or the server cannot be reached.
+    func flush() -> Outcome {
+        flushing.lock()
+        defer { flushing.unlock(); refreshCount() }
+        var outcome = Outcome()
+        let rows = (try? journal.read { c in
+            try c.query("SELECT * FROM outbox WHERE server = ? AND annotator = ? ORDER BY id", [.text(server), .text(annotator)])
+        }) ?? []
+        for row in rows {
+            guard let id = try? row.int(Outbox.id), let kind = try? row.string(Outbox.kind), let task = try? row.int(Outbox.taskID) else { continue }
+            let text = (try? row.optionalString(Outbox.text)) ?? nil, active = (try? row.optionalDouble(Outbox.activeSeconds)) ?? nil
+            do {
+                switch kind {
+                case "submit":
+                    let clientID = (try? row.optionalString(Outbox.clientID)) ?? nil
+                    let result = try remote.submit(task: task, text: text ?? "", activeSeconds: active,
+                                                   fromMachineDraft: (try? row.bool(Outbox.fromMachineDraft)) ?? false, clientID: clientID)
+                    if let clientID { outcome.delivered[clientID] = result }
+                    if !result.counted {
+                        note("Your text for task \(task) arrived after its lease had lapsed and someone else had the task: it is kept as an extra annotation.")
+                    }
+                    try? journal.write { c in
+                        try c.execute("DELETE FROM outbox WHERE server = ? AND annotator = ? AND kind = 'draft' AND task_id = ?",
+                                      [.text(server), .text(annotator), .integer(task)])
+                    }
+                case "skip":
+                    try remote.skip(task: task, reason: SkipReason(rawValue: (try? row.optionalString(Outbox.reason)) ?? nil ?? "other") ?? .other,
+                                    activeSeconds: active)
+                default:
+                    try remote.saveDraft(task: task, text: text ?? "", activeSeconds: active)
+                }
+                try? journal.write { c in try c.execute("DELETE FROM outbox WHERE id = ?", [.integer(id)]) }
+            } catch let error as ProjectError where error.code == .store || error.code == .unauthorized {
+                // Away, or access refused: everything stays written down, in order, for later.
+                outcome.offline = error
+                if error.code == .unauthorized {
+                    note("The server refused this machine's login (\(error.message)); \(waiting) waiting are kept here for when access returns.")
+                }
+                break
+            } catch {
+                // Refused for good (a draft of a task no longer theirs, a submission the server
+                // will not take): the text goes to a file, and the person is told where.
+                let file = keep(text ?? "", task: task, kind: kind, reason: "\(error)")
+                if kind == "submit", let clientID = (try? row.optionalString(Outbox.clientID)) ?? nil {
+                    outcome.refused[clientID] = (error as? ProjectError) ?? ProjectError(code: .invalidInput, message: "\(error)")
+                } else if kind != "draft" || !(text ?? "").isEmpty {
+                    note("The server would not take your \(kind) of task \(task) (\(error)); the text is kept in \(file ?? "nothing")")
+                }
+                try? journal.write { c in try c.execute("DELETE FROM outbox WHERE id = ?", [.integer(id)]) }
+            }
+            if outcome.offline != nil { break }
+        }
+        return outcome
+    }
+
+    private func note(_ text: String) { state.withLock { notices.append(text) } }
+
+    private func refreshCount() {
+        let n = (try? journal.read { c in
+            try c.query("SELECT COUNT(*) AS n FROM outbox WHERE server = ? AND annotator = ? AND kind <> 'draft'", [.text(server), .text(annotator)])
+                .first?.int(Count.n) ?? 0
+        }) ?? 0
+        state.withLock { pending = Int(n) }
+    }
+
+    private func keep(_ text: String, task: Int64, kind: String, reason: String) -> String? {
+        guard !text.isEmpty else { return nil }
+        let path = recoveryFolder + "/\(annotator)-task\(task)-\(Int(Date().timeIntervalSince1970)).txt"
+        do {
+            try FileManager.default.createDirectory(atPath: recoveryFolder, withIntermediateDirectories: true)
+            try "\(kind) of task \(task) on \(server), refused: \(reason)\n\(text)\n".write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        } catch {
+            return nil
+        }
+    }
+}
+
+/// The journal's one table.
+enum Outbox: String, TableColumns {
+    static let table = "outbox"
+    case id, server, annotator, kind, taskID = "task_id", text, activeSeconds = "active_seconds", fromMachineDraft = "from_machine_draft"
+    case clientID = "client_id", reason, createdAt = "created_at"
+}
+
+private enum Count: String { case n }
