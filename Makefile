@@ -2,7 +2,7 @@
 SWIFT ?= swift
 CHORUS := .build/release/chorus
 
-.PHONY: demo test bench build release eval clean
+.PHONY: demo test bench build release eval clean dist
 
 build:
 	@scripts/install-deps
@@ -44,11 +44,23 @@ demo: release
 	@echo "One segment waits for review. In a terminal, settle it with the keyboard-only loop:"
 	@echo "  $(CHORUS) review --as chausiku --project $(DEMO)"
 
-## Every test.
-test:
+## Every test (the packed binary too: built first by `make dist`).
+test: dist
 	@scripts/install-deps test
 	$(SWIFT) build --build-tests
-	CHORUS_TEST_PYTHON=$$(scripts/interop-venv) scripts/with-postgres $(SWIFT) test --skip-build
+	CHORUS_TEST_DIST=$(DIST) CHORUS_TEST_PYTHON=$$(scripts/interop-venv) scripts/with-postgres $(SWIFT) test --skip-build
+
+## The binary for annotators' machines: the Swift runtime linked in (--static-swift-stdlib),
+## stripped, in a tarball with its README. It needs only Debian's runtime libraries (README).
+DIST := .build/dist/chorus-linux-$(shell uname -m).tar.gz
+dist:
+	@scripts/install-deps
+	$(SWIFT) build -c release --product chorus --static-swift-stdlib
+	rm -rf .build/dist && mkdir -p .build/dist/chorus
+	strip -o .build/dist/chorus/chorus .build/release/chorus
+	cp docs/remote.md .build/dist/chorus/README.md
+	tar -C .build/dist -czf $(DIST).partial chorus && mv $(DIST).partial $(DIST)
+	@echo "$(DIST): $$(du -h $(DIST) | cut -f1)"
 
 ## Benchmarks: segmentation against decode-only and ffmpeg silencedetect. BENCH_HOURS="1 4" by default.
 bench:

@@ -73,7 +73,7 @@ struct SessionArguments: ParsableArguments {
             try session(config: backend.config, kind: kind, language: language, annotator: login.annotator) { options in
                 try AnnotationSession(backend: backend, options: options, recoveryFolder: recovered, draftWork: nil,
                                       settingsFile: "the settings of \(login.server)") { task in
-                    try RemoteClips.load(task, from: remote, into: clipFolder)
+                    try RemoteClips.load(task, from: backend, into: clipFolder)
                 }
             }
             return
@@ -133,6 +133,9 @@ struct SessionArguments: ParsableArguments {
         var line = "\(summary.submitted) submitted, \(summary.skipped) skipped, \(clock(summary.activeSeconds)) active."
         if let kept = summary.keptTask {
             line += " Task \(kept) is kept for you with your draft; it comes back when you start again."
+        }
+        if summary.waiting > 0 {
+            line += " \(summary.waiting) submission\(summary.waiting == 1 ? " is" : "s are") saved on this machine and sent when the server answers (the next time you start)."
         }
         print(line)
     }

@@ -15,9 +15,9 @@ enum RemoteClips {
         return (env[variable].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? NSHomeDirectory()) + "/" + fallback)) + "/chorus"
     }
 
-    /// Downloads a held task's clip (Ogg Opus, light on data) and decodes it.
-    static func load(_ task: ClaimedTask, from backend: RemoteWorkBackend, into folder: String) throws -> AudioClip {
-        let bytes = try backend.clip(task: task.taskID, format: "opus")
+    /// A held task's clip (Ogg Opus, light on data), fetched ahead when it could be, decoded.
+    static func load(_ task: ClaimedTask, from backend: JournaledBackend, into folder: String) throws -> AudioClip {
+        let bytes = try backend.prefetchedClip(task.taskID) ?? backend.remote.clip(task: task.taskID, format: "opus")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let file = folder + "/task-\(task.taskID)-\(getpid()).opus"
         defer { try? FileManager.default.removeItem(atPath: file) }

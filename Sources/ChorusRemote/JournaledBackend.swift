@@ -8,6 +8,14 @@ import Foundation
 /// id), also at the next start after a crash, a closed laptop or a power cut.
 public final class JournaledBackend: WorkBackend, @unchecked Sendable {
     public let remote: RemoteWorkBackend
+    /// A second connection for fetching the next task and its clip ahead, so the person's own
+    /// calls never queue behind a download.
+    let fetcher: RemoteWorkBackend
+    /// The next task, claimed while the person works on this one, with its clip (at most one).
+    private var ahead: (task: ClaimedTask, clip: Data?)?
+    private var clips: [Int64: Data] = [:]
+    private let prefetchQueue = DispatchQueue(label: "chorus.prefetch")
+    private let deliveryQueue = DispatchQueue(label: "chorus.delivery")
     public var annotator: String { remote.annotator }
     public var config: ProjectConfig { remote.config }
     let journal: SQLiteDatabase
@@ -23,6 +31,7 @@ public final class JournaledBackend: WorkBackend, @unchecked Sendable {
     /// Opens (or creates) the journal and delivers what an earlier sitting left waiting.
     public init(remote: RemoteWorkBackend, journal path: String, recoveryFolder: String) throws {
         self.remote = remote
+        fetcher = try remote.secondConnection()
         self.recoveryFolder = recoveryFolder
         server = remote.server.absoluteString
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
@@ -84,9 +93,9 @@ public final class JournaledBackend: WorkBackend, @unchecked Sendable {
             ])
         }
         refreshCount()
-        let outcome = flush()
-        if let result = outcome.delivered[id] { return result }
-        if let refused = outcome.refused[id] { throw refused }
+        // Sent in the background: the next segment (fetched ahead) plays at once. What the
+        // server makes of it (late, refused) is told through the notices.
+        deliveryQueue.async { [weak self] in _ = self?.flush() }
         return Submission(annotationID: 0, taskID: task, counted: true, settled: nil)
     }
 
@@ -98,7 +107,7 @@ public final class JournaledBackend: WorkBackend, @unchecked Sendable {
             ])
         }
         refreshCount()
-        _ = flush()
+        deliveryQueue.async { [weak self] in _ = self?.flush() }
     }
 
     // MARK: Passed through (after delivering what waits, so the server sees work in order)
@@ -107,8 +116,48 @@ public final class JournaledBackend: WorkBackend, @unchecked Sendable {
     public func terms() throws -> String { try remote.terms() }
     public func acknowledgeTerms() throws { try remote.acknowledgeTerms() }
     public func claim(kind: TaskKind?, language: String?) throws -> ClaimedTask {
+        if let next = takeAhead() {
+            prefetch(kind: kind, language: language)
+            return next
+        }
         try deliveredFirst()
-        return try remote.claim(kind: kind, language: language)
+        let task = try remote.claim(kind: kind, language: language)
+        prefetch(kind: kind, language: language)
+        return task
+    }
+
+    /// The clip fetched ahead for `task`, once.
+    public func prefetchedClip(_ task: Int64) -> Data? { state.withLock { clips.removeValue(forKey: task) } }
+
+    /// Claims the next task and downloads its clip on the second connection, unless one is
+    /// ahead already.
+    private func prefetch(kind: TaskKind?, language: String?) {
+        prefetchQueue.async { [weak self] in
+            guard let self, self.state.withLock({ self.ahead == nil }) else { return }
+            guard let task = try? self.fetcher.claim(kind: kind, language: language) else { return }
+            let clip = try? self.fetcher.clip(task: task.taskID, format: "opus")
+            self.state.withLock { self.ahead = (task, clip) }
+        }
+    }
+
+    /// The task fetched ahead, waiting for a fetch in flight first.
+    private func takeAhead() -> ClaimedTask? {
+        prefetchQueue.sync {}
+        return state.withLock {
+            guard let next = ahead else { return nil }
+            ahead = nil
+            if let clip = next.clip { clips[next.task.taskID] = clip }
+            return next.task
+        }
+    }
+
+    public func finish() -> Int {
+        prefetchQueue.sync {}
+        if let next = state.withLock({ defer { ahead = nil }; return ahead }) { try? remote.release(task: next.task.taskID) }
+        deliveryQueue.sync {}
+        if waiting > 0 { _ = flush() }
+        timer?.cancel()
+        return waiting
     }
     public func progress(since: Date, kind: TaskKind?, language: String?) throws -> ChorusStore.Progress {
         try remote.progress(since: since, kind: kind, language: language)
@@ -122,8 +171,13 @@ public final class JournaledBackend: WorkBackend, @unchecked Sendable {
 
     /// The held task, with the draft this machine wrote last when it is newer than the server's.
     public func resume(kind: TaskKind?, language: String?) throws -> ClaimedTask? {
+        if let next = takeAhead() {
+            prefetch(kind: kind, language: language)
+            return next
+        }
         try deliveredFirst()
         guard var task = try remote.resume(kind: kind, language: language) else { return nil }
+        prefetch(kind: kind, language: language)
         if let local = try journal.read({ c in
             try c.query("SELECT text, active_seconds FROM outbox WHERE server = ? AND annotator = ? AND kind = 'draft' AND task_id = ? ORDER BY id DESC LIMIT 1",
                         [.text(server), .text(annotator), .integer(task.taskID)]).first

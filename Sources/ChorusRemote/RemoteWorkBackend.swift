@@ -30,6 +30,17 @@ public final class RemoteWorkBackend: WorkBackend, @unchecked Sendable {
         config = try settings.config()
     }
 
+    /// The same person on a second connection (for work fetched in the background).
+    func secondConnection() throws -> RemoteWorkBackend { try RemoteWorkBackend(copying: self) }
+
+    private init(copying other: RemoteWorkBackend) throws {
+        server = other.server
+        token = other.token
+        annotator = other.annotator
+        config = other.config
+        http = try HTTPClient(caFile: other.http.caFile, timeout: other.http.timeout)
+    }
+
     // MARK: WorkBackend
 
     public func me() throws -> Annotator {

@@ -47,6 +47,9 @@ public struct SessionSummary: Sendable, Equatable {
     public var hungUp = false
     /// Where the unsaved text went when the store could not take the draft, and why.
     public var recovered: Recovered?
+    /// Submissions kept on this machine for a server that could not be reached, sent at the
+    /// next start.
+    public var waiting = 0
 
     public struct Recovered: Sendable, Equatable {
         public var path: String
@@ -266,20 +269,25 @@ public final class AnnotationSession {
         }
     }
 
+    /// Asks for today's progress and pay on the store queue; the answer reaches the header on
+    /// a later tick, so the screen never waits on it (through a server it is two round trips).
     private func refreshProgress() {
         let since = Calendar.current.startOfDay(for: Date())
-        if let p = try? store.sync(execute: { try backend.progress(since: since, kind: options.kind, language: claimLanguage) }) {
-            view.doneToday = p.done
-            view.workedToday = p.activeSeconds
-            view.available = p.available
-        }
-        // Pay, in the open: what today's work has earned under the person's pay model.
-        let places = Currency.minorUnits(config.currency) ?? 2
-        if let line = try? store.sync(execute: { try backend.pay(since: since) }) {
-            view.earnedToday = line.model == .none ? nil : Money.format(line.earnings, places: places) + " " + config.currency
-        } else if let me = try? store.sync(execute: { try backend.me() }) {
-            let paid = (me.payModel != .none && me.payRate != nil) || config.payModel != .none
-            view.earnedToday = paid ? Money.format(0, places: places) + " " + config.currency : nil
+        let kind = options.kind, language = claimLanguage, config = config
+        store.async { [backend, mailbox] in
+            var header = Mailbox.Header()
+            if let p = try? backend.progress(since: since, kind: kind, language: language) {
+                header.progress = (p.done, p.activeSeconds, p.available)
+            }
+            // Pay, in the open: what today's work has earned under the person's pay model.
+            let places = Currency.minorUnits(config.currency) ?? 2
+            if let line = try? backend.pay(since: since) {
+                header.earned = .some(line.model == .none ? nil : Money.format(line.earnings, places: places) + " " + config.currency)
+            } else if let me = try? backend.me() {
+                let paid = (me.payModel != .none && me.payRate != nil) || config.payModel != .none
+                header.earned = .some(paid ? Money.format(0, places: places) + " " + config.currency : nil)
+            }
+            mailbox.deliver(header)
         }
     }
 
@@ -560,6 +568,7 @@ public final class AnnotationSession {
                 }
             }
         }
+        summary.waiting = store.sync { backend.finish() }
     }
 
     /// Writes text the store would not take to `<project>/recovered/`, named by annotator,
@@ -590,9 +599,15 @@ public final class AnnotationSession {
             noteActivity(at: now)
         }
         if let peaks = mailbox.takePeaks() { peakClip = peaks }
+        if let header = mailbox.takeHeader() {
+            if let p = header.progress { (view.doneToday, view.workedToday, view.available) = p }
+            if let earned = header.earned { view.earnedToday = earned }
+        }
         // Work written down here and not yet delivered (a remote backend offline), and what
         // delivery in the background has to say.
-        view.waiting = backend.waiting
+        let waiting = backend.waiting
+        if waiting < view.waiting { refreshProgress() }  // delivered: the header catches up
+        view.waiting = waiting
         for notice in backend.takeNotices() { flash(notice, error: true) }
         if let message = mailbox.takeMessage() { flash(message, error: true) }
         view.peaks = audible ? Self.fold(peakClip, into: size.columns) : []
@@ -678,6 +693,17 @@ private final class Mailbox: @unchecked Sendable {
     private var clipToken = 0
     private var peaks: (token: Int, peaks: [Double])?
     private var message: String?
+    private var header: Header?
+
+    /// Today's figures for the header, fetched in the background.
+    struct Header {
+        var progress: (done: Int, worked: Double, available: Int)?
+        /// The earnings line: nil inside when the person is not paid through Chorus.
+        var earned: String??
+    }
+
+    func deliver(_ header: Header) { lock.withLock { self.header = header } }
+    func takeHeader() -> Header? { lock.withLock { defer { header = nil }; return header } }
 
     /// A new clip is on its way; older loads are now stale.
     func nextClip() -> Int { lock.withLock { clipToken += 1; return clipToken } }

@@ -150,7 +150,9 @@ enum SessionScreen {
         default:
             guard let task = v.task else { break }
             let range = "\(timestamp(task.start))–\(timestamp(task.end)) (\(String(format: "%.2f", task.end - task.start)) s)"
-            line("Segment \(task.segmentID) · \((task.recording as NSString).lastPathComponent) · \(range)".fitted(to: width))
+            // A task from a server has no recording on this machine to name.
+            let name = task.recording.hasPrefix("http") ? "" : (task.recording as NSString).lastPathComponent + " · "
+            line("Segment \(task.segmentID) · \(name)\(range)".fitted(to: width))
             if v.mode == .warning {
                 line()
                 line(style.warn(" Content warning ".padded(to: min(width, 18))))

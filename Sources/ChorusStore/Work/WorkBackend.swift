@@ -45,11 +45,15 @@ public protocol WorkBackend: Sendable {
     /// What the person should be told about work delivered in the background (late, refused),
     /// each once.
     func takeNotices() -> [String]
+    /// The sitting ends: give back work fetched ahead, deliver what waits if possible.
+    /// - Returns: how many submissions still wait on this machine.
+    func finish() -> Int
 }
 
 extension WorkBackend {
     public var waiting: Int { 0 }
     public func takeNotices() -> [String] { [] }
+    public func finish() -> Int { 0 }
 }
 
 /// The work in the project's own store (SQLite or PostgreSQL), for the loop run on the

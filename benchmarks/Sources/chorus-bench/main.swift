@@ -28,6 +28,8 @@ do {
         print("")
         try runLoopBenchmark(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", chorus: "\(here)/chorus")
         print("")
+        try runRemoteLoopBenchmark(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", chorus: "\(here)/chorus")
+        print("")
         try runMetricsBenchmark(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", chorus: "\(here)/chorus")
         print("")
         try runValidateBenchmark(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", chorus: "\(here)/chorus")
@@ -35,6 +37,8 @@ do {
         try runExportBenchmark(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", chorus: "\(here)/chorus", bench: "\(here)/chorus-bench")
         print("")
         try runServeBenchmark(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", chorus: "\(here)/chorus")
+    case "remote-loop":
+        try runRemoteLoopBenchmark(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", chorus: "\(here)/chorus")
     case "serve":
         try runServeBenchmark(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", chorus: "\(here)/chorus")
     case "export":
@@ -52,7 +56,7 @@ do {
     case "queue-project" where args.count == 4 || args.count == 5:
         try makeQueueProject(folder: args[1], segments: Int(args[2]) ?? 0, workers: Int(args[3]) ?? 0, database: args.count == 5 ? args[4] : nil)
     default:
-        print("usage: chorus-bench run | serve | queue | loop | metrics | validate | export | decode FILE | trace FILE [FROM TO] | worker DIR NAME CYCLES | queue-project DIR SEGMENTS WORKERS")
+        print("usage: chorus-bench run | serve | remote-loop | queue | loop | metrics | validate | export | decode FILE | trace FILE [FROM TO] | worker DIR NAME CYCLES | queue-project DIR SEGMENTS WORKERS")
         exit(2)
     }
 } catch {
