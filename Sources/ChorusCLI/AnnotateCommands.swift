@@ -64,8 +64,7 @@ struct SessionArguments: ParsableArguments {
             if let annotator, annotator != login.annotator {
                 throw CLIError("--as \(annotator): this machine is logged in to \(login.server) as \(login.annotator); run chorus login again to work as someone else")
             }
-            guard let url = URL(string: login.server) else { throw CLIError("the saved login's server is not an address", location: SavedLogin.path) }
-            let remote = try RemoteWorkBackend(server: url, token: login.token, caFile: login.caFile)
+            let remote = try remoteBackend(login)
             // Drafts and submissions are written to the journal first, then sent.
             let recovered = RemoteClips.dataFolder + "/recovered"
             let backend = try JournaledBackend(remote: remote, journal: RemoteClips.dataFolder + "/journal.sqlite", recoveryFolder: recovered)
@@ -86,19 +85,7 @@ struct SessionArguments: ParsableArguments {
         }
     }
 
-    /// The saved login to work through, when this run is remote: `--server` given, or no
-    /// project where --project points and a saved login.
-    func remoteLogin() throws -> SavedLogin? {
-        if let server {
-            guard let login = try SavedLogin.load() else { throw CLIError("--server \(server): log in first with chorus login \(server) --invite CODE") }
-            guard login.server.trimmingCharacters(in: CharacterSet(charactersIn: "/")) == server.trimmingCharacters(in: CharacterSet(charactersIn: "/")) else {
-                throw CLIError("--server \(server): this machine is logged in to \(login.server); run chorus login \(server) first")
-            }
-            return login
-        }
-        let local = FileManager.default.fileExists(atPath: projectOptions.project + "/" + ProjectConfig.fileName)
-        return local ? nil : try SavedLogin.load()
-    }
+    func remoteLogin() throws -> SavedLogin? { try savedLogin(server: server, project: projectOptions.project) }
 
     private func session(config: ProjectConfig, kind: TaskKind, language typed: String?, annotator: String,
                          make: (SessionOptions) throws -> AnnotationSession) throws {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChorusRemote
 import ChorusStore
 import ChorusValidation
 import Foundation
@@ -38,22 +39,32 @@ extension AnnotationsCommand {
             discussion: """
                 Examples:
                 $ chorus annotations appeal 42 --as amina --comment "the speaker says it twice; listen at 0:03"
+                $ chorus annotations appeal 42 --comment "..."      # on your own machine, after chorus login
                 """)
 
         @Argument(help: ArgumentHelp("Your rejected annotation's id (chorus me shows it).", valueName: "id"))
         var annotation: Int64
 
-        @Option(help: ArgumentHelp("You, the author.", valueName: "name"))
-        var `as`: String
+        @Option(help: ArgumentHelp("You, the author (through a server, the login's).", valueName: "name"))
+        var `as`: String?
 
         @Option(help: ArgumentHelp("Your case, for the reviewer who decides.", valueName: "text"))
         var comment: String
 
         @OptionGroup var projectOptions: ProjectOptions
 
+        @Option(help: ArgumentHelp("Through chorus serve at this address, with the saved login.", valueName: "url"))
+        var server: String?
+
         func run() throws {
+            if let login = try savedLogin(server: server, project: projectOptions.project) {
+                try remoteBackend(login).appeal(annotation: annotation, comment: comment)
+                print("appeal filed; a reviewer who is neither you nor who rejected it will decide")
+                return
+            }
+            guard let name = `as` else { throw CLIError("--as NAME: say who you are (the author)") }
             let project = try projectOptions.open()
-            let id = try project.store.appeal(annotation: annotation, as: `as`, comment: comment)
+            let id = try project.store.appeal(annotation: annotation, as: name, comment: comment)
             print("appeal \(id) filed; a reviewer who is neither you nor who rejected it will decide")
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChorusRemote
 import ChorusStore
 import ChorusValidation
 import Foundation
@@ -136,13 +137,17 @@ struct MeCommand: ParsableCommand {
             Examples:
             $ chorus me --as amina
             $ chorus me --as amina --from 2026-11-01 --json
+            $ chorus me                      # on your own machine, after chorus login
             """)
 
-    @Option(help: ArgumentHelp("Who you are.", valueName: "name"))
-    var `as`: String
+    @Option(help: ArgumentHelp("Who you are (through a server, the login's).", valueName: "name"))
+    var `as`: String?
 
     @OptionGroup var projectOptions: ProjectOptions
     @OptionGroup var period: PeriodOptions
+
+    @Option(help: ArgumentHelp("Through chorus serve at this address, with the saved login (used without this option when --project is not a project folder).", valueName: "url"))
+    var server: String?
 
     @Flag(help: "Print the record as JSON.")
     var json = false
@@ -159,26 +164,49 @@ struct MeCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let login = try savedLogin(server: server, project: projectOptions.project) {
+            try runRemote(login)
+            return
+        }
+        guard let name = `as` else { throw CLIError("--as NAME: say whose record (yours)") }
         let project = try projectOptions.open()
         let (from, to) = try period.range
-        let me = try project.store.annotator(named: `as`)
+        let me = try project.store.annotator(named: name)
         let report = try project.store.payReport(config: project.config, from: from, to: to, only: me.name)
         let snapshot = try project.store.snapshot(config: project.config)
         let figure = AgreementFigures.compute(ValidationContext(snapshot)).annotators.first { $0.annotator == me.name }
         let record = Record(pay: PayJSON(report).lines.first, currency: report.currency, floor: report.floor, agreement: figure?.agreement,
                             agreementTexts: figure?.texts ?? 0, rejections: try project.store.rejections(of: me.name),
                             avoidsDistressing: me.avoidDistressing, credit: me.creditName)
+        let period = report.from != nil || report.to != nil ? ", \(report.from ?? "the start") to \(report.to ?? "today")" : ""
+        try show(record, name: me.name, period: period, remote: false)
+    }
+
+    /// The record through the server: pay, consent and rejections (agreement figures need the
+    /// whole project and stay on its machine).
+    private func runRemote(_ login: SavedLogin) throws {
+        let backend = try remoteBackend(login)
+        let me = try backend.me()
+        let (from, _) = try period.range
+        let line = try backend.pay(since: Date(timeIntervalSince1970: from ?? 0))
+        let record = Record(pay: line.map { PayLine.Shown($0, places: Currency.minorUnits(backend.config.currency) ?? 2) },
+                            currency: backend.config.currency, floor: nil, agreement: nil, agreementTexts: 0,
+                            rejections: try backend.rejections(), avoidsDistressing: me.avoidDistressing, credit: me.creditName)
+        try show(record, name: me.name, period: from.map { _ in ", from \(self.period.from ?? "")" } ?? "", remote: true)
+    }
+
+    private func show(_ record: Record, name: String, period: String, remote: Bool) throws {
         if json { print(try encodeJSON(record)); return }
-        var out = ["\(me.name)" + (report.from != nil || report.to != nil ? ", \(report.from ?? "the start") to \(report.to ?? "today")" : "")]
+        var out = ["\(name)" + period]
         if let p = record.pay {
             out.append("tasks        \(p.tasks) (\(p.paidTasks) paid)")
             out.append("audio        \(p.audioMinutes) minutes")
             out.append("active time  \(p.activeHours) hours")
-            out.append("earnings     \(p.earnings) \(report.currency)" + (p.model == "none" ? " (no pay model set)" : " at \(p.rate)/\(p.model)"))
+            out.append("earnings     \(p.earnings) \(record.currency)" + (p.model == "none" ? " (no pay model set)" : " at \(p.rate)/\(p.model)"))
             if let e = p.effectiveHourly {
-                out.append("per hour     \(e) \(report.currency)" + (report.floor.map { " (the project's floor is \($0))" } ?? ""))
+                out.append("per hour     \(e) \(record.currency)" + (record.floor.map { " (the project's floor is \($0))" } ?? ""))
             }
-            if let s = p.shortfall { out.append("             below the floor by \(s) \(report.currency): the project owes you this") }
+            if let s = p.shortfall { out.append("             below the floor by \(s) \(record.currency): the project owes you this") }
             if p.distressingSeen > 0 { out.append("distressing  \(p.distressingSeen) flagged segments worked on") }
         } else {
             out.append("no work in this period")
@@ -186,7 +214,7 @@ struct MeCommand: ParsableCommand {
         if let a = record.agreement {
             out.append(String(format: "agreement    %.3f with the settled texts over %d texts", a, record.agreementTexts))
         }
-        out.append("credit       " + (me.creditName.map { "named in corpora as \($0)" } ?? "not named in corpora (chorus annotators set \(me.name) --credit NAME to change)"))
+        out.append("credit       " + (record.credit.map { "named in corpora as \($0)" } ?? "not named in corpora (chorus annotators set \(name) --credit NAME to change)"))
         out.append("content      " + (record.avoidsDistressing ? "you are never handed segments flagged distressing" : "segments flagged distressing come with a warning; you may pass"))
         for r in record.rejections {
             out.append("")
@@ -197,7 +225,7 @@ struct MeCommand: ParsableCommand {
             } else if r.appealID != nil {
                 out.append("  appealed: waiting for a different reviewer")
             } else {
-                out.append("  appeal once with: chorus annotations appeal \(r.annotationID) --as \(me.name) --comment \"...\"")
+                out.append("  appeal once with: chorus annotations appeal \(r.annotationID)\(remote ? "" : " --as \(name)") --comment \"...\"")
             }
         }
         print(out.joined(separator: "\n"))

@@ -91,3 +91,23 @@ struct LogoutCommand: ParsableCommand {
         }
     }
 }
+
+/// The saved login to work through, when a command runs remotely: `--server` given (it must be
+/// the saved login's), or no project where `--project` points and a saved login.
+func savedLogin(server: String?, project: String) throws -> SavedLogin? {
+    if let server {
+        guard let login = try SavedLogin.load() else { throw CLIError("--server \(server): log in first with chorus login \(server) --invite CODE") }
+        guard login.server.trimmingCharacters(in: CharacterSet(charactersIn: "/")) == server.trimmingCharacters(in: CharacterSet(charactersIn: "/")) else {
+            throw CLIError("--server \(server): this machine is logged in to \(login.server); run chorus login \(server) first")
+        }
+        return login
+    }
+    let local = FileManager.default.fileExists(atPath: project + "/" + ProjectConfig.fileName)
+    return local ? nil : try SavedLogin.load()
+}
+
+/// The server's work API as the saved login's person.
+func remoteBackend(_ login: SavedLogin) throws -> RemoteWorkBackend {
+    guard let url = URL(string: login.server) else { throw CLIError("the saved login's server is not an address", location: SavedLogin.path) }
+    return try RemoteWorkBackend(server: url, token: login.token, caFile: login.caFile)
+}

@@ -223,7 +223,7 @@ public final class JournaledBackend: WorkBackend, @unchecked Sendable {
                                                    fromMachineDraft: (try? row.bool(Outbox.fromMachineDraft)) ?? false, clientID: clientID)
                     if let clientID { outcome.delivered[clientID] = result }
                     if !result.counted {
-                        note("Your text for task \(task) arrived after its lease had lapsed and someone else had the task: it is kept as an extra annotation.")
+                        note("Task \(task) arrived after its lease lapsed: kept as an extra annotation.")
                     }
                     try? journal.write { c in
                         try c.execute("DELETE FROM outbox WHERE server = ? AND annotator = ? AND kind = 'draft' AND task_id = ?",
@@ -240,7 +240,7 @@ public final class JournaledBackend: WorkBackend, @unchecked Sendable {
                 // Away, or access refused: everything stays written down, in order, for later.
                 outcome.offline = error
                 if error.code == .unauthorized {
-                    note("The server refused this machine's login (\(error.message)); \(waiting) waiting are kept here for when access returns.")
+                    note("The server refused your login: what waits is kept here for when access returns.")
                 }
                 break
             } catch {

@@ -112,6 +112,11 @@ public final class RemoteWorkBackend: WorkBackend, @unchecked Sendable {
         _ = try call("POST", "/v1/tasks/\(held.taskID)/reject", Reject(annotationID: annotation, reason: reason))
     }
 
+    /// Appeals the rejection of the person's own text, once.
+    public func appeal(annotation: Int64, comment: String) throws {
+        _ = try call("POST", "/v1/rejections/\(annotation)/appeal", ["comment": comment])
+    }
+
     /// The clip of a held task, encoded (FLAC, or Opus for slow connections).
     public func clip(task: Int64, format: String = "flac") throws -> Data {
         try call("GET", "/v1/tasks/\(task)/clip?format=\(format)")

@@ -121,3 +121,65 @@ import TestSupport
         #expect(try stored() == ["kwanza ñ", "pili ŋ", "tatu nne"], "every typed word once")
     }
 }
+
+/// A lease that lapsed while the person was offline, and access revoked: nothing is thrown
+/// away, and the person is told.
+@Suite(.serialized) struct RemoteAccessTests {
+    @Test func aLateSubmissionIsKeptAndARevokedLoginKeepsTheJournal() throws {
+        let team = try TeamProject(.sqlite, people: ["amina", "baraka"], redundancy: 1)
+        let server = try ServeProcess(project: team.folder, logs: team.logs)
+        let proxy = try DelayProxy(to: server.port, delay: 0)
+        let laptop = try RemoteLoopTests.Laptop(team)
+        let url = "http://127.0.0.1:\(proxy.port)"
+        #expect(try laptop.chorus(["login", url, "--invite", try team.invite("amina")]).status == 0)
+        func annotations() throws -> [(text: String, counted: Bool)] {
+            try Project.open(at: team.folder).store.database.read { c in
+                try c.query("SELECT text, counted FROM annotations ORDER BY id").map { ($0["text"].string ?? "", $0["counted"].int == 1) }
+            }
+        }
+
+        var t = try laptop.loop()
+        _ = try t.waitFor("I have read this")
+        Thread.sleep(forTimeInterval: 0.6)
+        try t.press("Enter")
+        let first = try t.waitFor("Segment ")
+        let segment = Int(first.components(separatedBy: "Segment ")[1].prefix { $0.isNumber }) ?? 0
+
+        // Offline: the text waits on the laptop while the lease lapses and baraka does the task.
+        proxy.refuse(true)
+        try t.type("nimechelewa")
+        try t.press("Enter")
+        _ = try t.waitFor("offline: 1 submission waiting to be sent")
+        try Project.open(at: team.folder).store.database.write { c in
+            try c.execute("UPDATE tasks SET lease_expires = 1 WHERE segment_id = ? AND state = 'leased'", [.integer(Int64(segment))])
+        }
+        let baraka = try team.token("baraka", url: server.url)
+        let taken = try #require(try HTTP.request("POST", server.url + "/v1/tasks/claim", token: baraka).json()["task"] as? [String: Any])
+        #expect(taken["segment_id"] as? Int == segment)
+        #expect(try HTTP.request("POST", server.url + "/v1/tasks/\(taken["task_id"] as? Int ?? 0)/submit", token: baraka, json: ["text": "nimefika"]).status == 200)
+        proxy.refuse(false)
+        // Messages wrap at the screen's width wherever their words fall.
+        func says(_ text: String) -> (String) -> Bool { { $0.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "  ", with: " ").contains(text) } }
+        _ = try t.waitUntil("the late delivery told", timeout: 20, says("kept as an extra annotation"))
+        let stored = try annotations()
+        #expect(stored.count == 2 && stored.contains { $0.text == "nimechelewa" && !$0.counted }, "amina's late text is kept: \(stored)")
+
+        // Access revoked: the next submission stays in the journal, the screen says why.
+        try team.chorus(["annotators", "revoke", "amina"])
+        _ = try t.waitUntil("the next segment") { !$0.contains("offline:") && $0.contains("Segment ") }
+        try t.type("bado nipo")
+        try t.press("Enter")
+        _ = try t.waitUntil("the refusal told", timeout: 20, says("refused your login"))
+        try t.press("C-q")
+        _ = try t.waitUntil("the summary", says("the next time you start"))
+        #expect(try annotations().count == 2)
+
+        // Access back (a new invite): the next start delivers it.
+        #expect(try laptop.chorus(["login", url, "--invite", try team.invite("amina")]).status == 0)
+        t = try laptop.loop()
+        _ = try t.waitUntil("the journal delivered", timeout: 20) { _ in (try? annotations().contains { $0.text == "bado nipo" }) == true }
+        try t.press("C-q")
+        let me = try laptop.chorus(["me"])
+        #expect(me.status == 0 && me.stdout.contains("amina") && me.stdout.contains("tasks"), "\(me.stdout)\(me.stderr)")
+    }
+}

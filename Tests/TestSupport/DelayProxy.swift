@@ -11,6 +11,7 @@ public final class DelayProxy: @unchecked Sendable {
     private let lock = NSLock()
     private var connections: [Int32] = []
     private var stalled = false
+    private var refusing = false
     private var closed = false
     private var up = 0, down = 0
 
@@ -35,6 +36,13 @@ public final class DelayProxy: @unchecked Sendable {
 
     /// Stops passing bytes (connections stay open: a stalled link).
     public func stall(_ on: Bool) { lock.withLock { stalled = on } }
+
+    /// Refuses the link: open connections are closed and new ones closed at once (the server
+    /// unreachable, without waiting for a timeout).
+    public func refuse(_ on: Bool) {
+        lock.withLock { refusing = on }
+        if on { dropConnections() }
+    }
 
     /// Closes every connection (a dropped link); new ones are still accepted.
     public func dropConnections() {
@@ -62,6 +70,10 @@ public final class DelayProxy: @unchecked Sendable {
         while true {
             let client = accept(listener, nil, nil)
             if client < 0 { if lock.withLock({ closed }) { return } else { continue } }
+            if lock.withLock({ refusing }) {
+                Glibc.close(client)
+                continue
+            }
             let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var address = Self.loopback(target)
             let ok = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
