@@ -17,12 +17,12 @@ enum RemoteClips {
 
     /// A held task's clip (Ogg Opus, light on data), fetched ahead when it could be, decoded.
     static func load(_ task: ClaimedTask, from backend: JournaledBackend, into folder: String) throws -> AudioClip {
-        let bytes = try backend.prefetchedClip(task.taskID) ?? backend.remote.clip(task: task.taskID, format: "opus")
+        let bytes = try backend.prefetchedClip(task.taskID) ?? backend.remote.clip(task: task.taskID, format: "opus", context: RemoteWorkBackend.clipContext)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let file = folder + "/task-\(task.taskID)-\(getpid()).opus"
         defer { try? FileManager.default.removeItem(atPath: file) }
         try bytes.write(to: URL(fileURLWithPath: file))
-        return try AudioClip.load(path: file, start: 0, end: task.end - task.start + 1)
+        return try AudioClip.load(path: file, start: 0, end: task.end - task.start + 2 * RemoteWorkBackend.clipContext + 1)
     }
 }
 

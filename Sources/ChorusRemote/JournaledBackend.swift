@@ -135,7 +135,7 @@ public final class JournaledBackend: WorkBackend, @unchecked Sendable {
         prefetchQueue.async { [weak self] in
             guard let self, self.state.withLock({ self.ahead == nil }) else { return }
             guard let task = try? self.fetcher.claim(kind: kind, language: language) else { return }
-            let clip = try? self.fetcher.clip(task: task.taskID, format: "opus")
+            let clip = try? self.fetcher.clip(task: task.taskID, format: "opus", context: RemoteWorkBackend.clipContext)
             self.state.withLock { self.ahead = (task, clip) }
         }
     }

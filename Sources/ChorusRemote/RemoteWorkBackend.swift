@@ -117,9 +117,13 @@ public final class RemoteWorkBackend: WorkBackend, @unchecked Sendable {
         _ = try call("POST", "/v1/rejections/\(annotation)/appeal", ["comment": comment])
     }
 
-    /// The clip of a held task, encoded (FLAC, or Opus for slow connections).
-    public func clip(task: Int64, format: String = "flac") throws -> Data {
-        try call("GET", "/v1/tasks/\(task)/clip?format=\(format)")
+    /// Audio added on each side of a clip fetched for the loop, seconds.
+    public static let clipContext = 0.25
+
+    /// The clip of a held task, encoded (FLAC, or Opus for slow connections), with `context`
+    /// seconds of audio either side.
+    public func clip(task: Int64, format: String = "flac", context: Double = 0) throws -> Data {
+        try call("GET", "/v1/tasks/\(task)/clip?format=\(format)&context=\(context)")
     }
 
     // MARK: HTTP

@@ -139,9 +139,12 @@ struct WorkAPI: Sendable {
                 guard let f = Clip.Format(rawValue: value) else { throw APIError(.badRequest, "invalid-input", "format is flac, opus or wav") }
                 return f
             } ?? .flac
+            // A little audio either side, so a word cut by a boundary can be heard.
+            let context = try Self.number(request, "context") ?? 0
+            guard context <= 2 else { throw APIError(.badRequest, "invalid-input", "context is 0 to 2 seconds") }
             let bytes = try await store {
                 let held = try project.work.heldClip(id, as: person.name)
-                return try Clip.encode(path: held.path, start: held.start, end: held.end, format: format)
+                return try Clip.encode(path: held.path, start: max(0, held.start - context), end: held.end + context, format: format)
             }
             return Response(status: .ok, headers: [.contentType: format.mediaType, .cacheControl: "private, max-age=3600"],
                             body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
