@@ -106,13 +106,15 @@ let package = Package(
         // Corpora out: splits, clips, every format's writer, checksums, the datasheet.
         .target(name: "ChorusExport", dependencies: ["ChorusSupport", "ChorusAudio", "ChorusIngest", "ChorusStore", "ChorusValidation", "CZlib"]),
         // The work through `chorus serve`, for the loop on an annotator's own machine (URLSession).
-        .target(name: "ChorusRemote", dependencies: ["ChorusStore", "CCurl"]),
+        // The work API's JSON: one definition for the server that encodes it and the client that reads it.
+        .target(name: "ChorusAPI", dependencies: ["ChorusStore"]),
+        .target(name: "ChorusRemote", dependencies: ["ChorusStore", "ChorusAPI", "CCurl"]),
         // `chorus serve`: the work API over HTTP, each request acting as one person; its
         // OpenAPI document is compiled in.
         .target(
             name: "ChorusServer",
             dependencies: [
-                "ChorusSupport", "ChorusAudio", "ChorusStore",
+                "ChorusSupport", "ChorusAudio", "ChorusStore", "ChorusAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

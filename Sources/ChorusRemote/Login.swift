@@ -1,3 +1,4 @@
+import ChorusAPI
 import ChorusStore
 import Foundation
 
@@ -104,9 +105,8 @@ public enum Login {
     /// - Throws: ``ProjectError`` `.unauthorized` for a code the server refuses, `.store` when it
     ///   cannot be reached.
     public static func exchange(server: URL, code: String, caFile: String? = nil, timeout: Double = 30) throws -> (token: String, annotator: String) {
-        struct Answer: Decodable { var token: String; var annotator: String }
-        let data = try RemoteWorkBackend.send(try HTTPClient(caFile: caFile, timeout: timeout), server, nil, "POST", "/v1/login", ["code": code])
-        let answer: Answer = try RemoteWorkBackend.decode(data)
+        let data = try RemoteWorkBackend.send(try HTTPClient(caFile: caFile, timeout: timeout), server, nil, "POST", "/v1/login", LoginBody(code: code))
+        let answer: LoginAnswer = try RemoteWorkBackend.decode(data)
         return (answer.token, answer.annotator)
     }
 }

@@ -1,3 +1,4 @@
+import ChorusAPI
 import ChorusStore
 import Foundation
 
@@ -25,8 +26,8 @@ public final class RemoteWorkBackend: WorkBackend, @unchecked Sendable {
         self.server = server
         self.token = token
         http = try HTTPClient(caFile: caFile, timeout: timeout)
-        let settings: Settings = try Self.decode(try Self.send(http, server, token, "GET", "/v1/settings", nil))
-        annotator = (try Self.decode(try Self.send(http, server, token, "GET", "/v1/me", nil)) as MeName).annotator
+        let settings: ClientSettings = try Self.decode(try Self.send(http, server, token, "GET", "/v1/settings", nil))
+        annotator = (try Self.decode(try Self.send(http, server, token, "GET", "/v1/me", nil)) as MeAnswer).annotator
         config = try settings.config()
     }
 
@@ -44,12 +45,12 @@ public final class RemoteWorkBackend: WorkBackend, @unchecked Sendable {
     // MARK: WorkBackend
 
     public func me() throws -> Annotator {
-        let me: Me = try Self.decode(try call("GET", "/v1/me"))
+        let me: MeAnswer = try Self.decode(try call("GET", "/v1/me"))
         return Annotator(id: 0, name: me.annotator, languages: me.languages.compactMap { try? LanguageTag($0) }, creditName: me.creditName,
                          avoidDistressing: me.avoidDistressing, termsSeenAt: me.termsSeenAt)
     }
 
-    public func terms() throws -> String { (try Self.decode(try call("GET", "/v1/terms")) as Terms).terms }
+    public func terms() throws -> String { (try Self.decode(try call("GET", "/v1/terms")) as TermsAnswer).terms }
     public func acknowledgeTerms() throws { _ = try call("POST", "/v1/terms/seen") }
 
     public func resume(kind: TaskKind?, language: String?) throws -> ClaimedTask? {
@@ -71,34 +72,34 @@ public final class RemoteWorkBackend: WorkBackend, @unchecked Sendable {
     }
 
     public func progress(since: Date, kind: TaskKind?, language: String?) throws -> ChorusStore.Progress {
-        (try Self.decode(try call("GET", "/v1/me?since=\(since.timeIntervalSince1970)")) as Me).progress
+        (try Self.decode(try call("GET", "/v1/me?since=\(since.timeIntervalSince1970)")) as MeAnswer).progress
     }
 
     public func pay(since: Date) throws -> PayLine? {
-        (try Self.decode(try call("GET", "/v1/me?since=\(since.timeIntervalSince1970)")) as Me).pay?.line
+        (try Self.decode(try call("GET", "/v1/me?since=\(since.timeIntervalSince1970)")) as MeAnswer).pay?.line
     }
 
     public func rejections() throws -> [Rejection] {
-        (try Self.decode(try call("GET", "/v1/rejections")) as [RemoteRejection]).map(\.rejection)
+        (try Self.decode(try call("GET", "/v1/rejections")) as [APIRejection]).map(\.rejection)
     }
 
     public func saveDraft(task: Int64, text: String, activeSeconds: Double?) throws {
-        _ = try call("PUT", "/v1/tasks/\(task)/draft", Draft(text: text, activeSeconds: activeSeconds))
+        _ = try call("PUT", "/v1/tasks/\(task)/draft", DraftBody(text: text, activeSeconds: activeSeconds))
     }
 
     public func submit(task: Int64, text: String, activeSeconds: Double?, fromMachineDraft: Bool, clientID: String?) throws -> Submission {
         try Self.decode(try call("POST", "/v1/tasks/\(task)/submit",
-                                 Submit(text: text, activeSeconds: activeSeconds, fromMachineDraft: fromMachineDraft, submissionID: clientID)))
+                                 SubmitBody(text: text, activeSeconds: activeSeconds, fromMachineDraft: fromMachineDraft, submissionID: clientID)))
     }
 
     public func skip(task: Int64, reason: SkipReason, activeSeconds: Double?) throws {
-        _ = try call("POST", "/v1/tasks/\(task)/skip", Skip(reason: reason, activeSeconds: activeSeconds))
+        _ = try call("POST", "/v1/tasks/\(task)/skip", SkipBody(reason: reason, activeSeconds: activeSeconds))
     }
 
     public func release(task: Int64) throws { _ = try call("POST", "/v1/tasks/\(task)/release") }
 
     public func renew(task: Int64) throws -> Double {
-        (try Self.decode(try call("POST", "/v1/tasks/\(task)/renew")) as Renewed).leaseExpires
+        (try Self.decode(try call("POST", "/v1/tasks/\(task)/renew")) as RenewAnswer).leaseExpires
     }
 
     public func sawFlaggedContent(task: Int64) throws { _ = try call("POST", "/v1/tasks/\(task)/listen") }
@@ -109,12 +110,12 @@ public final class RemoteWorkBackend: WorkBackend, @unchecked Sendable {
         guard let held = try resume(kind: .review, language: nil), held.sourceAnnotationIDs.contains(annotation) else {
             throw ProjectError(code: .notYours, message: "annotation \(annotation) is not a version in a review you hold")
         }
-        _ = try call("POST", "/v1/tasks/\(held.taskID)/reject", Reject(annotationID: annotation, reason: reason))
+        _ = try call("POST", "/v1/tasks/\(held.taskID)/reject", RejectBody(annotationID: annotation, reason: reason))
     }
 
     /// Appeals the rejection of the person's own text, once.
     public func appeal(annotation: Int64, comment: String) throws {
-        _ = try call("POST", "/v1/rejections/\(annotation)/appeal", ["comment": comment])
+        _ = try call("POST", "/v1/rejections/\(annotation)/appeal", AppealBody(comment: comment))
     }
 
     /// Audio added on each side of a clip fetched for the loop, seconds.

@@ -1,3 +1,4 @@
+import ChorusAPI
 import ChorusStore
 import ChorusSupport
 import Foundation

@@ -34,10 +34,7 @@ import TestSupport
         #expect(try Spawn.run(["sh", "-c", "cd '\(home)/work' && \(bare) '\(binary)' login \(server.url) --invite \(try team.invite("amina")) > '\(login)' 2>&1"]) == 0,
                 "\((try? String(contentsOfFile: login, encoding: .utf8)) ?? "")")
         let t = try TmuxScreen("cd '\(home)/work' && exec \(bare) '\(binary)' transcribe --audio none")
-        _ = try t.waitFor("I have read this")
-        Thread.sleep(forTimeInterval: 0.6)
-        try t.press("Enter")
-        _ = try t.waitFor("Segment ")
+        try t.acceptTerms()
         try t.type("sokoni")
         _ = try t.waitFor("> sokoni")
         try t.press("Enter")

@@ -44,10 +44,7 @@ import TestSupport
         #expect(mode == 0o600)
 
         let t = try laptop.loop()
-        _ = try t.waitFor("I have read this")
-        Thread.sleep(forTimeInterval: 0.6)
-        try t.press("Enter")
-        _ = try t.waitFor("Segment ")
+        try t.acceptTerms()
         try t.type("Habari ŋombe 東京 مرحبا")
         _ = try t.waitFor("> Habari ŋombe 東京 مرحبا")
         try t.press("Enter")
@@ -79,10 +76,7 @@ import TestSupport
         }
 
         var t = try laptop.loop()
-        _ = try t.waitFor("I have read this")
-        Thread.sleep(forTimeInterval: 0.6)
-        try t.press("Enter")
-        _ = try t.waitFor("Segment ")
+        try t.acceptTerms()
         try t.type("kwanza ñ")
         _ = try t.waitFor("> kwanza ñ")
         try t.press("Enter")
@@ -139,10 +133,8 @@ import TestSupport
         }
 
         var t = try laptop.loop()
-        _ = try t.waitFor("I have read this")
-        Thread.sleep(forTimeInterval: 0.6)
-        try t.press("Enter")
-        let first = try t.waitFor("Segment ")
+        try t.acceptTerms()
+        let first = try t.screen()
         let segment = Int(first.components(separatedBy: "Segment ")[1].prefix { $0.isNumber }) ?? 0
 
         // Offline: the text waits on the laptop while the lease lapses and baraka does the task.

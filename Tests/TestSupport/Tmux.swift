@@ -87,3 +87,14 @@ public final class TmuxScreen {
         return output ? ((try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "") : ""
     }
 }
+
+extension TmuxScreen {
+    /// Reads past the project's pay terms (shown before the first task; its screen ignores keys
+    /// for its first half second) to the first segment.
+    public func acceptTerms() throws {
+        _ = try waitFor("I have read this")
+        Thread.sleep(forTimeInterval: 0.6)
+        try press("Enter")
+        _ = try waitFor("Segment ")
+    }
+}
