@@ -86,11 +86,19 @@ import TestSupport
         // screen says so.
         server.daemon.signal(SIGKILL)
         _ = server.daemon.wait(seconds: 5)
+        let down = Date()
         try t.type("pili ŋ")
         _ = try t.waitFor("> pili ŋ")
         try t.press("Enter")
         _ = try t.waitFor("offline: 1 submission waiting to be sent")
         #expect(try stored() == ["kwanza ñ"])
+        // The person goes on with the segment already on their machine while the server stays
+        // away for half a minute.
+        _ = try t.waitFor("Segment ")
+        try t.type("bado")
+        Thread.sleep(forTimeInterval: max(0, 30 - Date().timeIntervalSince(down)))
+        #expect(try t.screen().contains("offline: 1 submission waiting to be sent"))
+        try t.press("C-w")
 
         // Back again: delivered once, in order, and work goes on.
         server = try ServeProcess(project: team.folder, logs: team.logs, name: "serve-again", port: port)
