@@ -143,7 +143,7 @@ struct WorkAPI: Sendable {
             // A little audio either side, so a word cut by a boundary can be heard.
             let context = try Self.number(request, "context") ?? 0
             guard context <= 2 else { throw APIError(.badRequest, "invalid-input", "context is 0 to 2 seconds") }
-            let bytes = try await store {
+            let bytes = try await onTask(id) {
                 let held = try project.work.heldClip(id, as: person.name)
                 return try Clip.encode(path: held.path, start: max(0, held.start - context), end: held.end + context, format: format)
             }
@@ -154,14 +154,14 @@ struct WorkAPI: Sendable {
             let person = try context.requirePerson()
             let id = try Self.taskID(context)
             let body = try await Self.decode(DraftBody.self, request, context, seconds: options.bodySeconds)
-            try await store { try self.backend(person).saveDraft(task: id, text: body.text, activeSeconds: body.activeSeconds) }
+            try await onTask(id) { try self.backend(person).saveDraft(task: id, text: body.text, activeSeconds: body.activeSeconds) }
             return Response(status: .noContent)
         }
         me.post("tasks/:task/submit") { request, context in
             let person = try context.requirePerson()
             let id = try Self.taskID(context)
             let body = try await Self.decode(SubmitBody.self, request, context, seconds: options.bodySeconds)
-            let result = try await store {
+            let result = try await onTask(id) {
                 try self.backend(person).submit(task: id, text: body.text, activeSeconds: body.activeSeconds,
                                                 fromMachineDraft: body.fromMachineDraft ?? false, clientID: body.submissionID)
             }
@@ -172,26 +172,26 @@ struct WorkAPI: Sendable {
             let person = try context.requirePerson()
             let id = try Self.taskID(context)
             let body = try await Self.decode(SkipBody.self, request, context, seconds: options.bodySeconds)
-            try await store { try self.backend(person).skip(task: id, reason: body.reason, activeSeconds: body.activeSeconds) }
+            try await onTask(id) { try self.backend(person).skip(task: id, reason: body.reason, activeSeconds: body.activeSeconds) }
             try await audit(person, "skip", request, context, task: id, detail: body.reason.rawValue)
             return Response(status: .noContent)
         }
         me.post("tasks/:task/release") { request, context in
             let person = try context.requirePerson()
             let id = try Self.taskID(context)
-            try await store { try self.backend(person).release(task: id) }
+            try await onTask(id) { try self.backend(person).release(task: id) }
             try await audit(person, "release", request, context, task: id)
             return Response(status: .noContent)
         }
         me.post("tasks/:task/renew") { _, context in
             let person = try context.requirePerson()
             let id = try Self.taskID(context)
-            return Self.json(RenewAnswer(leaseExpires: try await store { try self.backend(person).renew(task: id) }))
+            return Self.json(RenewAnswer(leaseExpires: try await onTask(id) { try self.backend(person).renew(task: id) }))
         }
         me.post("tasks/:task/listen") { request, context in
             let person = try context.requirePerson()
             let id = try Self.taskID(context)
-            try await store { try self.backend(person).sawFlaggedContent(task: id) }
+            try await onTask(id) { try self.backend(person).sawFlaggedContent(task: id) }
             try await audit(person, "listen-flagged", request, context, task: id)
             return Response(status: .noContent)
         }
@@ -199,7 +199,7 @@ struct WorkAPI: Sendable {
             let person = try context.requirePerson()
             let id = try Self.taskID(context)
             let body = try await Self.decode(RejectBody.self, request, context, seconds: options.bodySeconds)
-            try await store {
+            try await onTask(id) {
                 // Only a version of the review task this person holds right now.
                 let held = try project.work.heldTask(id, as: person.name)
                 guard held.kind == .review, held.sourceAnnotationIDs.contains(body.annotationID) else {
@@ -234,6 +234,16 @@ struct WorkAPI: Sendable {
     /// Runs store work on the store threads.
     func store<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await pool.runIfActive(body)
+    }
+
+    /// Store work on one task: a task that does not exist answers as one the person does not
+    /// hold (403), so ids cannot be probed.
+    func onTask<T: Sendable>(_ id: Int64, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+        do {
+            return try await store(body)
+        } catch let error as ProjectError where error.code == .notFound {
+            throw ProjectError(code: .notYours, message: "task \(id) is not yours")
+        }
     }
 
     func audit(_ person: Annotator, _ action: String, _ request: Request, _ context: ChorusContext, task: Int64? = nil, detail: String? = nil) async throws {

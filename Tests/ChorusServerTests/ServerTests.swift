@@ -139,6 +139,8 @@ import TestSupport
         // A task nobody holds, and one that does not exist, look the same.
         let unknown = try HTTP.request("GET", url + "/v1/tasks/\(id + 1)/clip", token: baraka), missing = try HTTP.request("GET", url + "/v1/tasks/99999/clip", token: baraka)
         #expect(unknown.status == 403 && missing.status == 403)
+        #expect(try HTTP.request("POST", url + "/v1/tasks/99999/submit", token: baraka, json: ["text": "x"]).status == 403)
+        #expect(try HTTP.request("POST", url + "/v1/tasks/99999/skip", token: baraka, json: ["reason": "other"]).status == 403)
 
         // Ids and paths that are not ids.
         for path in ["/v1/tasks/0/clip", "/v1/tasks/-1/clip", "/v1/tasks/99999999999999999999999999/clip", "/v1/tasks/abc/clip", "/v1/tasks/%2e%2e%2f%2e%2e%2fetc%2fpasswd/clip"] {
