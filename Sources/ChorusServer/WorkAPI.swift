@@ -229,7 +229,7 @@ struct WorkAPI: Sendable {
 
     // MARK: Helpers
 
-    func backend(_ person: Annotator) -> LocalWorkBackend { LocalWorkBackend(project: project, annotator: person.name) }
+    func backend(_ person: Annotator) -> LocalWorkBackend { LocalWorkBackend(project: project, person: person) }
 
     /// Runs store work on the store threads.
     func store<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {

@@ -71,6 +71,14 @@ public struct LocalWorkBackend: WorkBackend {
         work = project.work
     }
 
+    /// For `person`, whose record the caller has just read (a server, per request).
+    public init(project: Project, person: Annotator) {
+        annotator = person.name
+        config = project.config
+        store = project.store
+        work = project.work.acting(as: person)
+    }
+
     public func me() throws -> Annotator { try store.annotator(named: annotator) }
     public func terms() throws -> String { try work.terms(for: annotator) }
     public func acknowledgeTerms() throws { try work.acknowledgeTerms(as: annotator) }

@@ -45,7 +45,7 @@ extension WorkQueue {
     /// with a draft), with their draft; nil when they hold none. The lease is renewed.
     public func resume(as name: String, kind: TaskKind? = nil, language: String? = nil, now: Date = Date()) throws -> ClaimedTask? {
         try database.write { c in
-            let me = try ProjectStore.annotator(named: name, c)
+            let me = try person(name, c)
             let t = now.timeIntervalSince1970
             let held = try c.query(
                 "SELECT \(TaskRecord.selection) FROM tasks WHERE state = 'leased' AND annotator_id = ? AND lease_expires > ? ORDER BY id",
@@ -65,7 +65,7 @@ extension WorkQueue {
     ///   not the task exists, so ids cannot be probed).
     public func heldTask(_ task: Int64, as name: String, now: Date = Date()) throws -> ClaimedTask {
         try database.read { c in
-            let me = try ProjectStore.annotator(named: name, c)
+            let me = try person(name, c)
             guard let row = try c.query(
                 "SELECT \(TaskRecord.selection), lease_expires FROM tasks WHERE id = ? AND state = 'leased' AND annotator_id = ? AND lease_expires > ?",
                 [.integer(task), .integer(me.id), .real(now.timeIntervalSince1970)]).first else {
@@ -98,7 +98,7 @@ extension WorkQueue {
     /// `kind` (and `language`) they could take now.
     public func progress(of name: String, since: Date, kind: TaskKind? = nil, language: String? = nil) throws -> Progress {
         try database.read { c in
-            let me = try ProjectStore.annotator(named: name, c)
+            let me = try person(name, c)
             let row = try c.query(
                 "SELECT COUNT(*) AS n, SUM(active_seconds) AS s FROM annotations WHERE annotator_id = ? AND submitted_at >= ? AND source = 'chorus'",
                 [.integer(me.id), .real(since.timeIntervalSince1970)]).first

@@ -96,6 +96,24 @@ public struct Submission: Sendable, Equatable, Codable {
 public struct WorkQueue: Sendable {
     let database: SQLDatabase
     let config: ProjectConfig
+    /// The person every call acts as, when the caller has just read them (a server that
+    /// authenticated the request): their record is not looked up again by name.
+    var known: Annotator?
+
+    init(database: SQLDatabase, config: ProjectConfig, known: Annotator? = nil) {
+        self.database = database
+        self.config = config
+        self.known = known
+    }
+
+    /// This queue for calls made as `person`, whose record the caller has just read.
+    public func acting(as person: Annotator) -> WorkQueue { WorkQueue(database: database, config: config, known: person) }
+
+    /// The person named `name`: the known record, or read in this transaction.
+    func person(_ name: String, _ c: SQLConnection) throws -> Annotator {
+        if let known, known.name == name { return known }
+        return try ProjectStore.annotator(named: name, c)
+    }
 
     var leaseSeconds: Double { config.leaseMinutes * 60 }
 
@@ -106,7 +124,7 @@ public struct WorkQueue: Sendable {
     /// - Throws: ``ProjectError`` `.notFound` for an unknown annotator, `.nothingToDo` when no task fits, `.dailyCapReached` past the daily cap.
     public func claim(as name: String, kind: TaskKind? = nil, language: String? = nil, now: Date = Date()) throws -> ClaimedTask {
         try database.write { c in
-            let me = try ProjectStore.annotator(named: name, c)
+            let me = try person(name, c)
             let t = now.timeIntervalSince1970
             try c.execute("UPDATE tasks SET state = 'open', annotator_id = NULL, lease_expires = NULL WHERE state = 'leased' AND lease_expires <= ?", [.real(t)])
             let pairs = allowed(for: me, kind: kind, language: language)
@@ -202,7 +220,7 @@ public struct WorkQueue: Sendable {
     /// Extends the lease `name` holds on a task by the project's lease time.
     public func renew(task: Int64, as name: String, now: Date = Date()) throws -> Double {
         try database.write { c in
-            let me = try ProjectStore.annotator(named: name, c)
+            let me = try person(name, c)
             let row = try taskRow(task, c)
             guard row.isLeased(to: me) else { throw notYours(task, me) }
             let expires = now.timeIntervalSince1970 + leaseSeconds
@@ -215,7 +233,7 @@ public struct WorkQueue: Sendable {
     /// Saves what `name` has typed so far; kept until they submit, whatever happens to the lease.
     public func saveDraft(task: Int64, as name: String, text: String, activeSeconds: Double? = nil, now: Date = Date()) throws {
         try database.write { c in
-            let me = try ProjectStore.annotator(named: name, c)
+            let me = try person(name, c)
             // Never held (or no such task): not theirs to draft.
             let leases = try self.leases(task, me, c)
             guard leases.count > 0 else { throw notYours(task, me) }
@@ -251,7 +269,7 @@ public struct WorkQueue: Sendable {
             throw ProjectError(code: .invalidInput, message: "\(tag) is not one of this project's tags (\(config.tags.joined(separator: " ")))")
         }
         return try database.write { c in
-            let me = try ProjectStore.annotator(named: name, c)
+            let me = try person(name, c)
             let row = try taskRow(task, c)
             if let clientID, let other = try c.query("SELECT task_id FROM annotations WHERE annotator_id = ? AND client_id = ?",
                                                       [.integer(me.id), .text(clientID)]).first?.optionalInt(Table.Annotations.taskID), other != task {
@@ -297,7 +315,7 @@ public struct WorkQueue: Sendable {
     /// - Parameter activeSeconds: time spent on it before skipping, which counts as work.
     public func skip(task: Int64, as name: String, reason: SkipReason, comment: String? = nil, activeSeconds: Double? = nil, now: Date = Date()) throws {
         try database.write { c in
-            let me = try ProjectStore.annotator(named: name, c)
+            let me = try person(name, c)
             let row = try taskRow(task, c)
             guard row.isLeased(to: me) else { throw notYours(task, me) }
             if let activeSeconds { try checkActive(activeSeconds, task: task, held: try leases(task, me, c).seconds) }
@@ -317,7 +335,7 @@ public struct WorkQueue: Sendable {
     /// Gives a task back to the pool without doing it; the draft is kept.
     public func release(task: Int64, as name: String) throws {
         try database.write { c in
-            let me = try ProjectStore.annotator(named: name, c)
+            let me = try person(name, c)
             let row = try taskRow(task, c)
             guard row.isLeased(to: me) else { throw notYours(task, me) }
             try c.execute("UPDATE tasks SET state = 'open', annotator_id = NULL, lease_expires = NULL WHERE id = ?", [.integer(task)])
