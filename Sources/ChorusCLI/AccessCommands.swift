@@ -11,8 +11,9 @@ extension AnnotatorsCommand {
             abstract: "Make a one-time code a person exchanges for a token to work through chorus serve.",
             discussion: """
                 The code is shown once (the store keeps only its SHA-256) and works once, until it
-                expires; a new invite replaces their earlier unused one. They exchange it for a
-                token at POST /v1/login. Give it to them by a channel you trust.
+                expires; a new invite replaces their earlier unused one. On their machine they run
+                chorus login URL --invite CODE (or exchange it at POST /v1/login). Give it to them
+                by a channel you trust.
 
                 Examples:
                 $ chorus annotators invite amina
@@ -42,7 +43,7 @@ extension AnnotatorsCommand {
                 print(try encodeJSON(invite))
             } else {
                 print("invite code for \(name): \(invite.code)")
-                print("works once, until \(Self.time(invite.expiresAt)); they exchange it for a token: POST https://YOUR-SERVER/v1/login {\"code\": \"\(invite.code)\"}")
+                print("works once, until \(Self.time(invite.expiresAt)); on their machine: chorus login https://YOUR-SERVER --invite \(invite.code)")
             }
         }
 
