@@ -246,9 +246,16 @@ struct WorkAPI: Sendable {
         }
     }
 
+    /// Appends to the audit log after the action succeeded. A failure to write the entry is
+    /// logged, not answered: the person's work is done and stored, and failing the request
+    /// would only make their client try it again.
     func audit(_ person: Annotator, _ action: String, _ request: Request, _ context: ChorusContext, task: Int64? = nil, detail: String? = nil) async throws {
         let remote = context.remote(request)
-        try await store { try project.store.audit(actor: person.name, action: action, task: task, remote: remote, detail: detail) }
+        do {
+            try await store { try project.store.audit(actor: person.name, action: action, task: task, remote: remote, detail: detail) }
+        } catch {
+            logger.error("audit entry not written", metadata: ["action": .string(action), "task": .string(task.map(String.init) ?? "-"), "error": .string("\(error)")])
+        }
     }
 
     static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
