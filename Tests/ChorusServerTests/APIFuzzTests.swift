@@ -19,10 +19,12 @@ import TestSupport
         let server = try ServeProcess(project: team.folder, logs: team.logs, arguments: ["--rate-limit", "10000"])
         let token = try team.token("amina", url: server.url)
         let report = team.logs + "/schemathesis.txt"
-        let status = try Spawn.run([
+        // Run in the test's folder: schemathesis keeps a cache where it runs.
+        let arguments = [
             schemathesis, "run", server.url + "/v1/openapi.yaml", "-H", "Authorization: Bearer \(token)", "--checks", "all",
             "--exclude-checks", "positive_data_acceptance", "--max-examples", "30", "--generation-deterministic", "--workers", "1",
-        ], output: report)
+        ].map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        let status = try Spawn.run(["sh", "-c", "cd '\(team.logs)' && exec \(arguments)"], output: report)
         let output = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
         #expect(status == 0, "schemathesis: \(output.suffix(4000))")
         #expect(output.contains("Tested: 20"), "every operation was tested: \(output.suffix(1500))")
