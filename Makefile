@@ -62,7 +62,8 @@ dist:
 	tar -C .build/dist -czf $(DIST).partial chorus && mv $(DIST).partial $(DIST)
 	@echo "$(DIST): $$(du -h $(DIST) | cut -f1)"
 
-## Benchmarks: segmentation against decode-only and ffmpeg silencedetect. BENCH_HOURS="1 4" by default.
+## Benchmarks: segmentation against decode-only and ffmpeg silencedetect (BENCH_HOURS="1 4" by default), the work queue,
+## the loop (locally and through a 300 ms round trip), metrics, validate, export, and chorus serve under load.
 bench:
 	@scripts/install-deps bench
 	$(SWIFT) build -c release --product chorus
