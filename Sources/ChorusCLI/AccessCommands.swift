@@ -73,11 +73,13 @@ extension AnnotatorsCommand {
         @Flag(help: "Print {\"annotator\", \"revoked\"} as JSON.")
         var json = false
 
+        struct Revoked: Encodable { var annotator: String, revoked: Int }
+
         func run() throws {
             let project = try projectOptions.open()
             let n = try project.store.revoke(name)
             if json {
-                print(try encodeJSON(["annotator": name, "revoked": String(n)]))
+                print(try encodeJSON(Revoked(annotator: name, revoked: n)))
             } else {
                 print("revoked \(n) token\(n == 1 ? "" : "s") of \(name)")
             }
@@ -123,28 +125,20 @@ extension AnnotatorsCommand {
 
                 Examples:
                 $ chorus annotators audit
-                $ chorus annotators audit --since 2026-12-01 --json
+                $ chorus annotators audit --from 2026-12-01 --to 2026-12-07 --json
                 """
         )
 
         @OptionGroup var projectOptions: ProjectOptions
-
-        @Option(help: ArgumentHelp("Only entries from this day (YYYY-MM-DD, UTC) on.", valueName: "day"))
-        var since: String?
+        @OptionGroup var period: PeriodOptions
 
         @Flag(help: "Print JSON Lines, one entry per line.")
         var json = false
 
         func run() throws {
-            var from: Double?
-            if let since {
-                guard let date = ISO8601DateFormatter().date(from: since + "T00:00:00Z") else {
-                    throw CLIError("--since \(since): give a day as YYYY-MM-DD")
-                }
-                from = date.timeIntervalSince1970
-            }
+            let (from, to) = try period.range
             let project = try projectOptions.open()
-            for e in try project.store.auditLog(since: from) {
+            for e in try project.store.auditLog(from: from, to: to) {
                 if json {
                     print(try encodeJSON(e))
                 } else {

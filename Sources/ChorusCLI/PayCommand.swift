@@ -186,13 +186,14 @@ struct MeCommand: ParsableCommand {
     /// whole project and stay on its machine).
     private func runRemote(_ login: SavedLogin) throws {
         let backend = try remoteBackend(login)
+        if period.to != nil { throw CLIError("--to: through a server, your record runs from --from (or the start) to now") }
         let me = try backend.me()
         let (from, _) = try period.range
         let line = try backend.pay(since: Date(timeIntervalSince1970: from ?? 0))
         let record = Record(pay: line.map { PayLine.Shown($0, places: Currency.minorUnits(backend.config.currency) ?? 2) },
                             currency: backend.config.currency, floor: nil, agreement: nil, agreementTexts: 0,
                             rejections: try backend.rejections(), avoidsDistressing: me.avoidDistressing, credit: me.creditName)
-        try show(record, name: me.name, period: from.map { _ in ", from \(self.period.from ?? "")" } ?? "", remote: true)
+        try show(record, name: me.name, period: period.from.map { ", \($0) to today" } ?? "", remote: true)
     }
 
     private func show(_ record: Record, name: String, period: String, remote: Bool) throws {

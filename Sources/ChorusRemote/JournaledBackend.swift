@@ -26,6 +26,8 @@ public final class JournaledBackend: WorkBackend, @unchecked Sendable {
     private let state = NSLock()
     private var notices: [String] = []
     private var pending = 0
+    /// The refused login was told already (delivery is tried every few seconds).
+    private var loginRefused = false
     private var timer: DispatchSourceTimer?
 
     /// Opens (or creates) the journal and delivers what an earlier sitting left waiting.
@@ -47,12 +49,12 @@ public final class JournaledBackend: WorkBackend, @unchecked Sendable {
         }
         chmod(path, 0o600)
         refreshCount()
-        _ = flush()
+        flush()
         let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "chorus.journal"))
         timer.schedule(deadline: .now() + 3, repeating: 3)
         timer.setEventHandler { [weak self] in
             guard let self, self.waiting > 0 else { return }
-            _ = self.flush()
+            self.flush()
         }
         timer.resume()
         self.timer = timer
@@ -76,11 +78,11 @@ public final class JournaledBackend: WorkBackend, @unchecked Sendable {
             ])
         }
         refreshCount()
-        _ = flush()
+        flush()
     }
 
-    /// Written down, then sent; offline, the answer is provisional (counted, not settled) and
-    /// the submission is delivered later, once.
+    /// Written down, then sent in the background, once; the answer is provisional (counted, not
+    /// settled, no annotation id yet).
     public func submit(task: Int64, text: String, activeSeconds: Double?, fromMachineDraft: Bool, clientID: String?) throws -> Submission {
         let id = clientID ?? UUID().uuidString
         try journal.write { c in
@@ -95,7 +97,7 @@ public final class JournaledBackend: WorkBackend, @unchecked Sendable {
         refreshCount()
         // Sent in the background: the next segment (fetched ahead) plays at once. What the
         // server makes of it (late, refused) is told through the notices.
-        deliveryQueue.async { [weak self] in _ = self?.flush() }
+        deliveryQueue.async { [weak self] in self?.flush() }
         return Submission(annotationID: 0, taskID: task, counted: true, settled: nil)
     }
 
@@ -107,7 +109,7 @@ public final class JournaledBackend: WorkBackend, @unchecked Sendable {
             ])
         }
         refreshCount()
-        deliveryQueue.async { [weak self] in _ = self?.flush() }
+        deliveryQueue.async { [weak self] in self?.flush() }
     }
 
     // MARK: Passed through (after delivering what waits, so the server sees work in order)
@@ -155,7 +157,7 @@ public final class JournaledBackend: WorkBackend, @unchecked Sendable {
         prefetchQueue.sync {}
         if let next = state.withLock({ defer { ahead = nil }; return ahead }) { try? remote.release(task: next.task.taskID) }
         deliveryQueue.sync {}
-        if waiting > 0 { _ = flush() }
+        if waiting > 0 { flush() }
         timer?.cancel()
         return waiting
     }
@@ -192,71 +194,77 @@ public final class JournaledBackend: WorkBackend, @unchecked Sendable {
     /// deliver first, and say so when the server cannot be reached.
     private func deliveredFirst() throws {
         guard waiting > 0 else { return }
-        if let error = flush().offline, waiting > 0 { throw error }
+        if let error = flush(), waiting > 0 { throw error }
     }
 
     // MARK: Delivery
 
-    struct Outcome {
-        var delivered: [String: Submission] = [:]
-        var refused: [String: ProjectError] = [:]
-        /// Why delivery stopped (the server away, the token refused), if it did.
-        var offline: ProjectError?
+    /// One line of the journal.
+    struct Entry {
+        var id: Int64, kind: String, task: Int64, text: String, activeSeconds: Double?
+        var fromMachineDraft: Bool, clientID: String?, reason: SkipReason
+
+        init(row: SQLRow) throws {
+            id = try row.int(Outbox.id)
+            kind = try row.string(Outbox.kind)
+            task = try row.int(Outbox.taskID)
+            text = try row.optionalString(Outbox.text) ?? ""
+            activeSeconds = try row.optionalDouble(Outbox.activeSeconds)
+            fromMachineDraft = try row.bool(Outbox.fromMachineDraft)
+            clientID = try row.optionalString(Outbox.clientID)
+            reason = try row.optionalString(Outbox.reason).flatMap(SkipReason.init(rawValue:)) ?? .other
+        }
     }
 
     /// Sends what waits, oldest first, until done or the server cannot be reached.
-    func flush() -> Outcome {
+    /// - Returns: why delivery stopped (the server away, the login refused), or nil when
+    ///   nothing is left.
+    @discardableResult
+    func flush() -> ProjectError? {
         flushing.lock()
         defer { flushing.unlock(); refreshCount() }
-        var outcome = Outcome()
-        let rows = (try? journal.read { c in
-            try c.query("SELECT * FROM outbox WHERE server = ? AND annotator = ? ORDER BY id", [.text(server), .text(annotator)])
+        let entries = (try? journal.read { c in
+            try c.query("SELECT * FROM outbox WHERE server = ? AND annotator = ? ORDER BY id", [.text(server), .text(annotator)]).map(Entry.init(row:))
         }) ?? []
-        for row in rows {
-            guard let id = try? row.int(Outbox.id), let kind = try? row.string(Outbox.kind), let task = try? row.int(Outbox.taskID) else { continue }
-            let text = (try? row.optionalString(Outbox.text)) ?? nil, active = (try? row.optionalDouble(Outbox.activeSeconds)) ?? nil
+        for entry in entries {
             do {
-                switch kind {
+                switch entry.kind {
                 case "submit":
-                    let clientID = (try? row.optionalString(Outbox.clientID)) ?? nil
-                    let result = try remote.submit(task: task, text: text ?? "", activeSeconds: active,
-                                                   fromMachineDraft: (try? row.bool(Outbox.fromMachineDraft)) ?? false, clientID: clientID)
-                    if let clientID { outcome.delivered[clientID] = result }
-                    if !result.counted {
-                        note("Task \(task) arrived after its lease lapsed: kept as an extra annotation.")
-                    }
-                    try? journal.write { c in
-                        try c.execute("DELETE FROM outbox WHERE server = ? AND annotator = ? AND kind = 'draft' AND task_id = ?",
-                                      [.text(server), .text(annotator), .integer(task)])
-                    }
+                    let result = try remote.submit(task: entry.task, text: entry.text, activeSeconds: entry.activeSeconds,
+                                                   fromMachineDraft: entry.fromMachineDraft, clientID: entry.clientID)
+                    if !result.counted { note("Task \(entry.task) arrived after its lease lapsed: kept as an extra annotation.") }
+                    forget(draftsOf: entry.task)
                 case "skip":
-                    try remote.skip(task: task, reason: SkipReason(rawValue: (try? row.optionalString(Outbox.reason)) ?? nil ?? "other") ?? .other,
-                                    activeSeconds: active)
+                    try remote.skip(task: entry.task, reason: entry.reason, activeSeconds: entry.activeSeconds)
                 default:
-                    try remote.saveDraft(task: task, text: text ?? "", activeSeconds: active)
+                    try remote.saveDraft(task: entry.task, text: entry.text, activeSeconds: entry.activeSeconds)
                 }
-                try? journal.write { c in try c.execute("DELETE FROM outbox WHERE id = ?", [.integer(id)]) }
             } catch let error as ProjectError where error.code == .store || error.code == .unauthorized {
                 // Away, or access refused: everything stays written down, in order, for later.
-                outcome.offline = error
-                if error.code == .unauthorized {
+                if error.code == .unauthorized && !state.withLock({ loginRefused }) {
                     note("The server refused your login: what waits is kept here for when access returns.")
                 }
-                break
+                state.withLock { loginRefused = error.code == .unauthorized }
+                return error
             } catch {
                 // Refused for good (a draft of a task no longer theirs, a submission the server
                 // will not take): the text goes to a file, and the person is told where.
-                let file = keep(text ?? "", task: task, kind: kind, reason: "\(error)")
-                if kind == "submit", let clientID = (try? row.optionalString(Outbox.clientID)) ?? nil {
-                    outcome.refused[clientID] = (error as? ProjectError) ?? ProjectError(code: .invalidInput, message: "\(error)")
-                } else if kind != "draft" || !(text ?? "").isEmpty {
-                    note("The server would not take your \(kind) of task \(task) (\(error)); the text is kept in \(file ?? "nothing")")
+                if !entry.text.isEmpty {
+                    let file = keep(entry.text, task: entry.task, kind: entry.kind, reason: "\(error)")
+                    note("The server would not take your \(entry.kind) of task \(entry.task) (\(error)); the text is kept in \(file ?? "nothing")")
                 }
-                try? journal.write { c in try c.execute("DELETE FROM outbox WHERE id = ?", [.integer(id)]) }
             }
-            if outcome.offline != nil { break }
+            try? journal.write { c in try c.execute("DELETE FROM outbox WHERE id = ?", [.integer(entry.id)]) }
         }
-        return outcome
+        state.withLock { loginRefused = false }
+        return nil
+    }
+
+    private func forget(draftsOf task: Int64) {
+        try? journal.write { c in
+            try c.execute("DELETE FROM outbox WHERE server = ? AND annotator = ? AND kind = 'draft' AND task_id = ?",
+                          [.text(server), .text(annotator), .integer(task)])
+        }
     }
 
     private func note(_ text: String) { state.withLock { notices.append(text) } }

@@ -341,11 +341,12 @@ struct Authenticate: RouterMiddleware {
         guard let header = request.headers[.authorization], header.count <= 200, header.hasPrefix("Bearer ") else {
             throw APIError(.unauthorized, "unauthorized", "send the token as 'Authorization: Bearer TOKEN' (get one at POST /v1/login with an invite code)")
         }
-        let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-        if let wait = api.limiter.take(Digest.sha256(text: token)) { throw APIError.tooMany(wait) }
+        // Hashed once: the rate limit's key and the store's lookup.
+        let hash = ProjectStore.tokenHash(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+        if let wait = api.limiter.take(hash) { throw APIError.tooMany(wait) }
         let remote = context.remote(request)
         var context = context
-        context.person = try await api.store { try api.project.store.authenticate(token: token, from: remote) }
+        context.person = try await api.store { try api.project.store.authenticate(hash: hash, from: remote) }
         return try await next(request, context)
     }
 }

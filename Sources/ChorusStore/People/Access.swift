@@ -92,7 +92,7 @@ extension ProjectStore {
             let person = try row.int(i.annotatorID)
             try c.execute("UPDATE invites SET used_at = ? WHERE id = ?", [.real(t), .integer(try row.int(i.id))])
             try c.insert(into: Table.Tokens.self, [
-                .annotatorID: .integer(person), .tokenSHA256: .text(Digest.sha256(text: token)), .createdAt: .real(t), .createdFrom: .optional(remote),
+                .annotatorID: .integer(person), .tokenSHA256: .text(Self.tokenHash(token)), .createdAt: .real(t), .createdFrom: .optional(remote),
             ])
             let name = try Self.annotatorName(person, c)
             try Self.audit(actor: name, action: "login", remote: remote, at: t, c)
@@ -101,11 +101,14 @@ extension ProjectStore {
         return (token, name)
     }
 
+    /// What the store keeps of a token: its SHA-256.
+    public static func tokenHash(_ token: String) -> String { Digest.sha256(text: token) }
+
     /// The person a token acts as, checked on every request so a revocation takes effect on
     /// the next one. Records its use (at most once a minute).
     /// - Throws: ``ProjectError`` `.unauthorized` for a token that is wrong or revoked.
-    public func authenticate(token: String, from remote: String?, now: Date = Date()) throws -> Annotator {
-        let hash = Digest.sha256(text: token)
+    /// - Parameter hash: the token's SHA-256, as ``tokenHash(_:)`` gives it.
+    public func authenticate(hash: String, from remote: String?, now: Date = Date()) throws -> Annotator {
         let t = now.timeIntervalSince1970
         let k = Table.Tokens.self
         // Every request runs this: one statement, one round trip.
@@ -167,11 +170,12 @@ extension ProjectStore {
         try database.single(readOnly: false) { c in try Self.audit(actor: actor, action: action, task: task, remote: remote, detail: detail, at: now.timeIntervalSince1970, c) }
     }
 
-    /// The audit log, oldest first; `since` in seconds since 1970.
-    public func auditLog(since: Double? = nil) throws -> [AuditEntry] {
+    /// The audit log in `[from, to)` (seconds since 1970; nil: unbounded), oldest first.
+    public func auditLog(from: Double? = nil, to: Double? = nil) throws -> [AuditEntry] {
         try database.read { c in
             let a = Table.Audit.self
-            return try c.query("SELECT at, actor, action, task_id, remote, detail FROM audit WHERE at >= ? ORDER BY id", [.real(since ?? 0)]).map {
+            return try c.query("SELECT at, actor, action, task_id, remote, detail FROM audit WHERE at >= ? AND at < ? ORDER BY id",
+                               [.real(from ?? 0), .real(to ?? .greatestFiniteMagnitude)]).map {
                 AuditEntry(at: try $0.double(a.at), actor: try $0.string(a.actor), action: try $0.string(a.action), taskID: try $0.optionalInt(a.taskID),
                            remote: try $0.optionalString(a.remote), detail: try $0.optionalString(a.detail))
             }
