@@ -10,13 +10,14 @@ struct ExportCommand: ParsableCommand {
         abstract: "Package the project's settled texts and their audio as a corpus in the formats the field loads.",
         discussion: """
             Formats: \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")) (or all).
-            Writes clips cut from the recordings (FLAC, 16 kHz mono by default, resampled with libsoxr), train/dev/test splits by duration that never put one speaker or recording in two splits and never move a segment once exported, a README.md datasheet with a Hugging Face dataset card, export.json and SHA256SUMS. Only segments with a settled transcript and every translation, and no validation error, are exported unless asked; what is left out is counted with the reason. The corpus is written beside --out and renamed into place when complete; a rerun after a crash keeps the clips already cut.
+            Writes clips cut from the recordings (FLAC, 16 kHz mono by default, resampled with libsoxr), train/dev/test splits by duration that never put one speaker in two splits (each segment goes with its own speaker, so a conversation's speakers can differ) and never move a segment once exported, a README.md datasheet with a Hugging Face dataset card, export.json and SHA256SUMS. Only segments with a settled transcript and every translation, and no validation error, are exported unless asked; what is left out is counted with the reason. The corpus is written beside --out and renamed into place when complete; a rerun after a crash keeps the clips already cut. Every path inside it is relative: move or copy the folder as it is. TextGrid, ELAN and subtitles come with the whole recordings they align to (recordings/). webdataset and lhotse-shar pack the clips into tar shards of --shard-size.
 
             Examples:
             $ chorus export --project corpus --out dist/corpus --format all
             $ chorus export --out dist/asr --format nemo,kaldi,lhotse --sample-rate 16000
             $ chorus export --out dist/mt --format tmx,moses --include-untranslated --force
             $ chorus export --out dist/st --format mustc,kaldi --whole-recordings
+            $ chorus export --out dist/shards --format webdataset,lhotse-shar --shard-size 1000
             """)
 
     @OptionGroup var projectOptions: ProjectOptions
@@ -38,6 +39,9 @@ struct ExportCommand: ParsableCommand {
 
     @Flag(help: "Write each recording whole (resampled) and point NeMo, Kaldi, Lhotse, MuST-C and STM into it with offsets instead of cutting clips for them.")
     var wholeRecordings = false
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("The most megabytes in a WebDataset or Lhotse Shar shard.", valueName: "mb"))
+    var shardSize = 256.0
 
     @Option(help: ArgumentHelp("Target percentages of duration for train, dev and test.", valueName: "t,d,t"))
     var split: String = "80,10,10"
@@ -95,6 +99,7 @@ struct ExportCommand: ParsableCommand {
         _ = try parsedSplit()
         guard ["flac", "wav"].contains(audio) else { throw ValidationError("--audio: flac or wav") }
         guard (8_000...192_000).contains(sampleRate) else { throw ValidationError("--sample-rate: between 8000 and 192000 Hz") }
+        guard (0.01...1_000_000).contains(shardSize) else { throw ValidationError("--shard-size: between 0.01 and 1000000 MB") }
     }
 
     func run() throws {
@@ -104,6 +109,7 @@ struct ExportCommand: ParsableCommand {
         options.sampleRate = sampleRate
         options.keepChannels = keepChannels
         options.wholeRecordings = wholeRecordings
+        options.shardBytes = Int(shardSize * 1_048_576)
         options.proportions = try parsedSplit()
         options.includeUntranslated = includeUntranslated
         options.includeInvalid = includeInvalid

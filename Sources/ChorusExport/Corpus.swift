@@ -30,6 +30,8 @@ public struct ExportOptions: Sendable {
     /// The corpus name, for the datasheet.
     public var name: String
     public var subtitles = SubtitleLimits()
+    /// The most bytes in a shard (WebDataset, Lhotse Shar); a sample never spans two.
+    public var shardBytes = 256 << 20
 
     public init(formats: [ExportFormat], name: String) {
         self.formats = formats
@@ -46,6 +48,10 @@ public struct Utterance: Sendable {
     /// Index into ``Corpus/recordings``.
     public var recording: Int
     public var split: Split
+    /// The speaker's safe id (the name made safe; an unknown voice: the recording's key).
+    public var speaker: String
+    /// The speaker's name as given; nil for an unknown voice.
+    public var speakerName: String?
     /// Seconds in the recording (with the segment's padding).
     public var start: Double
     public var end: Double
@@ -80,11 +86,8 @@ public struct CorpusRecording: Sendable {
     /// The original file, resolved.
     public var path: String
     public var duration: Double
-    /// The speaker id (safe), and the name as given.
-    public var speaker: String
-    public var speakerName: String?
-    public var split: Split
-    /// The whole recording as exported with `wholeRecordings`, relative to the corpus root.
+    /// The whole recording as exported with `wholeRecordings`, relative to the corpus root
+    /// (`recordings/<key>.flac`: one file, whichever splits its speakers are in).
     public var audioPath: String
     /// Frames written there.
     public var frames = 0
@@ -92,8 +95,6 @@ public struct CorpusRecording: Sendable {
     public var channels = 1
     /// The segmenter settings its segments came from, as JSON.
     public var segmenter = "{}"
-    /// The Kaldi recording id: speaker-prefixed like the utterances.
-    public var kaldiID: String { speakerName == nil ? key : "\(speaker)-\(key)" }
 }
 
 /// A project's exportable data: utterances with their splits, and what was left out and why.
@@ -140,27 +141,25 @@ public struct Corpus: Sendable {
             chosen.append(segment)
         }
 
-        // Splits: fixed ones stay; new recordings are placed by duration, speaker-disjoint.
-        var weight: [Int64: Double] = [:]
-        for s in chosen { weight[s.recordingID, default: 0] += s.end - s.start }
+        // Splits: by speaker. Each segment's group is its speaker (its own, else its
+        // recording's), or its recording's unknown voice; fixed groups stay, new ones are placed
+        // by duration, so no speaker is in two splits and a conversation's speakers can differ.
         let byID = Dictionary(uniqueKeysWithValues: snapshot.recordings.map { ($0.id, $0) })
-        let planned = SplitPlanner.plan(
-            recordings: weight.keys.sorted().map { (id: $0, speaker: byID[$0]?.speaker, weight: weight[$0] ?? 0) },
-            fixed: rows.splits, proportions: options.proportions,
-            speakers: snapshot.recordings.reduce(into: [:]) { m, r in if let s = r.speaker { m[r.id] = s } })
+        func speakerName(_ s: ProjectSnapshot.Segment) -> String? { s.speaker ?? byID[s.recordingID]?.speaker }
+        var weight: [String: Double] = [:]
+        for s in chosen { weight[SplitGroup.key(speaker: speakerName(s), recording: s.recordingID), default: 0] += s.end - s.start }
+        let planned = SplitPlanner.plan(groups: weight.keys.sorted().map { (key: $0, weight: weight[$0] ?? 0) }, fixed: rows.splits, proportions: options.proportions)
         let splits = try project.store.fixSplits(planned)
 
         var index: [Int64: Int] = [:]
-        for id in weight.keys.sorted() {
+        for id in Set(chosen.map(\.recordingID)).sorted() {
             guard let r = byID[id] else { continue }
             let stem = ((r.path as NSString).lastPathComponent as NSString).deletingPathExtension
             let key = SafeName.make(stem, limit: 40) + "_\(r.id)"
             index[id] = corpus.recordings.count
-            let split = splits[r.id] ?? planned[r.id] ?? .train
             corpus.recordings.append(CorpusRecording(
                 id: r.id, key: key, path: RecordingLocation.resolve(r.path, root: options.audioRoot, project: project.folder),
-                duration: r.duration, speaker: r.speaker.map { SafeName.make($0, limit: 40) } ?? key, speakerName: r.speaker,
-                split: split, audioPath: "recordings/\(split.rawValue)/\(key).\(options.audioType.fileExtension)",
+                duration: r.duration, audioPath: "recordings/\(key).\(options.audioType.fileExtension)",
                 channels: options.keepChannels ? max(1, r.channels) : 1, segmenter: r.segmenter))
         }
         for segment in chosen {
@@ -168,18 +167,25 @@ public struct Corpus: Sendable {
             let r = corpus.recordings[i]
             let texts = settled[segment.id] ?? [:]
             let number = String(format: "%07lld", segment.id)
-            let id = r.speakerName == nil ? "\(r.key)-\(number)" : "\(r.speaker)-\(r.key)-\(number)"
+            let name = speakerName(segment)
+            let group = SplitGroup.key(speaker: name, recording: segment.recordingID)
+            let split = splits[group] ?? planned[group] ?? .train
+            // A known speaker's id is their name made safe (the same in every recording); an
+            // unknown voice is its recording's.
+            let speaker = name.map { SafeName.make($0, limit: 40) } ?? r.key
+            let id = name == nil ? "\(r.key)-\(number)" : "\(speaker)-\(r.key)-\(number)"
             var provenance: [String: Provenance] = [:]
             for (language, s) in texts {
                 let annotators = rows.contributors[segment.id]?[language] ?? []
                 provenance[language] = Provenance(method: s.method, agreement: s.agreement, annotators: annotators.map { "annotator-\($0)" })
             }
             corpus.utterances.append(Utterance(
-                id: id, segmentID: segment.id, recording: i, split: r.split, start: segment.start, end: segment.end,
+                id: id, segmentID: segment.id, recording: i, split: split, speaker: speaker, speakerName: name,
+                start: segment.start, end: segment.end,
                 text: texts[corpus.sourceLanguage]?.text ?? "",
                 translations: texts.filter { $0.key != corpus.sourceLanguage && corpus.targetLanguages.contains($0.key) }.mapValues(\.text),
                 provenance: provenance, contentWarning: segment.contentWarning,
-                audioPath: "audio/\(r.split.rawValue)/\(id).\(options.audioType.fileExtension)"))
+                audioPath: "audio/\(split.rawValue)/\(id).\(options.audioType.fileExtension)"))
         }
         corpus.utterances.sort { $0.id < $1.id }
         return corpus
@@ -208,42 +214,19 @@ public enum SafeName {
     }
 }
 
-/// Assigns recordings to splits: all of a speaker's recordings together, by target share of
-/// duration, deterministic, and never moving a recording that already has a split.
+/// Assigns split groups (speakers, or a recording's unknown voice: ``SplitGroup``) to splits
+/// by target share of duration, deterministic, and never moving a group that already has a split.
 public enum SplitPlanner {
-    /// - Parameter speakers: the speaker of every recording in the project that has one, so a
-    ///   speaker placed through a recording not in this export keeps their split.
-    public static func plan(recordings: [(id: Int64, speaker: String?, weight: Double)], fixed: [Int64: Split], proportions: [Split: Double],
-                            speakers known: [Int64: String] = [:]) -> [Int64: Split] {
-        var result: [Int64: Split] = [:]
+    public static func plan(groups: [(key: String, weight: Double)], fixed: [String: Split], proportions: [Split: Double]) -> [String: Split] {
+        var result: [String: Split] = [:]
         var assigned: [Split: Double] = [:]
-        var speakerSplit: [String: Split] = [:]
-        var speakers = known
-        for r in recordings { if let s = r.speaker { speakers[r.id] = s } }
-        for (id, split) in fixed.sorted(by: { $0.key < $1.key }) {
-            if let s = speakers[id], speakerSplit[s] == nil { speakerSplit[s] = split }
-        }
-        for r in recordings {
-            if let split = fixed[r.id] {
-                assigned[split, default: 0] += r.weight
-            }
-        }
-        // Groups to place: a speaker's new recordings together; a recording without a speaker alone.
-        var groups: [String: [(id: Int64, weight: Double)]] = [:]
-        for r in recordings where fixed[r.id] == nil {
-            if let s = r.speaker, let split = speakerSplit[s] {
-                result[r.id] = split
-                assigned[split, default: 0] += r.weight
-                continue
-            }
-            groups[r.speaker.map { "speaker:" + $0 } ?? "recording:\(r.id)", default: []].append((r.id, r.weight))
-        }
-        let total = recordings.reduce(0) { $0 + $1.weight }
-        let order = groups.keys.sorted { ContentHash.sha256(text: $0) < ContentHash.sha256(text: $1) }
+        for g in groups { if let split = fixed[g.key] { assigned[split, default: 0] += g.weight } }
+        let total = groups.reduce(0) { $0 + $1.weight }
+        // New groups in an order that depends only on their keys, so an export placed again
+        // places them the same.
+        let order = groups.filter { fixed[$0.key] == nil }.sorted { ContentHash.sha256(text: $0.key) < ContentHash.sha256(text: $1.key) }
         let targets = Split.allCases.filter { (proportions[$0] ?? 0) > 0 }
-        for (n, key) in order.enumerated() {
-            let members = groups[key] ?? []
-            let weight = members.reduce(0) { $0 + $1.weight }
+        for (n, group) in order.enumerated() {
             let remaining = order.count - n
             let empty = targets.filter { (assigned[$0] ?? 0) == 0 && !result.values.contains($0) && !fixed.values.contains($0) }
             let split: Split
@@ -256,8 +239,8 @@ public enum SplitPlanner {
                     return da < db || (da == db && b < a)
                 } ?? .train
             }
-            assigned[split, default: 0] += weight
-            for m in members { result[m.id] = split }
+            assigned[split, default: 0] += group.weight
+            result[group.key] = split
         }
         return result
     }

@@ -70,8 +70,18 @@ enum Datasheet {
         }
         out += "\nSplits are by duration (targets: "
         out += Split.allCases.map { String(format: "%@ %.0f %%", $0.rawValue, (options.proportions[$0] ?? 0) * 100) }.joined(separator: ", ")
-        out += "), speaker-disjoint where speakers are known and always recording-disjoint: no speaker or recording is in two splits. "
-        out += "A recording's split is fixed when it is first exported, so segments never move between splits as the corpus grows.\n\n"
+        out += "), by each segment's own speaker: no speaker is in two splits. Segments with no known speaker stay with the rest of their recording's unknown voices. "
+        var splitsOf: [Int: Set<Split>] = [:]
+        for u in corpus.utterances { splitsOf[u.recording, default: []].insert(u.split) }
+        let shared = splitsOf.values.filter { $0.count > 1 }.count
+        out += shared == 0 ? "Every recording is in one split. "
+            : "\(shared) recording\(shared == 1 ? " has" : "s have") speakers in different splits: each of \(shared == 1 ? "its" : "their") segments went with its speaker, so the recording is shared, never a speaker. "
+        let known = Set(corpus.utterances.compactMap(\.speakerName)).count
+        out += "\(known) named speaker\(known == 1 ? "" : "s")"
+        let unknown = corpus.utterances.filter { $0.speakerName == nil }.count
+        out += unknown == 0 ? ". " : "; \(unknown) segment\(unknown == 1 ? "" : "s") with no known speaker (their speaker id is their recording's). "
+        out += "A speaker's split is fixed when they are first exported, so segments never move between splits as the corpus grows (unless their speaker is corrected).\n\n"
+        out += "Every path inside the corpus is relative and nothing refers outside it: it can be moved or copied as a folder.\n\n"
         let audio = ExportFormat.audio(for: options)
         let what = [audio.clips ? "clips cut from the original recordings with the segmenter's padding" : nil,
                     audio.recordings ? "the whole recordings, which the formats that take offsets point into" : nil].compactMap { $0 }
@@ -129,7 +139,10 @@ enum Datasheet {
         }
         out += "\n## Files\n\n"
         if audio.clips { out += "- `audio/<split>/<id>.\(options.audioType.fileExtension)`: the clips.\n" }
-        if audio.recordings { out += "- `recordings/<split>/<recording>.\(options.audioType.fileExtension)`: the whole recordings, which NeMo, Kaldi, Lhotse, MuST-C and STM point into.\n" }
+        if audio.recordings {
+            out += "- `recordings/<recording>.\(options.audioType.fileExtension)`: the whole recordings, which "
+            out += (options.wholeRecordings ? "the formats that take offsets, " : "") + "TextGrid, ELAN and the subtitles align to.\n"
+        }
         for f in options.formats { out += "- \(f.writer.files)\n" }
         out += "- `export.json`: these figures for scripts. `SHA256SUMS`: every file's checksum (`sha256sum -c SHA256SUMS`).\n"
         return out

@@ -107,15 +107,19 @@ public enum Exporter {
             }
         }
 
-        var context = ExportContext(corpus: corpus, options: options, output: output, root: output.target)
+        var context = ExportContext(corpus: corpus, options: options, output: output)
         for format in options.formats { try context.write(format) }
+        if audio.clips && !ExportFormat.pointsAtClips(options) {
+            // Only shards wanted the clips: they are in the shards, not also loose.
+            for u in corpus.utterances { output.forget(u.audioPath) }
+        }
 
         var summary = ExportSummary(
             path: output.target, formats: options.formats.map(\.rawValue),
             splits: Split.allCases.map { split in
                 let us = corpus.utterances(in: split)
                 return .init(split: split.rawValue, segments: us.count, seconds: us.reduce(0) { $0 + context.clipDuration($1) },
-                             speakers: Set(us.map { corpus.recordings[$0.recording].speaker }).count, recordings: Set(us.map(\.recording)).count)
+                             speakers: Set(us.map(\.speaker)).count, recordings: Set(us.map(\.recording)).count)
             },
             segments: corpus.utterances.count, seconds: corpus.utterances.reduce(0) { $0 + context.clipDuration($1) },
             leftOut: corpus.leftOut, failures: failures, warnings: context.warnings,

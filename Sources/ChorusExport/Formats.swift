@@ -20,11 +20,19 @@ public struct ExportFormat: RawRepresentable, Hashable, Sendable, Codable, CaseI
     /// Whether the format can point into a whole recording with an offset.
     var takesOffsets: Bool { writer.takesOffsets }
 
-    /// Whether an export with these options cuts clips, and writes whole recordings.
+    /// Whether a format points at the loose clips under `audio/` (shards pack their own).
+    static func pointsAtClips(_ options: ExportOptions) -> Bool {
+        options.formats.contains { $0.needsAudio && !$0.writer.packsClips && !(options.wholeRecordings && $0.takesOffsets) }
+    }
+
+    /// Whether an export with these options cuts clips, and writes whole recordings: for the
+    /// formats that take offsets with `wholeRecordings`, and always for those aligned to whole
+    /// recordings (TextGrid, ELAN, subtitles), so no file in a corpus points outside it.
     static func audio(for options: ExportOptions) -> (clips: Bool, recordings: Bool) {
         let wanted = options.formats.filter(\.needsAudio)
-        if !options.wholeRecordings { return (!wanted.isEmpty, false) }
-        return (wanted.contains { !$0.takesOffsets }, wanted.contains(where: \.takesOffsets) || options.formats.contains(.eaf))
+        let aligned = options.formats.contains { $0.writer.alignsToRecordings }
+        if !options.wholeRecordings { return (!wanted.isEmpty, aligned) }
+        return (wanted.contains { !$0.takesOffsets }, wanted.contains(where: \.takesOffsets) || aligned)
     }
 }
 
@@ -33,9 +41,6 @@ struct ExportContext {
     let corpus: Corpus
     let options: ExportOptions
     let output: Output
-    /// The corpus folder's final absolute path, for formats whose readers resolve paths
-    /// against the working directory (Kaldi, Lhotse).
-    let root: String
     /// Subtitle warnings, collected.
     var warnings: [String] = []
 
@@ -52,8 +57,9 @@ struct ExportContext {
         options.wholeRecordings ? (corpus.recordings[u.recording].audioPath, u.start, u.duration) : (u.audioPath, 0, clipDuration(u))
     }
     /// The utterance's safe speaker id.
-    func speakerID(_ u: Utterance) -> String { corpus.recordings[u.recording].speaker }
-    func absolute(_ relative: String) -> String { root + "/" + relative }
+    func speakerID(_ u: Utterance) -> String { u.speaker }
+    /// The utterance's speaker as people name them: the name as given, else the safe id.
+    func speakerLabel(_ u: Utterance) -> String { u.speakerName ?? u.speaker }
     func fileName(_ u: Utterance) -> String { (u.audioPath as NSString).lastPathComponent }
     /// Texts for a language: the transcript for the source, else the translation.
     func text(_ u: Utterance, _ language: String) -> String? {
@@ -66,6 +72,14 @@ struct ExportContext {
                                         ("annotators", "[" + p.annotators.map(Text.json).joined(separator: ", ") + "]")]))
             }
         })
+    }
+    /// Where a clip came from, so it can be traced and cut again: the recording's key (its
+    /// file under `recordings/` with whole recordings), its original file name, and the clip's
+    /// start and end in it (seconds, padding included).
+    func source(_ u: Utterance) -> [(String, String?)] {
+        let r = corpus.recordings[u.recording]
+        return [("source_recording", Text.json(r.key)), ("source_file", Text.json((r.path as NSString).lastPathComponent)),
+                ("source_start", Text.json(u.start)), ("source_end", Text.json(u.end))]
     }
     func translations(_ u: Utterance) -> String {
         Text.object(corpus.targetLanguages.map { ($0, u.translations[$0].map(Text.json)) })
@@ -85,9 +99,20 @@ protocol FormatWriter: Sendable {
     var takesOffsets: Bool { get }
     /// Has nothing to write without target languages.
     var needsTargets: Bool { get }
+    /// Gives times in whole recordings (TextGrid, ELAN, subtitles): the recordings are
+    /// exported with it, so its times point at audio in the corpus.
+    var alignsToRecordings: Bool { get }
+    /// Packs the clips into its own files (shards): the loose clips under `audio/` are kept only
+    /// when another format points at them.
+    var packsClips: Bool { get }
     /// The datasheet's line for its files.
     var files: String { get }
     func write(_ context: inout ExportContext) throws
+}
+
+extension FormatWriter {
+    var alignsToRecordings: Bool { false }
+    var packsClips: Bool { false }
 }
 
 /// Every format, in the order `--format all` writes them.
@@ -105,7 +130,9 @@ enum FormatWriters {
         WebVTTWriter(),
         SubRipWriter(),
         TextGridWriter(),
-        ELANWriter()
+        ELANWriter(),
+        WebDatasetWriter(),
+        LhotseSharWriter(),
     ]
 }
 

@@ -171,6 +171,24 @@ final class Output: @unchecked Sendable {
 
     func write(_ relative: String, _ text: String) throws { try write(relative, Data(text.utf8)) }
 
+    /// Writes a file too large to hold in memory: `body` writes the temporary path it is
+    /// given, which is renamed into place when it returns.
+    func stream(_ relative: String, _ body: (String) throws -> Void) throws {
+        let temporary = path(relative) + ".tmp"
+        do {
+            try makeFolder(for: relative)
+            try body(temporary)
+            if rename(temporary, path(relative)) != 0 { throw ExportError(.write, at: path(relative), "cannot rename into place: \(String(cString: strerror(errno)))") }
+        } catch let error as ExportError {
+            unlink(temporary)
+            throw error
+        } catch {
+            unlink(temporary)
+            throw ExportError(.write, at: path(relative), "cannot write: \(error.localizedDescription)")
+        }
+        keep(relative)
+    }
+
     /// A second name for a file already written (a hard link; a copy across file systems).
     func link(_ existing: String, as relative: String) throws {
         do {

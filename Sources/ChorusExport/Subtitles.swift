@@ -90,6 +90,17 @@ extension ExportContext {
         return groups.keys.sorted().map { (corpus.recordings[$0], groups[$0]!.sorted { ($0.start, $0.id) < ($1.start, $1.id) }) }
     }
 
+    /// A recording's utterances by speaker label, speakers in order of first speech, each in time order.
+    func bySpeaker(_ utterances: [Utterance]) -> [(String, [Utterance])] {
+        var order: [String] = [], groups: [String: [Utterance]] = [:]
+        for u in utterances {
+            let label = speakerLabel(u)
+            if groups[label] == nil { order.append(label) }
+            groups[label, default: []].append(u)
+        }
+        return order.map { ($0, groups[$0]!) }
+    }
+
     /// `vtt/<recording>.<lang>.vtt` or `srt/<recording>.<lang>.srt`: per recording and language,
     /// times in the original recording.
     mutating func subtitles(_ format: ExportFormat) throws {
@@ -107,7 +118,9 @@ extension ExportContext {
                     for cue in cues {
                         n += 1
                         let sep: Character = vtt ? "." : ","
-                        let body = cue.lines.map { vtt ? Text.xml($0).replacingOccurrences(of: "&quot;", with: "\"") : $0 }.joined(separator: "\n")
+                        var body = cue.lines.map { vtt ? Text.xml($0).replacingOccurrences(of: "&quot;", with: "\"") : $0 }.joined(separator: "\n")
+                        // WebVTT names the speaker with a voice span (`<v Amina>`), for a known speaker.
+                        if vtt, let name = u.speakerName { body = "<v \(Text.xml(Text.oneLine(name)))>" + body }
                         out += (vtt ? "\(u.id)-\(n)\n" : "\(n)\n")
                             + "\(SubtitleLayout.timestamp(cue.start, separator: sep)) --> \(SubtitleLayout.timestamp(cue.end, separator: sep))\n\(body)\n\n"
                     }

@@ -1,11 +1,14 @@
+import ChorusExport
 import ChorusStore
 import Foundation
 import Testing
 import TestSupport
 
 /// Every format read back by its reference reader (datasets, PyYAML, translate-toolkit,
-/// webvtt-py, pysrt, praatio, pympi-ling, soundfile, Python's csv as fairseq reads CoVoST) in
-/// the interop virtual environment `make test` prepares, and compared with the store.
+/// webvtt-py, pysrt, praatio, pympi-ling, soundfile, lhotse, webdataset, Python's csv as
+/// fairseq reads CoVoST) in the interop virtual environment `make test` prepares, from a copy
+/// of the corpus moved to another folder, and compared with the store: texts, each segment's
+/// own speaker (conversations included), no speaker in two splits, and each clip's source.
 @Suite struct ExportInteropTests {
     static let script = Fixtures.packageRoot + "/Tests/ChorusExportTests/Interop/read_exports.py"
 
@@ -16,11 +19,16 @@ import TestSupport
         }
         let world = try ExportWorld()
         let out = world.dir + "/corpus"
-        let run = try world.export(["--format", "all"], out: out)
+        // Small shards, so each split spans several.
+        let run = try world.export(["--format", "all", "--shard-size", "0.1"], out: out)
         #expect(run.status == 0, "\(run.stderr)")
+        // Moved to another folder, as a corpus copied to another machine: nothing may point back.
+        let moved = world.dir + "/elsewhere/corpus"
+        try FileManager.default.createDirectory(atPath: world.dir + "/elsewhere", withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: out, toPath: moved)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: python)
-        p.arguments = [Self.script, out, "ar", "en,zh-Hant"]
+        p.arguments = [Self.script, moved, "ar", "en,zh-Hant"]
         p.environment = ProcessInfo.processInfo.environment.merging(["HF_DATASETS_OFFLINE": "1", "HF_HOME": world.dir + "/hf-cache"]) { $1 }
         let stdout = Pipe(), stderr = Pipe()
         p.standardOutput = stdout
@@ -54,8 +62,10 @@ import TestSupport
             let s = segment(row["id"] as? String ?? "")
             #expect(row["text"] as? String == world.settled[s]?["ar"])
             #expect(row["translations"] as? [String: String] == world.settled[s]?.filter { $0.key != "ar" })
-            let speaker = ExportWorld.recordings[world.segments[s]!.recording].speaker
-            #expect(speaker == nil || row["speaker"] as? String == speaker)
+            let speaker = world.speaker(s)
+            #expect(speaker == nil || row["speaker"] as? String == speaker, "\(row)")
+            #expect(speaker == nil || row["speaker_id"] as? String == SafeName.make(speaker!, limit: 40))
+            #expect((row["source"] as? [Any])?.count == 3)
             #expect(row["method"] as? String == "agreed")
         }
 
@@ -108,13 +118,16 @@ import TestSupport
         #expect(grids.count == byRecording.count)
         for (name, tiers) in grids {
             let r = try #require(key(name))
-            let speaker = ExportWorld.recordings[r].speaker
+            // A tier per speaker and language, each holding that speaker's texts.
             for language in ["ar", "en", "zh-Hant"] {
-                let tier = tiers.first { $0.key.hasSuffix("[\(language)]") }
-                #expect(speaker == nil || tier?.key == "\(speaker!) [\(language)]", "\(name)")
-                let intervals = tier?.value ?? []
-                #expect(intervals.map { $0[2] as? String ?? "" } == (byRecording[r] ?? []).compactMap { world.settled[$0]?[language] })
-                #expect(zip(intervals, byRecording[r] ?? []).allSatisfy { abs(($0.0[0] as? Double ?? 0) - world.segments[$0.1]!.start) < 1e-9 })
+                let mine = tiers.filter { $0.key.hasSuffix("[\(language)]") }
+                for (tierName, intervals) in mine {
+                    let label = String(tierName.dropLast(language.count + 3))
+                    let expected = (byRecording[r] ?? []).filter { (world.speaker($0) ?? label) == label }
+                    #expect(intervals.map { $0[2] as? String ?? "" } == expected.compactMap { world.settled[$0]?[language] }, "\(name) \(tierName)")
+                    #expect(zip(intervals, expected).allSatisfy { abs(($0.0[0] as? Double ?? 0) - world.segments[$0.1]!.start) < 1e-9 })
+                }
+                #expect(mine.values.map(\.count).reduce(0, +) == (byRecording[r] ?? []).count, "\(name) \(language)")
             }
         }
         let eafs = read["eaf"] as? [String: [String: Any]] ?? [:]
@@ -122,13 +135,76 @@ import TestSupport
         for (name, doc) in eafs {
             let r = try #require(key(name))
             let tiers = doc["tiers"] as? [String: [[Any]]] ?? [:]
-            #expect(Set(tiers.keys) == ["ar", "en", "zh-Hant"] && doc["languages"] as? [String] == ["ar", "en", "zh-Hant"])
-            for (language, annotations) in tiers {
-                #expect(annotations.map { $0[2] as? String ?? "" } == (byRecording[r] ?? []).compactMap { world.settled[$0]?[language] })
-                #expect(zip(annotations, byRecording[r] ?? []).allSatisfy { ($0.0[0] as? Int) == Int((world.segments[$0.1]!.start * 1000).rounded()) })
+            let participants = doc["participants"] as? [String: String] ?? [:]
+            #expect(doc["languages"] as? [String] == ["ar", "en", "zh-Hant"])
+            var count = 0
+            for (tierName, annotations) in tiers {
+                let language = String(tierName.split(separator: "[").last?.dropLast() ?? "")
+                let label = try #require(participants[tierName])
+                #expect(tierName == "\(label) [\(language)]")
+                let expected = (byRecording[r] ?? []).filter { (world.speaker($0) ?? label) == label }
+                #expect(annotations.map { $0[2] as? String ?? "" } == expected.compactMap { world.settled[$0]?[language] }, "\(name) \(tierName)")
+                if language == "ar" {
+                    count += annotations.count
+                    #expect(zip(annotations, expected).allSatisfy { ($0.0[0] as? Int) == Int((world.segments[$0.1]!.start * 1000).rounded()) })
+                }
             }
-            let media = (doc["media"] as? [String])?.first.flatMap { URL(string: $0)?.path }
-            #expect(media == world.audio + "/" + ExportWorld.recordings[r].file)
+            #expect(count == (byRecording[r] ?? []).count)
+            // The media is the recording inside the corpus, by relative URL (the reader opened it).
+            #expect((doc["media"] as? [String])?.first?.hasPrefix("../recordings/") == true)
+        }
+
+        // Every other reader: each segment's own speaker, its source, no speaker in two splits.
+        var splitOf: [String: Set<String>] = [:]
+        func check(_ reader: String, _ split: String, _ id: String, _ speaker: String?, source: [Any]?) {
+            let s = segment(id)
+            let expected = world.speaker(s)
+            #expect(expected == nil || speaker == SafeName.make(expected!, limit: 40), "\(reader) \(id): \(speaker ?? "nil")")
+            splitOf[expected ?? "recording \(world.segments[s]!.recording)", default: []].insert(split)
+            #expect(source?.count == 3 && abs((source?[1] as? Double ?? -1) - world.segments[s]!.start) < 1e-6, "\(reader) \(id) source")
+        }
+        let nemo = read["nemo"] as? [String: [[String: Any]]] ?? [:]
+        #expect(Set(nemo.values.flatMap { $0 }.map { segment($0["id"] as? String ?? "") }) == exported)
+        for (split, rows) in nemo { for row in rows { check("nemo", split, row["id"] as? String ?? "", row["speaker"] as? String, source: row["source"] as? [Any]) } }
+        let kaldi = read["kaldi"] as? [String: [String: String]] ?? [:]
+        for (split, utt2spk) in kaldi {
+            for (utterance, speaker) in utt2spk where world.speaker(segment(utterance)) != nil {
+                #expect(speaker == SafeName.make(world.speaker(segment(utterance))!, limit: 40), "kaldi \(split) \(utterance)")
+            }
+        }
+        #expect(Set(kaldi.values.flatMap(\.keys).map(segment)) == exported)
+        let lhotse = read["lhotse"] as? [String: [String: [String: Any]]] ?? [:]
+        #expect(Set(lhotse.values.flatMap(\.keys).map(segment)) == exported)
+        for (split, rows) in lhotse { for (id, row) in rows { check("lhotse", split, id, row["speaker"] as? String, source: row["source"] as? [Any]) } }
+        let shar = read["lhotse_shar"] as? [String: [String: [String: Any]]] ?? [:]
+        #expect(Set(shar.values.flatMap(\.keys).map(segment)) == exported)
+        for (split, rows) in shar {
+            for (id, row) in rows {
+                check("lhotse-shar", split, id, row["speaker"] as? String, source: row["source"] as? [Any])
+                #expect(row["text"] as? String == world.settled[segment(id)]?["ar"])
+                #expect(abs(Double(row["frames"] as? Int ?? 0) / 16_000 - duration(segment(id))) <= 0.001)
+            }
+        }
+        let wds = read["webdataset"] as? [String: [String: Any]] ?? [:]
+        var samples = 0
+        for (split, shards) in wds {
+            let rows = shards["rows"] as? [String: [String: Any]] ?? [:]
+            samples += rows.count
+            #expect((shards["shards"] as? Int ?? 0) >= (split == "train" ? 2 : 1), "\(split): --shard-size 0.1 cuts train into several shards")
+            for (id, row) in rows {
+                check("webdataset", split, id, row["speaker"] as? String, source: row["source"] as? [Any])
+                #expect(row["text"] as? String == world.settled[segment(id)]?["ar"])
+                #expect(abs(Double(row["frames"] as? Int ?? 0) / 16_000 - duration(segment(id))) <= 0.001)
+            }
+            #expect((read["webdataset_datasets"] as? [String: [String]])?[split] == rows.keys.sorted(), "datasets reads the same samples")
+        }
+        #expect(samples == exported.count)
+        #expect(splitOf.values.allSatisfy { $0.count == 1 }, "no speaker in two splits: \(splitOf.filter { $0.value.count > 1 })")
+        // WebVTT: a voice span names each known speaker.
+        for (name, cues) in (read["vtt"] as? [String: [[String: Any]]] ?? [:]) where name.hasSuffix(".ar.vtt") {
+            let r = try #require(key(name))
+            let voices = Set(cues.compactMap { $0["voice"] as? String })
+            #expect(voices == Set((byRecording[r] ?? []).compactMap { world.speaker($0) }.map { $0.replacingOccurrences(of: "\t", with: " ") }), "\(name)")
         }
     }
 }

@@ -15,6 +15,8 @@ struct ExportWorld {
         let seconds: Double
         let speaker: String?
         let segments: [(Double, Double)]
+        /// Each segment's own speaker, for conversations (nil: the recording's).
+        var turns: [String?] = []
     }
 
     static let recordings: [Recording] = [
@@ -26,6 +28,11 @@ struct ExportWorld {
         .init(file: "kofi-1.wav", rate: 8_000, channels: 1, seconds: 9, speaker: "Kofi", segments: [(1, 4), (5, 8)]),
         .init(file: "kofi-2.flac", rate: 32_000, channels: 1, seconds: 7, speaker: "Kofi", segments: [(0.5, 3), (3.5, 6.5)]),
         .init(file: "zz.wav", rate: 16_000, channels: 1, seconds: 7, speaker: "Zoë \"Z\" Tab\tName", segments: [(0.5, 3), (3.5, 6.5)]),
+        // Conversations: three speakers (two also speak elsewhere), and two with no recording speaker.
+        .init(file: "meeting.wav", rate: 16_000, channels: 1, seconds: 14, speaker: nil, segments: [(0.5, 3.5), (4, 7), (7.5, 10.5), (11, 13.5)],
+              turns: ["Ana María O'Neil", "Kofi", "Wanjiru", "Ana María O'Neil"]),
+        .init(file: "call.flac", rate: 8_000, channels: 1, seconds: 13, speaker: "Baraka", segments: [(0.5, 3), (3.5, 6), (6.5, 9), (9.5, 12)],
+              turns: [nil, "Wanjiru", "Baraka", "Wanjiru"]),
     ]
 
     /// Arabic transcripts, cycled over the segments; the last segment's two transcripts disagree.
@@ -55,6 +62,8 @@ struct ExportWorld {
     /// Segment id → (recording index, start, end).
     var segments: [Int64: (recording: Int, start: Double, end: Double)] = [:]
     /// The segment left unsettled (transcribers disagree) and the one without a Chinese translation.
+    /// Segment id → its speaker as the store has it (its own, else its recording's).
+    var speakers: [Int64: String?] = [:]
     var disagreed: Int64 = 0
     var untranslated: Int64 = 0
 
@@ -73,6 +82,7 @@ struct ExportWorld {
             var new = NewRecording(
                 sha256: "sha-\(i)", path: path, duration: r.seconds, sampleRate: r.rate, channels: r.channels, container: "test", encoding: "pcm16",
                 speaker: r.speaker, segmenter: "{\"padding\":0.03}", segments: r.segments.map { ($0.0, $0.1, $0.0 + 0.03, $0.1 - 0.03) })
+            new.segmentSpeakers = r.turns
             new.transcriptionTasks = ("ar", config.redundancy)
             try project.store.add(new)
         }
@@ -86,6 +96,8 @@ struct ExportWorld {
         for s in rows.segments {
             let r = rows.recordings.firstIndex { $0.id == s.recordingID }!
             segments[s.id] = (r, s.start, s.end)
+            let speaker: String? = s.speaker ?? rows.recordings[r].speaker
+            speakers[s.id] = .some(speaker)
         }
         let ids = rows.segments.map(\.id).sorted()
         disagreed = ids.last!
@@ -110,6 +122,9 @@ struct ExportWorld {
         }
         for s in try store.snapshot(config: config).settled { settled[s.segmentID, default: [:]][s.language] = s.text }
     }
+
+    /// A segment's speaker: its own, else its recording's.
+    func speaker(_ segment: Int64) -> String? { speakers[segment] ?? nil }
 
     /// Segments expected in the export: settled in every language.
     var exported: [Int64] { settled.filter { $0.value.count == 3 }.keys.sorted() }

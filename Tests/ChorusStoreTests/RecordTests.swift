@@ -52,7 +52,8 @@ import TestSupport
         } throws: { "\($0)".contains("'bored'") }
         #expect(try ProjectSnapshot.Segment(row: SQLRow(values: [
             "id": .integer(3), "recording_id": .integer(1), "start": .real(1), "end": .real(2.5), "content_warning": .integer(0),
-        ])) == ProjectSnapshot.Segment(id: 3, recordingID: 1, start: 1, end: 2.5))
+            "speaker": .text("Amina"), "speaker_source": .text("rttm"),
+        ])) == ProjectSnapshot.Segment(id: 3, recordingID: 1, start: 1, end: 2.5, speaker: "Amina", speakerSource: "rttm"))
     }
 }
 

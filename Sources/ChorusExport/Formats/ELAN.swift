@@ -12,66 +12,72 @@ struct ELANWriter: FormatWriter {
     let needsAudio = false
     let takesOffsets = false
     let needsTargets = false
-    let files = "`eaf/<recording>.eaf`: ELAN documents with transcript and translation tiers."
+    let files = "`eaf/<recording>.eaf`: ELAN documents, transcript and translation tiers per speaker, the media `recordings/<recording>` by relative URL."
+    let alignsToRecordings = true
 
     func write(_ context: inout ExportContext) throws { try context.eafs() }
 }
 
 extension ExportContext {
-    /// `eaf/<recording>.eaf`: ELAN 3.0, a time-aligned transcript tier for the speaker and a
-    /// translation tier per target language symbolically associated with it, the media the
-    /// original recording.
+    /// `eaf/<recording>.eaf`: ELAN 3.0, per speaker a time-aligned transcript tier ("speaker
+    /// [lang]", its PARTICIPANT the speaker) and a translation tier per target language
+    /// symbolically associated with it; the media the whole recording exported beside it
+    /// (`../recordings/`), by relative URL, so the corpus can be moved.
     func eafs() throws {
         let date = ISO8601DateFormatter().string(from: Date())
-        for (recording, utterances) in byRecording {
-            var slots: [String] = [], transcript: [String] = []
-            var translations: [String: [String]] = [:]
-            var nextAnnotation = 1
-            for (n, u) in utterances.enumerated() {
-                let a = "ts\(2 * n + 1)", b = "ts\(2 * n + 2)"
-                slots.append("        <TIME_SLOT TIME_SLOT_ID=\"\(a)\" TIME_VALUE=\"\(Int((u.start * 1000).rounded()))\"/>")
-                slots.append("        <TIME_SLOT TIME_SLOT_ID=\"\(b)\" TIME_VALUE=\"\(Int((u.end * 1000).rounded()))\"/>")
-                let id = "a\(nextAnnotation)"
-                nextAnnotation += 1
-                transcript.append("""
-                            <ANNOTATION>
-                                <ALIGNABLE_ANNOTATION ANNOTATION_ID="\(id)" TIME_SLOT_REF1="\(a)" TIME_SLOT_REF2="\(b)">
-                                    <ANNOTATION_VALUE>\(Text.xml(Text.oneLine(u.text)))</ANNOTATION_VALUE>
-                                </ALIGNABLE_ANNOTATION>
-                            </ANNOTATION>
-                    """)
-                for language in corpus.targetLanguages {
-                    guard let t = u.translations[language] else { continue }
-                    translations[language, default: []].append("""
+        for (recording, all) in byRecording {
+            var slots: [String] = [], tiers: [String] = []
+            var nextAnnotation = 1, nextSlot = 1
+            let source = Text.xml(corpus.sourceLanguage)
+            for (label, utterances) in bySpeaker(all) {
+                var transcript: [String] = []
+                var translations: [String: [String]] = [:]
+                for u in utterances {
+                    let a = "ts\(nextSlot)", b = "ts\(nextSlot + 1)"
+                    nextSlot += 2
+                    slots.append("        <TIME_SLOT TIME_SLOT_ID=\"\(a)\" TIME_VALUE=\"\(Int((u.start * 1000).rounded()))\"/>")
+                    slots.append("        <TIME_SLOT TIME_SLOT_ID=\"\(b)\" TIME_VALUE=\"\(Int((u.end * 1000).rounded()))\"/>")
+                    let id = "a\(nextAnnotation)"
+                    nextAnnotation += 1
+                    transcript.append("""
                                 <ANNOTATION>
-                                    <REF_ANNOTATION ANNOTATION_ID="a\(nextAnnotation)" ANNOTATION_REF="\(id)">
-                                        <ANNOTATION_VALUE>\(Text.xml(Text.oneLine(t)))</ANNOTATION_VALUE>
-                                    </REF_ANNOTATION>
+                                    <ALIGNABLE_ANNOTATION ANNOTATION_ID="\(id)" TIME_SLOT_REF1="\(a)" TIME_SLOT_REF2="\(b)">
+                                        <ANNOTATION_VALUE>\(Text.xml(Text.oneLine(u.text)))</ANNOTATION_VALUE>
+                                    </ALIGNABLE_ANNOTATION>
                                 </ANNOTATION>
                         """)
-                    nextAnnotation += 1
+                    for language in corpus.targetLanguages {
+                        guard let t = u.translations[language] else { continue }
+                        translations[language, default: []].append("""
+                                    <ANNOTATION>
+                                        <REF_ANNOTATION ANNOTATION_ID="a\(nextAnnotation)" ANNOTATION_REF="\(id)">
+                                            <ANNOTATION_VALUE>\(Text.xml(Text.oneLine(t)))</ANNOTATION_VALUE>
+                                        </REF_ANNOTATION>
+                                    </ANNOTATION>
+                            """)
+                        nextAnnotation += 1
+                    }
+                }
+                let speaker = Text.xml(label)
+                let parent = Text.xml("\(label) [\(corpus.sourceLanguage)]")
+                tiers.append("    <TIER LINGUISTIC_TYPE_REF=\"transcription\" PARTICIPANT=\"\(speaker)\" TIER_ID=\"\(parent)\" LANG_REF=\"\(source)\">\n" + transcript.joined(separator: "\n") + "\n    </TIER>")
+                for language in corpus.targetLanguages {
+                    let l = Text.xml(language)
+                    let body = translations[language].map { "\n" + $0.joined(separator: "\n") + "\n" } ?? "\n"
+                    tiers.append("    <TIER LINGUISTIC_TYPE_REF=\"translation\" PARENT_REF=\"\(parent)\" PARTICIPANT=\"\(speaker)\" TIER_ID=\"\(Text.xml("\(label) [\(language)]"))\" LANG_REF=\"\(l)\">" + body + "    </TIER>")
                 }
             }
-            let speaker = Text.xml(speakerLabel(recording))
-            let source = Text.xml(corpus.sourceLanguage)
-            // The exported whole recording when there is one (also by relative path), else the original.
-            let exported = ExportFormat.audio(for: options).recordings
-            let mediaPath = exported ? absolute(recording.audioPath) : recording.path
-            let media = URL(fileURLWithPath: mediaPath).absoluteString
-            let relative = exported ? " RELATIVE_MEDIA_URL=\"../\(Text.xml(recording.audioPath))\"" : ""
-            let mime = mediaPath.lowercased().hasSuffix(".wav") ? "audio/x-wav" : "audio/*"
-            var tiers = ["    <TIER LINGUISTIC_TYPE_REF=\"transcription\" PARTICIPANT=\"\(speaker)\" TIER_ID=\"\(source)\" LANG_REF=\"\(source)\">\n" + transcript.joined(separator: "\n") + "\n    </TIER>"]
-            for language in corpus.targetLanguages {
-                let l = Text.xml(language)
-                let body = translations[language].map { "\n" + $0.joined(separator: "\n") + "\n" } ?? "\n"
-                tiers.append("    <TIER LINGUISTIC_TYPE_REF=\"translation\" PARENT_REF=\"\(source)\" PARTICIPANT=\"\(speaker)\" TIER_ID=\"\(l)\" LANG_REF=\"\(l)\">" + body + "    </TIER>")
-            }
+            // The whole recording exported into the corpus, named relative to this document
+            // (ELAN looks there when MEDIA_URL is not found), never a path outside the corpus.
+            let media = "../" + Text.xml(recording.audioPath)
+            let mime = recording.audioPath.lowercased().hasSuffix(".wav") ? "audio/x-wav" : "audio/*"
+            let relative = " RELATIVE_MEDIA_URL=\"\(media)\""
             let languages = corpus.languages.map { "    <LANGUAGE LANG_ID=\"\(Text.xml($0))\" LANG_LABEL=\"\(Text.xml($0))\"/>" }
             let out = """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <ANNOTATION_DOCUMENT AUTHOR="Chorus" DATE="\(date)" FORMAT="3.0" VERSION="3.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="http://www.mpi.nl/tools/elan/EAFv3.0.xsd">
                     <HEADER MEDIA_FILE="" TIME_UNITS="milliseconds">
-                        <MEDIA_DESCRIPTOR MEDIA_URL="\(Text.xml(media))" MIME_TYPE="\(mime)"\(relative)/>
+                        <MEDIA_DESCRIPTOR MEDIA_URL="\(media)" MIME_TYPE="\(mime)"\(relative)/>
                         <PROPERTY NAME="lastUsedAnnotationId">\(nextAnnotation - 1)</PROPERTY>
                     </HEADER>
                     <TIME_ORDER>

@@ -29,8 +29,8 @@ extension ExportContext {
                 var pairs: [(String, String?)] = [("file_name", Text.json(fileName(u))), ("id", Text.json(u.id)), ("text", Text.json(u.text))]
                 for language in corpus.targetLanguages { pairs.append(("translation_\(language)", Text.json(u.translations[language] ?? ""))) }
                 pairs += [("language", Text.json(corpus.sourceLanguage)),
-                          ("speaker_id", Text.json(speakerLabel(corpus.recordings[u.recording]))),
-                          ("duration", Text.json(clipDuration(u)))]
+                          ("speaker_id", Text.json(u.speaker)), ("speaker", Text.json(speakerLabel(u))),
+                          ("duration", Text.json(clipDuration(u)))] + source(u)
                 // Provenance as flat columns, so every row has the same schema.
                 for language in corpus.languages {
                     let prefix = language == corpus.sourceLanguage ? "transcript" : "translation_\(language)"

@@ -12,13 +12,15 @@ struct KaldiWriter: FormatWriter {
     let needsAudio = true
     let takesOffsets = true
     let needsTargets = false
-    let files = "`kaldi/<split>/`: Kaldi data directories (wav.scp with absolute paths; FLAC through `flac -c -d -s`)."
+    let files = "`kaldi/<split>/`: Kaldi data directories (wav.scp paths relative to the corpus folder: run Kaldi's tools from there; FLAC through `flac -c -d -s`)."
 
     func write(_ context: inout ExportContext) throws { try context.kaldi() }
 }
 
 extension ExportContext {
-    /// `kaldi/<split>/`: wav.scp (clips by absolute path; FLAC through `flac -c -d -s ... |`),
+    /// `kaldi/<split>/`: wav.scp (clips by path relative to the corpus folder, which Kaldi's
+    /// tools resolve against the working folder: run them from the corpus folder, as
+    /// `utils/validate_data_dir.sh kaldi/train`; FLAC through `flac -c -d -s ... |`),
     /// segments, text, text.<lang>, utt2spk, spk2utt, utt2dur, reco2dur; each sorted as
     /// `LC_ALL=C sort` and utterance ids prefixed by their speaker's.
     func kaldi() throws {
@@ -28,14 +30,14 @@ extension ExportContext {
                 try output.write("\(folder)/\(name)", Text.sortedBytes(lines).map { $0 + "\n" }.joined())
             }
             // A clip is its own recording; a whole recording holds its utterances.
-            func recordingID(_ u: Utterance) -> String { options.wholeRecordings ? corpus.recordings[u.recording].kaldiID : u.id }
+            func recordingID(_ u: Utterance) -> String { options.wholeRecordings ? corpus.recordings[u.recording].key : u.id }
             var recordings: [String: (path: String, seconds: Double)] = [:]
             for u in utterances {
                 let r = corpus.recordings[u.recording]
                 recordings[recordingID(u)] = options.wholeRecordings ? (r.audioPath, Double(r.frames) / rate) : (u.audioPath, clipDuration(u))
             }
             try put("wav.scp", recordings.map { id, r in
-                let path = absolute(r.path)
+                let path = r.path
                 let quoted = "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
                 if options.audioType == .flac { return "\(id) flac -c -d -s \(quoted) |" }
                 return path.contains(where: \.isWhitespace) ? "\(id) cat \(quoted) |" : "\(id) \(path)"

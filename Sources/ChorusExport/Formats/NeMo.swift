@@ -12,7 +12,7 @@ struct NeMoWriter: FormatWriter {
     let needsAudio = true
     let takesOffsets = true
     let needsTargets = false
-    let files = "`nemo/<split>.jsonl`: NeMo manifests (`audio_filepath` relative to the manifest)."
+    let files = "`nemo/<split>.jsonl`: NeMo manifests (`audio_filepath` relative to the manifest; `speaker`, and the clip's source recording and times)."
 
     func write(_ context: inout ExportContext) throws { try context.nemo() }
 }
@@ -27,9 +27,9 @@ extension ExportContext {
                     ("audio_filepath", Text.json("../" + span(u).path)), ("duration", Text.json(span(u).duration)),
                     ("offset", options.wholeRecordings ? Text.json(u.start) : nil),
                     ("text", Text.json(u.text)), ("lang", Text.json(corpus.sourceLanguage)),
-                    ("translations", translations(u)), ("speaker", Text.json(speakerLabel(corpus.recordings[u.recording]))),
+                    ("translations", translations(u)), ("speaker", Text.json(u.speaker)), ("speaker_name", u.speakerName.map(Text.json)),
                     ("id", Text.json(u.id)), ("content_warning", u.contentWarning ? "true" : nil), ("provenance", provenance(u)),
-                ]) + "\n"
+                ] + source(u)) + "\n"
             }
             try output.write("nemo/\(split.rawValue).jsonl", lines.joined())
         }

@@ -22,8 +22,8 @@ extension ExportContext {
     /// extension, under `audio/<split>/`), sorted by waveform and time.
     func stm() throws {
         for (split, utterances) in splits {
-            let folder = options.wholeRecordings ? "recordings" : "audio"
-            var lines = [";; Chorus export: reference transcripts (\(corpus.sourceLanguage)); waveforms are \(folder)/\(split.rawValue)/<name>.\(options.audioType.fileExtension)"]
+            let folder = options.wholeRecordings ? "recordings" : "audio/\(split.rawValue)"
+            var lines = [";; Chorus export: reference transcripts (\(corpus.sourceLanguage)); waveforms are \(folder)/<name>.\(options.audioType.fileExtension)"]
             let rows = utterances.map { u -> (waveform: String, offset: Double, line: String) in
                 let s = span(u)
                 let waveform = ((s.path as NSString).lastPathComponent as NSString).deletingPathExtension

@@ -8,7 +8,8 @@ struct SubRipWriter: FormatWriter {
     let needsAudio = false
     let takesOffsets = false
     let needsTargets = false
-    let files = "`srt/<recording>.<lang>.srt`: SubRip subtitles per recording."
+    let files = "`srt/<recording>.<lang>.srt`: SubRip subtitles per recording, times in `recordings/<recording>`."
+    let alignsToRecordings = true
 
     func write(_ context: inout ExportContext) throws { try context.subtitles(.srt) }
 }

@@ -12,49 +12,53 @@ struct TextGridWriter: FormatWriter {
     let needsAudio = false
     let takesOffsets = false
     let needsTargets = false
-    let files = "`textgrid/<recording>.TextGrid`: Praat TextGrids, a tier per speaker and language."
+    let files = "`textgrid/<recording>.TextGrid`: Praat TextGrids, a tier per speaker and language, times in `recordings/<recording>`."
+    let alignsToRecordings = true
 
     func write(_ context: inout ExportContext) throws { try context.textGrids() }
 }
 
 extension ExportContext {
-    /// `textgrid/<recording>.TextGrid`: Praat's long text format, an interval tier per language
-    /// (named "speaker [lang]"), gaps filled with empty intervals so the tier covers the recording.
+    /// `textgrid/<recording>.TextGrid`: Praat's long text format, an interval tier per speaker
+    /// and language (named "speaker [lang]", speakers in order of first speech), gaps filled
+    /// with empty intervals so each tier covers the recording.
     func textGrids() throws {
-        for (recording, utterances) in byRecording {
-            let xmax = max(recording.duration, utterances.map(\.end).max() ?? 0)
+        for (recording, all) in byRecording {
+            let xmax = max(recording.duration, all.map(\.end).max() ?? 0)
             var tiers: [String] = []
-            for language in corpus.languages {
-                var intervals: [(Double, Double, String)] = []
-                var t = 0.0
-                for u in utterances {
-                    guard let text = text(u, language) else { continue }
-                    let start = max(u.start, t), end = min(u.end, xmax)
-                    guard end > start else { continue }
-                    if start > t { intervals.append((t, start, "")) }
-                    intervals.append((start, end, Text.oneLine(text)))
-                    t = end
-                }
-                if t < xmax { intervals.append((t, xmax, "")) }
-                var tier = """
-                        item [\(tiers.count + 1)]:
-                            class = "IntervalTier"
-                            name = \(praat("\(speakerLabel(recording)) [\(language)]"))
-                            xmin = 0
-                            xmax = \(xmax)
-                            intervals: size = \(intervals.count)
-
-                    """
-                for (n, interval) in intervals.enumerated() {
-                    tier += """
-                                intervals [\(n + 1)]:
-                                    xmin = \(interval.0)
-                                    xmax = \(interval.1)
-                                    text = \(praat(interval.2))
+            for (speaker, utterances) in bySpeaker(all) {
+                for language in corpus.languages {
+                    var intervals: [(Double, Double, String)] = []
+                    var t = 0.0
+                    for u in utterances {
+                        guard let text = text(u, language) else { continue }
+                        let start = max(u.start, t), end = min(u.end, xmax)
+                        guard end > start else { continue }
+                        if start > t { intervals.append((t, start, "")) }
+                        intervals.append((start, end, Text.oneLine(text)))
+                        t = end
+                    }
+                    if t < xmax { intervals.append((t, xmax, "")) }
+                    var tier = """
+                            item [\(tiers.count + 1)]:
+                                class = "IntervalTier"
+                                name = \(praat("\(speaker) [\(language)]"))
+                                xmin = 0
+                                xmax = \(xmax)
+                                intervals: size = \(intervals.count)
 
                         """
+                    for (n, interval) in intervals.enumerated() {
+                        tier += """
+                                    intervals [\(n + 1)]:
+                                        xmin = \(interval.0)
+                                        xmax = \(interval.1)
+                                        text = \(praat(interval.2))
+
+                            """
+                    }
+                    tiers.append(tier)
                 }
-                tiers.append(tier)
             }
             let out = """
                 File type = "ooTextFile"

@@ -8,7 +8,8 @@ struct WebVTTWriter: FormatWriter {
     let needsAudio = false
     let takesOffsets = false
     let needsTargets = false
-    let files = "`vtt/<recording>.<lang>.vtt`: WebVTT subtitles per recording, times in the original recording."
+    let files = "`vtt/<recording>.<lang>.vtt`: WebVTT subtitles per recording, voice spans for speakers, times in `recordings/<recording>`."
+    let alignsToRecordings = true
 
     func write(_ context: inout ExportContext) throws { try context.subtitles(.vtt) }
 }

@@ -239,6 +239,29 @@ public enum Migrations {
             "ALTER TABLE annotations ADD COLUMN client_id TEXT",
             "CREATE UNIQUE INDEX annotations_by_client_id ON annotations(annotator_id, client_id)",
         ]),
+        // A speaker per segment (NULL: the recording's, from its metadata) and where it came
+        // from (rttm, import, loop); splits fixed per speaker instead of per recording, so a
+        // conversation's speakers can go to different splits and no speaker is in two. A
+        // group is `speaker:<name>`, or `recording:<id>` for a recording's segments without a
+        // speaker. Splits fixed per recording become their speaker's (the first recording's wins).
+        (8, [
+            "ALTER TABLE segments ADD COLUMN speaker TEXT",
+            "ALTER TABLE segments ADD COLUMN speaker_source TEXT",
+            """
+            CREATE TABLE split_groups (
+                group_key TEXT PRIMARY KEY,
+                split TEXT NOT NULL CHECK (split IN ('train', 'dev', 'test')),
+                assigned_at TEXT NOT NULL
+            )
+            """,
+            """
+            INSERT INTO split_groups (group_key, split, assigned_at)
+            SELECT CASE WHEN r.speaker IS NOT NULL THEN 'speaker:' || r.speaker ELSE 'recording:' || CAST(r.id AS TEXT) END, s.split, s.assigned_at
+            FROM splits s JOIN recordings r ON r.id = s.recording_id WHERE true ORDER BY s.recording_id
+            ON CONFLICT (group_key) DO NOTHING
+            """,
+            "DROP TABLE splits",
+        ]),
     ]
 
     /// The newest schema version this build knows.

@@ -18,7 +18,7 @@ extension Table {
     /// Every table's columns; a test holds them to the migrated schema, both ways.
     static let all: [any TableColumns.Type] = [
         RecordingRecord.Columns.self, Segments.self, Annotator.Columns.self, TaskRecord.Columns.self, Leases.self, Drafts.self,
-        Annotations.self, Skips.self, MachineDrafts.self, Settled.self, Splits.self, Exposures.self, Rejections.self, Appeals.self,
+        Annotations.self, Skips.self, MachineDrafts.self, Settled.self, SplitGroups.self, Exposures.self, Rejections.self, Appeals.self,
         Invites.self, Tokens.self, Audit.self, Schema.self,
     ]
 }
@@ -29,7 +29,7 @@ enum Table {
     enum Segments: String, TableColumns {
         static let table = "segments"
         case id, recordingID = "recording_id", start, end, speechStart = "speech_start", speechEnd = "speech_end"
-        case contentWarning = "content_warning"
+        case contentWarning = "content_warning", speaker, speakerSource = "speaker_source"
     }
 
     enum Leases: String, TableColumns {
@@ -65,9 +65,9 @@ enum Table {
         case segmentID = "segment_id", language, text, method, agreement, settledAt = "settled_at"
     }
 
-    enum Splits: String, TableColumns {
-        static let table = "splits"
-        case recordingID = "recording_id", split, assignedAt = "assigned_at"
+    enum SplitGroups: String, TableColumns {
+        static let table = "split_groups"
+        case groupKey = "group_key", split, assignedAt = "assigned_at"
     }
 
     enum Exposures: String, TableColumns {

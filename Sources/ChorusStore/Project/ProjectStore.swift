@@ -76,6 +76,10 @@ public struct NewRecording: Sendable {
     public var facts: RecordingFacts
     /// Segments as (start, end, speech start, speech end), seconds.
     public var segments: [(start: Double, end: Double, speechStart: Double, speechEnd: Double)]
+    /// Each segment's own speaker, by index (empty, or nil for one: the recording's), and
+    /// where they came from (rttm, import).
+    public var segmentSpeakers: [String?] = []
+    public var speakerSource = "rttm"
     /// Transcription tasks to create per segment, in this language: (language, count).
     public var transcriptionTasks: (language: String, count: Int)?
 
@@ -176,9 +180,11 @@ public struct ProjectStore: Sendable {
 
     private func insertSegments(_ r: NewRecording, recording id: Int64, _ c: SQLConnection) throws {
         let created = Timestamp.now()
-        for s in r.segments {
+        for (i, s) in r.segments.enumerated() {
+            let speaker = i < r.segmentSpeakers.count ? r.segmentSpeakers[i] : nil
             try c.insert(into: Table.Segments.self, [
                 .recordingID: .integer(id), .start: .real(s.start), .end: .real(s.end), .speechStart: .real(s.speechStart), .speechEnd: .real(s.speechEnd),
+                .speaker: .optional(speaker), .speakerSource: .optional(speaker == nil ? nil : r.speakerSource),
             ])
             guard let tasks = r.transcriptionTasks else { continue }
             let segment = try c.lastInsertedID()

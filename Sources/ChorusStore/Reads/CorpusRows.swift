@@ -7,6 +7,15 @@ public enum Split: String, Sendable, CaseIterable, Codable, Comparable {
     public static func < (a: Split, b: Split) -> Bool { allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)! }
 }
 
+/// The unit splits are fixed for: a speaker (every segment of theirs, in any recording), or the
+/// segments of one recording that have no speaker (an unknown voice, kept together).
+public enum SplitGroup {
+    /// A segment's group, from its own speaker, else its recording's.
+    public static func key(speaker: String?, recording: Int64) -> String {
+        speaker.map { "speaker:" + $0 } ?? "recording:\(recording)"
+    }
+}
+
 /// What an export reads beyond the ``ProjectSnapshot``: who made each settled text, the
 /// people, and the splits fixed by earlier exports.
 public struct CorpusRows: Sendable {
@@ -21,8 +30,8 @@ public struct CorpusRows: Sendable {
     /// settled from, by segment id and language.
     public var contributors: [Int64: [String: [Int64]]] = [:]
     public var people: [Person] = []
-    /// Splits fixed by earlier exports, by recording id.
-    public var splits: [Int64: Split] = [:]
+    /// Splits fixed by earlier exports, by ``SplitGroup`` key.
+    public var splits: [String: Split] = [:]
 
     public init() {}
 }
@@ -45,25 +54,25 @@ extension ProjectStore {
         }
     }
 
-    /// Fixes the split of each recording in `assignments` that has none yet, in one
+    /// Fixes the split of each group (``SplitGroup``) in `assignments` that has none yet, in one
     /// transaction; a split fixed meanwhile by another export wins.
-    /// - Returns: every recording's split after the change.
-    public func fixSplits(_ assignments: [Int64: Split]) throws -> [Int64: Split] {
+    /// - Returns: every group's split after the change.
+    public func fixSplits(_ assignments: [String: Split]) throws -> [String: Split] {
         try database.write { c in
-            for (recording, split) in assignments.sorted(by: { $0.key < $1.key }) {
-                try c.insert(into: Table.Splits.self, [.recordingID: .integer(recording), .split: .text(split.rawValue), .assignedAt: .text(Timestamp.now())],
-                             suffix: "ON CONFLICT (recording_id) DO NOTHING")
+            for (group, split) in assignments.sorted(by: { $0.key < $1.key }) {
+                try c.insert(into: Table.SplitGroups.self, [.groupKey: .text(group), .split: .text(split.rawValue), .assignedAt: .text(Timestamp.now())],
+                             suffix: "ON CONFLICT (group_key) DO NOTHING")
             }
             return try Self.splits(c)
         }
     }
 
-    static func splits(_ c: SQLConnection) throws -> [Int64: Split] {
-        var all: [Int64: Split] = [:]
-        for row in try c.query("SELECT recording_id, split FROM splits") {
-            let name = try row.string(Table.Splits.split)
-            guard let split = Split(rawValue: name) else { throw ProjectError(code: .store, message: "a recording is in the split '\(name)', which this chorus does not know") }
-            all[try row.int(Table.Splits.recordingID)] = split
+    static func splits(_ c: SQLConnection) throws -> [String: Split] {
+        var all: [String: Split] = [:]
+        for row in try c.query("SELECT group_key, split FROM split_groups") {
+            let name = try row.string(Table.SplitGroups.split)
+            guard let split = Split(rawValue: name) else { throw ProjectError(code: .store, message: "a speaker is in the split '\(name)', which this chorus does not know") }
+            all[try row.string(Table.SplitGroups.groupKey)] = split
         }
         return all
     }

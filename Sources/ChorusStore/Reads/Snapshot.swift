@@ -12,6 +12,10 @@ public struct ProjectSnapshot: Sendable {
         public var end: Double
         /// Someone skipped it as distressing.
         public var contentWarning = false
+        /// Its own speaker (RTTM, an import line, the loop); nil: the recording's.
+        public var speaker: String?
+        /// rttm, import or loop; nil with no speaker of its own.
+        public var speakerSource: String?
     }
 
     public struct Settled: Sendable, Equatable {
@@ -73,12 +77,15 @@ extension ProjectStore {
 // mistyped column (or a kind or reason this chorus does not know) instead of reading 0.
 
 extension ProjectSnapshot.Segment {
-    enum Columns: String, CaseIterable { case id, recordingID = "recording_id", start, end, contentWarning = "content_warning" }
+    enum Columns: String, CaseIterable {
+        case id, recordingID = "recording_id", start, end, contentWarning = "content_warning", speaker, speakerSource = "speaker_source"
+    }
     static let selection = Columns.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
 
     init(row: SQLRow) throws {
         self.init(id: try row.int(Columns.id), recordingID: try row.int(Columns.recordingID), start: try row.double(Columns.start),
-                  end: try row.double(Columns.end), contentWarning: try row.int(Columns.contentWarning) != 0)
+                  end: try row.double(Columns.end), contentWarning: try row.int(Columns.contentWarning) != 0,
+                  speaker: try row.optionalString(Columns.speaker), speakerSource: try row.optionalString(Columns.speakerSource))
     }
 }
 

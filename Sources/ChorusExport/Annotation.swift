@@ -1,8 +1,0 @@
-import Foundation
-
-/// What the per-recording formats (TextGrid, ELAN, subtitles) share.
-extension ExportContext {
-    /// The speaker as people know them.
-    func speakerLabel(_ r: CorpusRecording) -> String { r.speakerName ?? r.speaker }
-
-}
