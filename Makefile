@@ -21,14 +21,17 @@ demo: release
 	@rm -rf $(DEMO)
 	@echo "== chorus init $(DEMO) --source-lang sw --target-lang en --currency EUR --pay-floor 12.00"
 	@$(CHORUS) init $(DEMO) --source-lang sw --target-lang en --currency EUR --pay-floor 12.00
-	@echo "== chorus segment Corpora/sample/audio/sw-*.flac --project $(DEMO)"
-	@$(CHORUS) segment Corpora/sample/audio/sw-*.flac --project $(DEMO)
+	@echo "== chorus segment Corpora/sample/audio/sw-*.flac --rttm Corpora/sample/sw-mazungumzo.rttm --project $(DEMO)"
+	@$(CHORUS) segment Corpora/sample/audio/sw-*.flac --rttm Corpora/sample/sw-mazungumzo.rttm --project $(DEMO)
 	@echo "== chorus annotators add amina, baraka (sw) and chausiku (sw, en)"
 	@$(CHORUS) annotators add amina --languages sw --rate 12.50/hour --credit "Amina Hassan" --project $(DEMO)
 	@$(CHORUS) annotators add baraka --languages sw --rate 0.40/audio-minute --project $(DEMO)
 	@$(CHORUS) annotators add chausiku --languages sw,en --rate 0.10/task --credit "Chausiku Mwamba" --project $(DEMO)
-	@echo "== chorus annotations import Corpora/sample/annotations.jsonl (two transcribers and a translator)"
+	@echo "== chorus annotations import Corpora/sample/annotations.jsonl Corpora/sample/conversation.jsonl (two transcribers and a translator)"
 	@$(CHORUS) annotations import Corpora/sample/annotations.jsonl --project $(DEMO)
+	@$(CHORUS) annotations import Corpora/sample/conversation.jsonl --project $(DEMO)
+	@echo "== chorus segments list --recording sw-mazungumzo.flac --project $(DEMO) (the conversation: a speaker per segment)"
+	@$(CHORUS) segments list --recording sw-mazungumzo.flac --project $(DEMO)
 	@echo "== chorus status --project $(DEMO)"
 	@$(CHORUS) status --project $(DEMO)
 	@echo "== chorus validate --project $(DEMO)"

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Writes annotations.jsonl: the Swahili references as if from two transcribers and a
-translator, for `chorus annotations import` (the demo and tests use it).
+"""Writes annotations.jsonl (the monologues) and conversation.jsonl (sw-mazungumzo, whose
+segments come from its RTTM): the Swahili references as if from two transcribers and a
+translator, for `chorus annotations import` (the demo and tests use them).
 
 amina types each reference as it is; baraka types it in lower case without punctuation
 (the same text once normalised), except for one sentence where he mishears a word, so the
@@ -11,8 +12,9 @@ import hashlib, json, string
 
 refs = [json.loads(l) for l in open("references.jsonl", encoding="utf-8")]
 sha = {}
-with open("annotations.jsonl", "w", encoding="utf-8") as out:
+with open("annotations.jsonl", "w", encoding="utf-8") as monologues, open("conversation.jsonl", "w", encoding="utf-8") as conversation:
     for r in refs:
+        out = conversation if r.get("speaker") else monologues
         if r["lang"] != "sw":
             continue
         if r["recording"] not in sha:

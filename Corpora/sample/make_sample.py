@@ -6,7 +6,7 @@ Needs espeak-ng and sox (Debian: apt-get install espeak-ng sox); Python's standa
 only. Deterministic for a given espeak-ng version: run it from this folder to rebuild
 audio/*.flac and references.jsonl.
 """
-import json, math, os, random, subprocess, tempfile, wave, struct
+import json, math, os, random, subprocess, sys, tempfile, wave, struct
 
 RATE_SPEECH = 22050  # espeak-ng's own rate
 
@@ -49,6 +49,19 @@ RECORDINGS = [
 ]
 PAUSES = [0.45, 0.6, 0.8, 1.1, 1.5, 2.2, 3.0, 6.0]
 
+# A conversation: two Swahili speakers taking turns, with the pause before each turn. Two
+# replies come quickly (0.15 s and 0.12 s, under the segmenter's 0.3 s minimum silence), so
+# silence alone cannot separate them: the RTTM written beside it (as pyannote would) can.
+CONVERSATION = ("sw-mazungumzo", "sw", 16000, "room", [
+    ("SPEAKER_00", "sw+f4", 0.0, "Habari yako, rafiki?", {"en": "How are you, friend?"}),
+    ("SPEAKER_01", "sw+m1", 0.7, "Nzuri sana, asante.", {"en": "Very well, thank you."}),
+    ("SPEAKER_00", "sw+f4", 0.15, "Umetoka wapi leo?", {"en": "Where have you come from today?"}),
+    ("SPEAKER_01", "sw+m1", 0.9, "Nimetoka sokoni kununua ndizi.", {"en": "I have come from the market to buy bananas."}),
+    ("SPEAKER_00", "sw+f4", 0.6, "Bei ya ndizi ni ngapi siku hizi?", {"en": "How much are bananas these days?"}),
+    ("SPEAKER_01", "sw+m1", 0.12, "Ni shilingi mia tano kwa kichana.", {"en": "Five hundred shillings a bunch."}),
+    ("SPEAKER_00", "sw+f4", 1.0, "Haya, tutaonana kesho.", {"en": "All right, see you tomorrow."}),
+])
+
 
 def speak(text, voice):
     with tempfile.NamedTemporaryFile(suffix=".wav") as f:
@@ -78,8 +91,59 @@ def noise(kind, n, rng):
             for i in range(n)]
 
 
+def write_flac(name, samples, rate, channels=1):
+    with tempfile.NamedTemporaryFile(suffix=".wav") as f:
+        with wave.open(f.name, "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(RATE_SPEECH)
+            w.writeframes(struct.pack(f"<{len(samples)}h", *[int(round(v * 32767)) for v in samples]))
+        out = f"audio/{name}.flac"
+        remix = ["remix", "1", "1v0.8"] if channels == 2 else []
+        subprocess.run(["sox", "-R", f.name, "-r", str(rate), "-b", "16", out] + remix, check=True)
+    return out
+
+
+def conversation():
+    """Writes the conversation, its RTTM (sw-mazungumzo.rttm) and returns its references."""
+    name, lang, rate, kind, turns = CONVERSATION
+    rng = random.Random(20261201)
+    samples = [0.0] * int(RATE_SPEECH * 1.2)
+    refs, rttm = [], []
+    for index, (speaker, voice, pause, text, translations) in enumerate(turns):
+        samples += [0.0] * int(RATE_SPEECH * pause)
+        speech = speak(text, voice)
+        start = len(samples)
+        samples += [0.5 * v for v in speech]
+        a, b = round(start / RATE_SPEECH, 3), round(len(samples) / RATE_SPEECH, 3)
+        refs.append({"recording": f"audio/{name}.flac", "index": index, "lang": lang, "start": a, "end": b,
+                     "text": text, "translations": translations, "speaker": speaker})
+        rttm.append(f"SPEAKER {name} 1 {a:.3f} {b - a:.3f} <NA> <NA> {speaker} <NA> <NA>")
+    samples += [0.0] * int(RATE_SPEECH * 1.5)
+    bed = noise(kind, len(samples), rng)
+    out = write_flac(name, [max(-1.0, min(1.0, s + b)) for s, b in zip(samples, bed)], rate)
+    with open(f"{name}.rttm", "w") as f:
+        f.write("\n".join(rttm) + "\n")
+    print(out, f"{len(samples) / RATE_SPEECH:.1f} s", len(turns), "turns")
+    return refs
+
+
 def main():
     os.makedirs("audio", exist_ok=True)
+    only = set(sys.argv[1:])
+    if only:
+        # Rebuild only the named recordings; the others' references are kept as they are.
+        names = {r[0] for r in RECORDINGS} | {CONVERSATION[0]}
+        assert only <= names, f"known recordings: {sorted(names)}"
+        refs = [json.loads(l) for l in open("references.jsonl", encoding="utf-8")]
+        refs = [r for r in refs if r["recording"][len("audio/"):-len(".flac")] not in only]
+        if CONVERSATION[0] in only:
+            refs += conversation()
+        assert not (only - {CONVERSATION[0]}), "rebuild the monologues all together: python3 make_sample.py"
+        with open("references.jsonl", "w") as f:
+            for r in refs:
+                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+        return
     rng = random.Random(20261123)
     refs = []
     for name, lang, voice, rate, channels, kind, lines in RECORDINGS:
@@ -108,6 +172,7 @@ def main():
                          "start": round(a / RATE_SPEECH, 3), "end": round(b / RATE_SPEECH, 3),
                          "text": text, "translations": translations})
         print(out, f"{len(samples) / RATE_SPEECH:.1f} s", len(spans), "utterances")
+    refs += conversation()
     with open("references.jsonl", "w") as f:
         for r in refs:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")

@@ -19,7 +19,7 @@ public struct ChorusCommand: ParsableCommand {
         subcommands: [
             InitCommand.self, SegmentCommand.self, AnnotatorsCommand.self, TranscribeCommand.self, TranslateCommand.self, ReviewCommand.self,
             ValidateCommand.self, ExportCommand.self, PayCommand.self, MeCommand.self, MetricsCommand.self, TasksCommand.self, AnnotationsCommand.self, StatusCommand.self,
-            ServeCommand.self, LoginCommand.self, LogoutCommand.self,
+            RecordingsCommand.self, SegmentsCommand.self, ServeCommand.self, LoginCommand.self, LogoutCommand.self,
         ]
     )
 

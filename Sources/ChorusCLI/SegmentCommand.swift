@@ -27,6 +27,17 @@ struct SegmentCommand: ParsableCommand {
             $ chorus segment interview.flac --dry-run
             $ chorus segment recordings/ --dry-run --out segments.jsonl
             $ chorus segment field.wav --dry-run --channel 1 --min-silence 0.5 --max-segment 15
+            $ chorus segment interviews/ --rttm diarization.rttm --project corpus
+
+            Speakers: --metadata gives each recording a speaker (the default for its segments);
+            --rttm gives each segment its own, from NIST RTTM as pyannote and NeMo write it
+            (the file id is the recording's file name without extension). A segment gets the
+            speaker whose turns cover most of its speech; one that holds two speakers' turns is
+            cut at the change of speaker (in the middle of the gap or overlap), unless a side
+            would hold under 0.5 s of speech, and is then counted in the summary. Labels are per
+            recording unless --global-speakers: SPEAKER_00 in talk.wav is stored as
+            talk/SPEAKER_00. On recordings already in the project, --rttm sets the speaker of
+            each segment (no cuts), never replacing one a person set.
             """
     )
 
@@ -46,6 +57,12 @@ struct SegmentCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("A CSV with a header: a 'file' column (path or file name), an optional 'speaker', any other columns kept as metadata.", valueName: "file.csv"))
     var metadata: String?
+
+    @Option(help: ArgumentHelp("Speakers from diarization: a NIST RTTM file (repeat for several).", valueName: "file.rttm"))
+    var rttm: [String] = []
+
+    @Flag(help: "RTTM speaker labels name the same person in every recording (default: each recording's own).")
+    var globalSpeakers = false
 
     @Flag(help: "Segment recordings already in the project again with these settings and replace their segments, unless those carry work.")
     var resegment = false
@@ -67,6 +84,7 @@ struct SegmentCommand: ParsableCommand {
         if resegment && dryRun { throw ValidationError("--resegment changes a project: it does not go with --dry-run") }
         if metadata != nil && dryRun { throw ValidationError("--metadata is stored in a project: it does not go with --dry-run") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if globalSpeakers && rttm.isEmpty { throw ValidationError("--global-speakers is about --rttm labels: give --rttm FILE") }
     }
 
     /// Files segmented at once: `--jobs`, or all cores.
@@ -80,16 +98,23 @@ struct SegmentCommand: ParsableCommand {
             console.error("\(problem.path): \(problem.reason)")
             report.failures.append(problem.path)
         }
+        let diarization = rttm.isEmpty ? nil : try Diarization(files: rttm, global: globalSpeakers)
+        if let diarization {
+            let unmatched = diarization.unmatched(files)
+            if !unmatched.isEmpty {
+                console.warning("\(rttm.joined(separator: ", ")): no recording named \(unmatched.prefix(5).joined(separator: ", "))\(unmatched.count > 5 ? " and \(unmatched.count - 5) more" : "") among the files given; their turns are not used")
+            }
+        }
         if dryRun {
-            try writeManifest(files: files, report: &report, console: console)
+            try writeManifest(files: files, diarization: diarization, report: &report, console: console)
         } else {
-            try importIntoProject(files: files, report: &report, console: console)
+            try importIntoProject(files: files, diarization: diarization, report: &report, console: console)
         }
         if !report.failures.isEmpty { throw ExitCode.failure }
     }
 
     /// Imports into the project and prints what was added.
-    private func importIntoProject(files: [String], report: inout SegmentReport, console: Console) throws {
+    private func importIntoProject(files: [String], diarization: Diarization?, report: inout SegmentReport, console: Console) throws {
         let project = try projectOptions.open()
         let table = try metadata.map(RecordingMetadata.init(path:))
         for warning in try table?.check(files: files) ?? [] { console.warning(warning) }
@@ -97,7 +122,7 @@ struct SegmentCommand: ParsableCommand {
         var known: [String] = []
         ProjectImport.run(
             files: files, into: project, configuration: segmenter.configuration, allowTruncated: allowTruncated,
-            resegment: resegment, metadata: table, jobs: workers, progress: { progress.update(done: $0) }
+            resegment: resegment, metadata: table, diarization: diarization, jobs: workers, progress: { progress.update(done: $0) }
         ) { _, outcome in
             switch outcome {
             case .imported(let result, _), .resegmented(let result, _):
@@ -116,7 +141,7 @@ struct SegmentCommand: ParsableCommand {
     }
 
     /// Writes the manifest to standard output or `--out`.
-    private func writeManifest(files: [String], report: inout SegmentReport, console: Console) throws {
+    private func writeManifest(files: [String], diarization: Diarization?, report: inout SegmentReport, console: Console) throws {
         let sink = try out.map { try AtomicTextFile(path: $0) }
         let output = try sink ?? AtomicTextFile.standardOutput()
         let progress = ProgressBar(console: console, total: files.count, label: "segmenting", enabled: !quiet)
@@ -129,13 +154,15 @@ struct SegmentCommand: ParsableCommand {
             switch outcome {
             case .failed(let path, let reason):
                 report.fail(path, reason, console: console, progress: progress)
-            case .segmented(let result):
+            case .segmented(var result):
+                diarization?.apply(to: &result)
                 report.add(result, console: console, progress: progress)
                 // Line by line: a file's segments are held until it is known to be good, but
                 // its manifest text never is, so memory does not grow with the length of a file.
                 do {
                     for (index, segment) in result.segments.enumerated() {
-                        try output.write(SegmentManifest.line(file: result.path, index: index, segment: segment) + "\n")
+                        let speaker = index < result.speakers.count ? result.speakers[index] : nil
+                        try output.write(SegmentManifest.line(file: result.path, index: index, segment: segment, speaker: speaker) + "\n")
                     }
                 } catch { writeError = writeError ?? error }
             }
@@ -165,6 +192,10 @@ struct SegmentReport {
     var resegmented: [String] = []
     /// Recordings already in the project whose speaker or metadata this batch changed.
     var metadataChanged: [String] = []
+    /// Segments given a speaker by --rttm, cut at a change of speaker, left holding two.
+    var withSpeaker = 0
+    var speakerCuts = 0
+    var speakerOverlaps = 0
 
     /// Counts a file that went well, printing its warnings.
     mutating func add(_ result: FileSegmentation, console: Console, progress: ProgressBar) {
@@ -188,6 +219,9 @@ struct SegmentReport {
         speechSeconds += result.summary.speechDuration
         segments += result.summary.segments
         if result.summary.noPauseFound { noPause.append(result.path) }
+        withSpeaker += result.speakers.compactMap { $0 }.count
+        speakerCuts += result.speakerCuts
+        speakerOverlaps += result.speakerOverlaps
     }
 
     var speechShare: Double { seconds > 0 ? speechSeconds / seconds : 0 }
@@ -196,6 +230,9 @@ struct SegmentReport {
         var lines = [
             "\(alreadyImported == nil ? "segmented" : "imported") \(files) file\(files == 1 ? "" : "s"), \(String(format: "%.2f", seconds / 3600)) h of audio, into \(segments) segment\(segments == 1 ? "" : "s"); speech \(String(format: "%.1f", speechShare * 100))% of the audio"
         ]
+        if withSpeaker > 0 || speakerCuts > 0 {
+            lines.append("speakers from RTTM: \(withSpeaker) segment\(withSpeaker == 1 ? "" : "s"); \(speakerCuts) cut at a change of speaker; \(speakerOverlaps) holding two speakers (overlap or a turn under 0.5 s), given the one heard most")
+        }
         if !resegmented.isEmpty {
             lines.append("segmented again, segments replaced: \(resegmented.count) file\(resegmented.count == 1 ? "" : "s")")
         }
@@ -218,6 +255,7 @@ struct SegmentReport {
         func list(_ xs: [String]) -> String { "[" + xs.map(SegmentManifest.jsonString).joined(separator: ",") + "]" }
         return "{\"files\":\(files),\"audio_hours\":\(String(format: "%.4f", seconds / 3600)),\"segments\":\(segments)"
             + ",\"speech_share\":\(String(format: "%.4f", speechShare)),\"no_pause_found\":\(list(noPause))"
+            + ",\"speaker_segments\":\(withSpeaker),\"speaker_cuts\":\(speakerCuts),\"speaker_overlaps\":\(speakerOverlaps)"
             + (alreadyImported.map { ",\"already_imported\":\(list($0)),\"resegmented\":\(list(resegmented)),\"metadata_changed\":\(list(metadataChanged))" } ?? "")
             + ",\"failed\":\(list(failures))}"
     }

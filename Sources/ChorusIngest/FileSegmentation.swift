@@ -13,6 +13,11 @@ public struct FileSegmentation: Sendable {
     public var summary: SegmentationSummary
     /// Things worth a person's attention that did not stop the work (a header longer than the file).
     public var warnings: [String]
+    /// Each segment's speaker from diarization (``Diarization``), by index; empty without.
+    public var speakers: [String?] = []
+    /// Segments cut at a change of speaker, and segments left holding two speakers.
+    public var speakerCuts = 0
+    public var speakerOverlaps = 0
 }
 
 /// Decodes a file block by block and segments it as it goes.

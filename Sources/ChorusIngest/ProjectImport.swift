@@ -25,7 +25,7 @@ public enum ProjectImport {
     /// - Parameter metadata: speakers and other columns per file; also set on content already there.
     public static func run(
         files: [String], into project: Project, configuration: SegmenterConfiguration, allowTruncated: Bool = false,
-        resegment: Bool = false, metadata: RecordingMetadata? = nil,
+        resegment: Bool = false, metadata: RecordingMetadata? = nil, diarization: Diarization? = nil,
         jobs: Int, progress: (Int) -> Void = { _ in }, deliver: (Int, ImportOutcome) -> Void
     ) {
         let store = project.store
@@ -35,7 +35,8 @@ public enum ProjectImport {
                 let sha = try ContentHash.sha256(path: path)
                 let known = try store.recording(sha256: sha) != nil
                 if known && !resegment { return .known(path: path, sha256: sha, metadataChanged: false) }
-                let result = try FileSegmenter.segment(path: path, configuration: configuration, allowTruncated: allowTruncated)
+                var result = try FileSegmenter.segment(path: path, configuration: configuration, allowTruncated: allowTruncated)
+                diarization?.apply(to: &result)
                 return known ? .resegmented(result, sha256: sha) : .imported(result, sha256: sha)
             } catch {
                 return .failed(path: path, reason: BatchSegmenter.reason(error))
@@ -45,6 +46,20 @@ public enum ProjectImport {
             switch outcome {
             case .imported(let r, let s), .resegmented(let r, let s): (result, sha) = (r, s)
             case .known(let path, let s, _):
+                if let turns = diarization?.turns(for: path) {
+                    // Already segmented: each segment gets the speaker heard most; a speaker a
+                    // person set (in the loop, or by import) stays.
+                    do {
+                        if let recording = try store.recording(sha256: s) {
+                            let segments = try store.segments(recording: recording.id)
+                            let a = SpeakerAssignment.assign(segments.map { Segment(start: $0.start, end: $0.end, speechStart: $0.start, speechEnd: $0.end) },
+                                                             turns: turns, minimum: .infinity)
+                            try store.setSpeakers(zip(segments, a.speakers).compactMap { s, name in name.map { (s.id, $0) } }, source: .rttm)
+                        }
+                    } catch {
+                        return deliver(index, .failed(path: path, reason: "\(error)"))
+                    }
+                }
                 if let entry = metadata?.entry(for: path) {
                     do {
                         let changed = try store.setMetadata(of: s, speaker: entry.speaker, metadata: entry.json)
@@ -90,6 +105,6 @@ public enum ProjectImport {
         return NewRecording(
             sha256: sha256, path: URL(fileURLWithPath: r.path).standardizedFileURL.path, duration: r.summary.duration, sampleRate: r.info.sampleRate, channels: r.info.channels,
             container: r.info.container, encoding: r.info.encoding, segmenter: settings,
-            segments: r.segments.map { ($0.start, $0.end, $0.speechStart, $0.speechEnd) })
+            segments: r.segments.map { ($0.start, $0.end, $0.speechStart, $0.speechEnd) }, segmentSpeakers: r.speakers)
     }
 }

@@ -48,7 +48,8 @@ import TestSupport
         let good = try String(contentsOfFile: Fixtures.corpus + "/annotations.jsonl", encoding: .utf8).split(separator: "\n").prefix(2)
         let cases: [(String, String)] = [
             ("not json", "not a JSON object"),
-            (#"{"segment_id":1,"kind":"transcribe","annotator":"amina","text":"x","speaker":"s"}"#, "field 'speaker': unknown field"),
+            (#"{"segment_id":1,"kind":"transcribe","annotator":"amina","text":"x","speaker":" "}"#, "field 'speaker': a name of 1 to 200 characters on one line"),
+            (#"{"segment_id":1,"kind":"transcribe","annotator":"amina","text":"x","voice":"s"}"#, "field 'voice': unknown field"),
             (#"{"segment_id":1,"kind":"transcribe","annotator":"amina"}"#, "field 'text': missing"),
             (#"{"segment_id":1,"kind":"listen","annotator":"amina","text":"x"}"#, "field 'kind': must be transcribe, translate or review"),
             (#"{"segment_id":1,"kind":"transcribe","language":"swahili!","annotator":"amina","text":"x"}"#, "field 'language':"),

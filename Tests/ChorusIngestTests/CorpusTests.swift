@@ -13,6 +13,8 @@ struct Reference: Decodable {
     let end: Double
     let text: String
     let translations: [String: String]
+    /// The conversation's speaker (as its RTTM names them).
+    let speaker: String?
 }
 
 @Suite struct CorpusTests {
@@ -23,10 +25,17 @@ struct Reference: Decodable {
 
     @Test func everyReferenceUtteranceIsOneSegment() throws {
         let references = try Self.references()
-        #expect(references.count == 26)
+        #expect(references.count == 33)
+        let diarization = try Diarization(files: [Fixtures.corpus + "/sw-mazungumzo.rttm"], global: true)
         for recording in Set(references.map(\.recording)).sorted() {
             let expected = references.filter { $0.recording == recording }
-            let result = try FileSegmenter.segment(path: Fixtures.corpus + "/" + recording, configuration: SegmenterConfiguration())
+            var result = try FileSegmenter.segment(path: Fixtures.corpus + "/" + recording, configuration: SegmenterConfiguration())
+            // The conversation's quick replies are cut from the turn before by its RTTM, at the
+            // change of speaker, and each segment gets its speaker.
+            diarization.apply(to: &result)
+            if expected.contains(where: { $0.speaker != nil }) {
+                #expect(result.speakerCuts == 2 && result.speakers == expected.map(\.speaker), "\(recording)")
+            }
             #expect(result.segments.count == expected.count, "\(recording)")
             for (segment, reference) in zip(result.segments, expected) {
                 // The generator knows where each synthesised sentence starts and ends.

@@ -85,8 +85,10 @@ public struct NewRecording: Sendable {
 
     public init(
         sha256: String, path: String, duration: Double, sampleRate: Int, channels: Int, container: String, encoding: String,
-        speaker: String? = nil, segmenter: String, segments: [(start: Double, end: Double, speechStart: Double, speechEnd: Double)]
+        speaker: String? = nil, segmenter: String, segments: [(start: Double, end: Double, speechStart: Double, speechEnd: Double)],
+        segmentSpeakers: [String?] = []
     ) {
+        self.segmentSpeakers = segmentSpeakers
         facts = RecordingFacts(
             sha256: sha256, path: path, duration: duration, sampleRate: sampleRate, channels: channels,
             container: container, encoding: encoding, speaker: speaker, segmenter: segmenter)
@@ -197,6 +199,31 @@ public struct ProjectStore: Sendable {
         }
     }
 
+    /// Sets segments' own speakers in one transaction. Diarization (`.rttm`) never replaces a
+    /// speaker a person set (in the loop, or by an import line).
+    /// - Returns: how many segments changed.
+    @discardableResult
+    public func setSpeakers(_ speakers: [(segment: Int64, speaker: String)], source: SpeakerSource) throws -> Int {
+        try database.write { c in try Self.setSpeakers(speakers, source: source, c) }
+    }
+
+    static func setSpeakers(_ speakers: [(segment: Int64, speaker: String)], source: SpeakerSource, _ c: SQLConnection) throws -> Int {
+        var changed = 0
+        let guardPeople = source == .rttm ? " AND (speaker_source IS NULL OR speaker_source = 'rttm')" : ""
+        for (segment, speaker) in speakers {
+            let name = speaker.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !name.isEmpty, name.count <= 200, !name.contains(where: { $0.isNewline }) else {
+                throw ProjectError(code: .invalidInput, message: "a speaker's name is 1 to 200 characters on one line")
+            }
+            let before = try c.query("SELECT speaker FROM segments WHERE id = ?\(guardPeople)", [.integer(segment)]).first
+            guard let before else { continue }
+            if try before.optionalString(Table.Segments.speaker) == name { continue }
+            try c.execute("UPDATE segments SET speaker = ?, speaker_source = ? WHERE id = ?", [.text(name), .text(source.rawValue), .integer(segment)])
+            changed += 1
+        }
+        return changed
+    }
+
     /// Sets a recording's speaker and metadata (JSON object).
     /// - Returns: whether either was different before.
     @discardableResult
@@ -235,4 +262,14 @@ public struct ProjectStore: Sendable {
                 segments: Int(try s?.int(Computed.n) ?? 0), segmentSeconds: try s?.double(Computed.s) ?? 0)
         }
     }
+}
+
+/// Where a segment's own speaker came from.
+public enum SpeakerSource: String, Sendable, Codable {
+    /// Diarization (`chorus segment --rttm`): replaced by a later RTTM, never replaces a person's.
+    case rttm
+    /// An `annotations import` line.
+    case `import`
+    /// A person in the annotation loop.
+    case loop
 }

@@ -7,8 +7,10 @@ import Foundation
 /// `kind` (`transcribe`, `translate` or `review`); `language` (BCP-47; default: the project's
 /// source language for transcripts); `annotator` (an existing annotator's name); `text`; and
 /// optionally `active_seconds`. A line with `machine_draft` (the system's name) instead of
-/// `annotator` is a machine's text for people to start from: it fills no task. Export adds `annotation_id`, `task_id`, `counted`, `source` and
-/// `submitted_at`, which import accepts and ignores.
+/// `annotator` is a machine's text for people to start from: it fills no task. `speaker` (a
+/// name) sets the segment's own speaker; a line with `speaker` and no `kind` or `text` sets only
+/// that. Export adds `annotation_id`, `task_id`, `counted`, `source`, `submitted_at` and the
+/// segment's `speaker`; import ignores all of them but `speaker`.
 public struct AnnotationLine: Sendable, Equatable {
     public var line: Int
     public var recording: String?
@@ -24,10 +26,14 @@ public struct AnnotationLine: Sendable, Equatable {
     public var machineDraft: String?
     public var text: String
     public var activeSeconds: Double?
+    /// The segment's speaker, to set.
+    public var speaker: String?
+    /// A line that sets only the segment's speaker (no kind, no text).
+    public var speakerOnly = false
     /// The folder of the file the line came from: relative `recording` paths resolve there too.
     public var folder: String?
 
-    static let importKeys: Set<String> = ["recording", "recording_sha256", "segment_id", "start", "end", "kind", "language", "annotator", "machine_draft", "text", "active_seconds"]
+    static let importKeys: Set<String> = ["recording", "recording_sha256", "segment_id", "start", "end", "kind", "language", "annotator", "machine_draft", "text", "active_seconds", "speaker"]
     static let exportOnlyKeys: Set<String> = ["annotation_id", "task_id", "counted", "source", "submitted_at"]
 
     /// Parses a whole file; the first bad line stops it.
@@ -66,6 +72,26 @@ public struct AnnotationLine: Sendable, Equatable {
                 }
                 return n.doubleValue
             }
+            let speaker = try string("speaker")
+            if let speaker {
+                let name = speaker.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard !name.isEmpty, name.count <= 200, !name.contains(where: \.isNewline) else { throw fail("speaker", "a name of 1 to 200 characters on one line") }
+            }
+            if speaker != nil && object["kind"] == nil && object["text"] == nil {
+                var item = AnnotationLine(
+                    line: lineNumber, recording: try string("recording"), recordingSHA256: try string("recording_sha256"),
+                    segmentID: try number("segment_id").map { Int64($0) }, start: try number("start"), end: try number("end"),
+                    kind: .transcribe, language: nil, annotator: "", machineDraft: nil, text: "", activeSeconds: nil)
+                item.speaker = speaker
+                item.speakerOnly = true
+                item.folder = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().path
+                if item.segmentID == nil {
+                    guard item.recording != nil || item.recordingSHA256 != nil else { throw fail("recording", "missing (or give recording_sha256, or segment_id)") }
+                    guard let s = item.start, let e = item.end, s < e else { throw fail(item.start == nil ? "start" : "end", "start and end must be numbers with start < end") }
+                }
+                out.append(item)
+                continue
+            }
             guard let kind = TaskKind(rawValue: try string("kind", required: true) ?? "") else {
                 throw fail("kind", "must be transcribe, translate or review")
             }
@@ -79,6 +105,7 @@ public struct AnnotationLine: Sendable, Equatable {
                 kind: kind, language: try string("language"), annotator: try string("annotator", required: machine == nil) ?? "",
                 machineDraft: machine, text: text, activeSeconds: try number("active_seconds"))
             if let seconds = item.activeSeconds, let problem = ActiveTime.problem(seconds) { throw fail("active_seconds", problem) }
+            item.speaker = speaker
             item.folder = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().path
             if let language = item.language {
                 do { item.language = try LanguageTag(language).value } catch let e as ProjectError { throw fail("language", e.message) }
@@ -107,6 +134,11 @@ extension WorkQueue {
             for item in sorted {
                 func fail(_ field: String, _ problem: String) -> ProjectError {
                     ProjectError(code: .invalidInput, message: "field '\(field)': \(problem)", path: "\(path):\(item.line)")
+                }
+                if let speaker = item.speaker {
+                    let segment = try findSegment(item, c, fail)
+                    do { _ = try ProjectStore.setSpeakers([(segment, speaker)], source: .import, c) } catch let e as ProjectError { throw fail("speaker", e.message) }
+                    if item.speakerOnly { continue }
                 }
                 if let system = item.machineDraft {
                     let segment = try findSegment(item, c, fail)
@@ -140,7 +172,7 @@ extension WorkQueue {
                 try c.execute("UPDATE tasks SET state = 'done', annotator_id = ?, lease_expires = NULL WHERE id = ?", [.integer(me.id), .integer(task)])
                 _ = try settle(segment: segment, kind: item.kind, language: language, now: now, c)
             }
-            return sorted.count
+            return sorted.filter { !$0.speakerOnly }.count
         }
     }
 
@@ -198,7 +230,7 @@ extension WorkQueue {
             try c.query(
                 """
                 SELECT a.id, a.task_id, a.segment_id, a.kind, a.language, a.text, a.active_seconds, a.counted, a.source, a.submitted_at,
-                       n.name, r.path, r.sha256, s.start, s.\"end\"
+                       n.name, r.path, r.sha256, s.start, s.\"end\", COALESCE(s.speaker, r.speaker) AS speaker
                 FROM annotations a JOIN annotators n ON n.id = a.annotator_id
                 JOIN segments s ON s.id = a.segment_id JOIN recordings r ON r.id = s.recording_id
                 ORDER BY a.id
@@ -215,6 +247,7 @@ extension WorkQueue {
                 ]
                 if let t = try row.optionalInt(a.taskID) { object["task_id"] = t }
                 if let seconds = try row.optionalDouble(a.activeSeconds) { object["active_seconds"] = seconds }
+                if let speaker = try row.optionalString(s.speaker) { object["speaker"] = speaker }
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
                 return String(decoding: data, as: UTF8.self)
             }
