@@ -28,6 +28,9 @@ public struct APITask: Codable, Sendable, Equatable {
     public var sourceAnnotationIDs: [Int64]
     public var context: String?
     public var original: String?
+    /// The segment's speaker, and its recording's speakers to choose from.
+    public var speaker: String?
+    public var knownSpeakers: [String]?
 
     public init(_ t: ClaimedTask) {
         taskID = t.taskID
@@ -46,12 +49,14 @@ public struct APITask: Codable, Sendable, Equatable {
         sourceAnnotationIDs = t.sourceAnnotationIDs
         context = t.context
         original = t.original
+        speaker = t.speaker
+        knownSpeakers = t.knownSpeakers
     }
 
     enum CodingKeys: String, CodingKey {
         case taskID = "task_id", kind, language, segmentID = "segment_id", clip, start, end, leaseExpires = "lease_expires"
         case contentWarning = "content_warning", draft, draftActiveSeconds = "draft_active_seconds", machineDraft = "machine_draft"
-        case sourceTexts = "source_texts", sourceAnnotationIDs = "source_annotation_ids", context, original
+        case sourceTexts = "source_texts", sourceAnnotationIDs = "source_annotation_ids", context, original, speaker, knownSpeakers = "known_speakers"
     }
 }
 
@@ -124,6 +129,12 @@ public struct SubmitBody: Codable, Sendable {
         self.fromMachineDraft = fromMachineDraft
         self.submissionID = submissionID
     }
+}
+
+/// `POST /v1/tasks/{task}/speaker`.
+public struct SpeakerBody: Codable, Sendable {
+    public var speaker: String
+    public init(speaker: String) { self.speaker = speaker }
 }
 
 public struct SkipBody: Codable, Sendable {
@@ -287,7 +298,8 @@ extension APITask {
         ClaimedTask(taskID: taskID, kind: kind, language: language, segmentID: segmentID,
                     recording: URL(string: clip, relativeTo: server)?.absoluteString ?? clip, start: start, end: end, leaseExpires: leaseExpires,
                     contentWarning: contentWarning, draft: draft, draftActiveSeconds: draftActiveSeconds, machineDraft: machineDraft,
-                    sourceTexts: sourceTexts, sourceAnnotationIDs: sourceAnnotationIDs, context: context, original: original)
+                    sourceTexts: sourceTexts, sourceAnnotationIDs: sourceAnnotationIDs, context: context, original: original,
+                    speaker: speaker, knownSpeakers: knownSpeakers ?? [])
     }
 }
 

@@ -169,6 +169,7 @@ public final class JournaledBackend: WorkBackend, @unchecked Sendable {
     public func release(task: Int64) throws { try remote.release(task: task) }
     public func renew(task: Int64) throws -> Double { try remote.renew(task: task) }
     public func sawFlaggedContent(task: Int64) throws { try remote.sawFlaggedContent(task: task) }
+    public func setSpeaker(task: Int64, speaker: String) throws { try remote.setSpeaker(task: task, speaker: speaker) }
     public func reject(annotation: Int64, reason: String) throws { try remote.reject(annotation: annotation, reason: reason) }
 
     /// The held task, with the draft this machine wrote last when it is newer than the server's.

@@ -103,6 +103,7 @@ public final class RemoteWorkBackend: WorkBackend, @unchecked Sendable {
     }
 
     public func sawFlaggedContent(task: Int64) throws { _ = try call("POST", "/v1/tasks/\(task)/listen") }
+    public func setSpeaker(task: Int64, speaker: String) throws { _ = try call("POST", "/v1/tasks/\(task)/speaker", SpeakerBody(speaker: speaker)) }
 
     /// Rejects a version of the review task this person holds: the server needs the task, so
     /// the version is looked up among the held review tasks.

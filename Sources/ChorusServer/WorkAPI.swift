@@ -36,7 +36,7 @@ struct WorkAPI: Sendable {
         ("/v1/health", ["GET"]), ("/v1/ready", ["GET"]), ("/v1/openapi.yaml", ["GET"]), ("/metrics", ["GET"]), ("/v1/login", ["POST"]),
         ("/v1/settings", ["GET"]), ("/v1/me", ["GET"]), ("/v1/terms", ["GET"]), ("/v1/terms/seen", ["POST"]), ("/v1/tasks/claim", ["POST"]),
         ("/v1/tasks/held", ["GET"]), ("/v1/tasks/:task/clip", ["GET"]), ("/v1/tasks/:task/draft", ["PUT"]), ("/v1/tasks/:task/submit", ["POST"]),
-        ("/v1/tasks/:task/skip", ["POST"]), ("/v1/tasks/:task/release", ["POST"]), ("/v1/tasks/:task/renew", ["POST"]),
+        ("/v1/tasks/:task/skip", ["POST"]), ("/v1/tasks/:task/release", ["POST"]), ("/v1/tasks/:task/speaker", ["POST"]), ("/v1/tasks/:task/renew", ["POST"]),
         ("/v1/tasks/:task/listen", ["POST"]), ("/v1/tasks/:task/reject", ["POST"]), ("/v1/rejections", ["GET"]),
         ("/v1/rejections/:annotation/appeal", ["POST"]),
     ]
@@ -181,6 +181,14 @@ struct WorkAPI: Sendable {
             let id = try Self.taskID(context)
             try await onTask(id) { try self.backend(person).release(task: id) }
             try await audit(person, "release", request, context, task: id)
+            return Response(status: .noContent)
+        }
+        me.post("tasks/:task/speaker") { request, context in
+            let person = try context.requirePerson()
+            let id = try Self.taskID(context)
+            let body = try await Self.decode(SpeakerBody.self, request, context, seconds: options.bodySeconds)
+            try await onTask(id) { try self.backend(person).setSpeaker(task: id, speaker: body.speaker) }
+            try await audit(person, "speaker", request, context, task: id)
             return Response(status: .noContent)
         }
         me.post("tasks/:task/renew") { _, context in

@@ -300,7 +300,7 @@ public final class AnnotationSession {
         if view.mode == .working || view.mode == .warning { clock.event(at: now) }
         let machine = SessionMachine(
             mode: view.mode, sinceModeChange: now - modeSince, keys: keys, versions: view.task?.sourceTexts.count ?? 0,
-            tags: view.tags, breakAfterMinutes: config.breakAfterMinutes)
+            tags: view.tags, speakers: view.task?.knownSpeakers ?? [], typedSpeaker: view.speakerName.text, breakAfterMinutes: config.breakAfterMinutes)
         guard let command = machine.command(for: event) else { return }
         if command != .quit {
             view.message = nil
@@ -342,6 +342,14 @@ public final class AnnotationSession {
             case .right: view.reason.moveRight()
             }
         case .sendRejection: rejectVersion()
+        case .editSpeaker(let change):
+            switch change {
+            case .insert(let text): view.speakerName.insert(text)
+            case .deleteBackward: view.speakerName.deleteBackward()
+            case .left: view.speakerName.moveLeft()
+            case .right: view.speakerName.moveRight()
+            }
+        case .setSpeaker(let name): setSpeaker(name)
         case .insertTag(let tag):
             edit { $0.insert(($0.cursor > 0 && $0.characters[$0.cursor - 1] != " " ? " " : "") + tag + " ") }
             view.mode = .working
@@ -371,6 +379,9 @@ public final class AnnotationSession {
         case .loop: player.markLoop()
         case .skip: view.mode = .skipMenu
         case .tag: view.mode = view.tags.isEmpty ? .working : .tagMenu
+        case .speaker:
+            view.speakerName = LineEditor()
+            view.mode = .speakerMenu
         case .undo: edit { $0.undo() }
         case .redo: edit { $0.redo() }
         case .help: showHelp()
@@ -528,6 +539,20 @@ public final class AnnotationSession {
         lastActive = now
     }
 
+    /// Sets the segment's speaker for everyone (it is the segment's, not this person's text).
+    private func setSpeaker(_ name: String) {
+        guard let task = view.task else { return }
+        view.mode = .working
+        do {
+            try store.sync { try backend.setSpeaker(task: task.taskID, speaker: name) }
+            view.task?.speaker = name
+            if !(view.task?.knownSpeakers.contains(name) ?? true) { view.task?.knownSpeakers = ((view.task?.knownSpeakers ?? []) + [name]).sorted() }
+            flash("Speaker set: \(name).", error: false)
+        } catch {
+            flash("\(error)", error: true)
+        }
+    }
+
     private func skip(_ reason: SkipReason) {
         guard let task = view.task else { return }
         do {
@@ -592,7 +617,7 @@ public final class AnnotationSession {
     private func tick() {
         let now = Player.now()
         let status = player.status
-        let audible = [.working, .skipMenu, .tagMenu].contains(view.mode)
+        let audible = [.working, .skipMenu, .tagMenu, .speakerMenu].contains(view.mode)
         view.player = audible ? status : nil
         if view.mode == .working && status.playing {
             clock.event(at: now)

@@ -1,6 +1,6 @@
 /// What a configurable key does in the annotation loop.
 public enum Action: String, CaseIterable, Sendable {
-    case submit, replay, pause, rewind, forward, slower, faster, loop, skip, tag, undo, redo, help, quit
+    case submit, replay, pause, rewind, forward, slower, faster, loop, skip, tag, speaker, undo, redo, help, quit
 
     /// oTranscribe-like defaults.
     public var defaultKeys: [String] {
@@ -15,6 +15,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .loop: ["ctrl-l"]
         case .skip: ["ctrl-s"]
         case .tag: ["ctrl-t"]
+        case .speaker: ["f6", "ctrl-o"]
         case .undo: ["ctrl-z"]
         case .redo: ["ctrl-y"]
         case .help: ["f10", "ctrl-g"]
@@ -35,6 +36,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .loop: "loop"
         case .skip: "skip"
         case .tag: "tag"
+        case .speaker: "speaker"
         case .undo: "undo"
         case .redo: "redo"
         case .help: "keys"

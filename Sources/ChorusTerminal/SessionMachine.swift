@@ -39,6 +39,10 @@ enum SessionCommand: Equatable {
     case edit(Key)
 
     enum ReasonEdit: Equatable { case insert(String), deleteBackward, left, right }
+    /// Edits the new speaker's name in the speaker menu.
+    case editSpeaker(ReasonEdit)
+    /// Sets the segment's speaker.
+    case setSpeaker(String)
 }
 
 /// The screen's state the decisions depend on.
@@ -50,6 +54,9 @@ struct SessionMachine {
     /// Versions under review (for rejecting one), and the project's tags (for the tag menu).
     var versions = 0
     var tags: [String] = []
+    /// The speakers the speaker menu offers by number, and the name typed so far.
+    var speakers: [String] = []
+    var typedSpeaker = ""
     /// Minutes between break reminders, for the message on declining one.
     var breakAfterMinutes = 50.0
 
@@ -118,6 +125,24 @@ struct SessionMachine {
                 case .left: return .editReason(.left)
                 case .right: return .editReason(.right)
                 default: return nil
+                }
+            }
+        case .speakerMenu:
+            switch event {
+            case .text(let text):
+                // A digit picks a known speaker until a name is being typed.
+                if typedSpeaker.isEmpty, let n = Int(text), (1...min(9, max(1, speakers.count))).contains(n), n <= speakers.count { return .setSpeaker(speakers[n - 1]) }
+                return .editSpeaker(.insert(text.replacingOccurrences(of: "\n", with: " ")))
+            case .key(let k):
+                switch k.base {
+                case .escape: return .mode(.working)
+                case .enter:
+                    let name = typedSpeaker.trimmingCharacters(in: .whitespaces)
+                    return name.isEmpty ? .say("Type a name, or a number from the list.") : .setSpeaker(name)
+                case .backspace: return .editSpeaker(.deleteBackward)
+                case .left: return .editSpeaker(.left)
+                case .right: return .editSpeaker(.right)
+                default: return action == .speaker ? .mode(.working) : nil
                 }
             }
         case .skipMenu:

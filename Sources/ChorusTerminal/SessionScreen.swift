@@ -26,6 +26,8 @@ public enum SessionMode: Equatable, Sendable {
     case rejectPick
     /// Review: typing the reason for rejecting version `rejecting`.
     case rejectReason
+    /// Choosing who speaks in the segment: a known speaker by number, or a new name typed.
+    case speakerMenu
 
     /// A screen that asks the person something, which a key typed before it appeared must not answer.
     public var asks: Bool { [.warning, .terms, .breakSuggested, .onBreak, .idle].contains(self) }
@@ -63,6 +65,8 @@ struct SessionView {
     /// Review: the version being rejected (1-based) and the reason being typed.
     var rejecting = 0
     var reason = LineEditor()
+    /// A new speaker's name, as typed in the speaker menu.
+    var speakerName = LineEditor()
 }
 
 /// Lays out the annotation screen as lines of text with ANSI styling, and where the cursor goes.
@@ -181,6 +185,10 @@ enum SessionScreen {
                 case .review: heading = "Settled text (\(task.language)): Alt-1…Alt-\(max(1, task.sourceTexts.count)) takes a version, Alt-R rejects one; edit freely"
                 }
                 line(style.bold(heading.fitted(to: width)) + (v.fromMachineDraft ? style.dim("  started from a machine draft") : ""))
+                if let speaker = task.speaker {
+                    let keys = (v.keys.keys[.speaker] ?? []).first.map { " (\($0.description) changes)" } ?? ""
+                    line(style.dim(("speaker: " + speaker + keys).fitted(to: width)))
+                }
                 let layout = v.editor.layout(width: width - 2)
                 let top = out.count
                 for (i, r) in layout.rows.enumerated() {
@@ -204,6 +212,16 @@ enum SessionScreen {
                     let layout = v.reason.layout(width: width - 2)
                     let top = out.count
                     for (i, r) in layout.rows.enumerated() { line((i == 0 ? "? " : "  ") + v.reason.text(of: r)) }
+                    cursor = (top + layout.cursorRow, 2 + layout.cursorColumn)
+                } else if v.mode == .speakerMenu {
+                    line()
+                    line(style.bold("Who speaks in this segment?") + " a number, or type a new name and Enter; Escape: back")
+                    if !task.knownSpeakers.isEmpty {
+                        line("  " + task.knownSpeakers.prefix(9).enumerated().map { "\($0.offset + 1) \($0.element)" }.joined(separator: "   ").fitted(to: width - 2))
+                    }
+                    let layout = v.speakerName.layout(width: width - 2)
+                    let top = out.count
+                    for (i, r) in layout.rows.enumerated() { line((i == 0 ? "? " : "  ") + v.speakerName.text(of: r)) }
                     cursor = (top + layout.cursorRow, 2 + layout.cursorColumn)
                 } else if v.mode == .tagMenu {
                     line()

@@ -97,3 +97,34 @@ import TestSupport
         #expect(missing.status == 1 && missing.stderr.contains("no recording 'nope.wav'"))
     }
 }
+
+@Suite("Speakers in the annotation loop", .serialized)
+struct SpeakerLoopTests {
+    @Test func aTranscriberSetsTheSegmentsSpeakerFromTheKnownOnesOrANewName() throws {
+        let p = try LoopProject(recordings: ["sw-mazungumzo.flac"])
+        // Diarization after segmenting: speakers without cuts.
+        #expect(try ChorusProcess.run(["segment", SpeakerTests.conversation, "--rttm", SpeakerTests.rttm, "--project", p.dir]).status == 0)
+        let t = try p.start(["transcribe", "--as", "amina"])
+        try t.waitFor("speaker: sw-mazungumzo/SPEAKER_00")
+        try t.press("F6")
+        var screen = try t.waitFor("Who speaks in this segment?")
+        #expect(screen.contains("1 sw-mazungumzo/SPEAKER_00") && screen.contains("2 sw-mazungumzo/SPEAKER_01"))
+        try t.press("2")
+        try t.waitFor("Speaker set: sw-mazungumzo/SPEAKER_01")
+        // A new name, typed; the text typed before is untouched.
+        try t.type("Habari yako")
+        try t.press("C-o")
+        try t.waitFor("Who speaks in this segment?")
+        try t.type("Neema 2")
+        try t.press("Enter")
+        screen = try t.waitFor("Speaker set: Neema 2")
+        #expect(screen.contains("> Habari yako"))
+        try t.press("C-q")
+        try t.waitForExit()
+        let listed = try SpeakerTests.segments(p.dir)
+        #expect(listed.first?["speaker"] as? String == "Neema 2" && listed.first?["speaker_source"] as? String == "loop")
+        // Diarization run again never replaces a person's choice.
+        #expect(try ChorusProcess.run(["segment", SpeakerTests.conversation, "--rttm", SpeakerTests.rttm, "--project", p.dir]).status == 0)
+        #expect(try SpeakerTests.segments(p.dir).first?["speaker"] as? String == "Neema 2")
+    }
+}

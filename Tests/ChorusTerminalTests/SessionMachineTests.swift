@@ -170,3 +170,18 @@ import Testing
         #expect(!t.due(at: 108, holding: false, playing: false, idle: true).contains(.pollForWork))
     }
 }
+
+@Suite struct SpeakerMenuTests {
+    func machine(typed: String = "") throws -> SessionMachine {
+        SessionMachine(mode: .speakerMenu, sinceModeChange: 1, keys: try KeyMap(), speakers: ["Amina", "Juma"], typedSpeaker: typed)
+    }
+
+    @Test func aDigitPicksAKnownSpeakerUntilANameIsTyped() throws {
+        #expect(try machine().command(for: .text("2")) == .setSpeaker("Juma"))
+        #expect(try machine().command(for: .text("3")) == .editSpeaker(.insert("3")))
+        #expect(try machine(typed: "Neema ").command(for: .text("2")) == .editSpeaker(.insert("2")))
+        #expect(try machine(typed: " Neema ").command(for: .key(Key(.enter))) == .setSpeaker("Neema"))
+        #expect(try machine().command(for: .key(Key(.enter))) == .say("Type a name, or a number from the list."))
+        #expect(try machine().command(for: .key(Key(.escape))) == .mode(.working))
+    }
+}

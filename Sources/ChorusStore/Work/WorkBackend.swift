@@ -37,6 +37,8 @@ public protocol WorkBackend: Sendable {
     func renew(task: Int64) throws -> Double
     /// The person chose to listen to a segment flagged distressing.
     func sawFlaggedContent(task: Int64) throws
+    /// Sets the speaker of the segment of a task the person holds.
+    func setSpeaker(task: Int64, speaker: String) throws
     /// A reviewer rejects a version under review, with a reason its author reads.
     func reject(annotation: Int64, reason: String) throws
     /// Submissions, skips and drafts written down here and not yet delivered (a client that
@@ -107,6 +109,7 @@ public struct LocalWorkBackend: WorkBackend {
     public func release(task: Int64) throws { try work.release(task: task, as: annotator) }
     public func renew(task: Int64) throws -> Double { try work.renew(task: task, as: annotator) }
     public func sawFlaggedContent(task: Int64) throws { try work.sawFlaggedContent(task: task, as: annotator) }
+    public func setSpeaker(task: Int64, speaker: String) throws { try work.setSpeaker(task: task, as: annotator, speaker: speaker) }
     public func reject(annotation: Int64, reason: String) throws {
         _ = try store.reject(annotation: annotation, as: annotator, reason: reason)
     }

@@ -38,12 +38,19 @@ public struct ClaimedTask: Sendable, Equatable, Codable {
     public var sourceAnnotationIDs: [Int64] = []
     /// The settled transcript of the segment before this one in the recording, for context.
     public var context: String?
+    /// The segment's speaker (its own, else its recording's), if known.
+    public var speaker: String?
+    /// The speakers of its recording's segments, to choose from.
+    public var knownSpeakers: [String] = []
     /// For reviewing translations: the settled transcript they translate.
     public var original: String?
 
     public init(taskID: Int64, kind: TaskKind, language: String, segmentID: Int64, recording: String, start: Double, end: Double,
                 leaseExpires: Double, contentWarning: Bool, draft: String? = nil, draftActiveSeconds: Double? = nil, machineDraft: String? = nil,
-                sourceTexts: [String] = [], sourceAnnotationIDs: [Int64] = [], context: String? = nil, original: String? = nil) {
+                sourceTexts: [String] = [], sourceAnnotationIDs: [Int64] = [], context: String? = nil, original: String? = nil,
+                speaker: String? = nil, knownSpeakers: [String] = []) {
+        self.speaker = speaker
+        self.knownSpeakers = knownSpeakers
         self.taskID = taskID
         self.kind = kind
         self.language = language
@@ -185,7 +192,7 @@ public struct WorkQueue: Sendable {
 
     func describe(taskID: Int64, segmentID: Int64, kind k: TaskKind, language: String, me: Annotator, expires: Double, _ c: SQLConnection) throws -> ClaimedTask {
         guard let s = try c.query(
-            "SELECT s.start, s.\"end\", s.content_warning, r.path FROM segments s JOIN recordings r ON r.id = s.recording_id WHERE s.id = ?",
+            "SELECT s.start, s.\"end\", s.content_warning, r.path, COALESCE(s.speaker, r.speaker) AS speaker FROM segments s JOIN recordings r ON r.id = s.recording_id WHERE s.id = ?",
             [.integer(segmentID)]).first else { throw ProjectError(code: .notFound, message: "segment \(segmentID) is missing") }
         let draftRow = try c.query("SELECT text, active_seconds FROM drafts WHERE task_id = ? AND annotator_id = ?", [.integer(taskID), .integer(me.id)]).first
         var sources: [String] = []
@@ -212,7 +219,30 @@ public struct WorkQueue: Sendable {
             start: try s.double(Table.Segments.start), end: try s.double(Table.Segments.end), leaseExpires: expires,
             contentWarning: try s.bool(Table.Segments.contentWarning), draft: try draftRow?.string(Table.Drafts.text),
             draftActiveSeconds: try draftRow?.optionalDouble(Table.Drafts.activeSeconds),
-            machineDraft: machine, sourceTexts: sources, sourceAnnotationIDs: sourceIDs, context: try context(before: segmentID, c), original: original)
+            machineDraft: machine, sourceTexts: sources, sourceAnnotationIDs: sourceIDs, context: try context(before: segmentID, c), original: original,
+            speaker: try s.optionalString(Table.Segments.speaker), knownSpeakers: try Self.knownSpeakers(segment: segmentID, c))
+    }
+
+    /// The speakers of the recording a segment is in: its segments' own and the recording's.
+    static func knownSpeakers(segment: Int64, _ c: SQLConnection) throws -> [String] {
+        try c.query(
+            """
+            SELECT DISTINCT COALESCE(s.speaker, r.speaker) AS speaker FROM segments s JOIN recordings r ON r.id = s.recording_id
+            WHERE s.recording_id = (SELECT recording_id FROM segments WHERE id = ?) AND COALESCE(s.speaker, r.speaker) IS NOT NULL
+            ORDER BY speaker
+            """, [.integer(segment)]).map { try $0.string(Table.Segments.speaker) }
+    }
+
+    /// Sets the speaker of the segment of a task `name` holds (a person's choice in the loop:
+    /// diarization never replaces it).
+    public func setSpeaker(task: Int64, as name: String, speaker: String) throws {
+        try database.write { c in
+            let me = try person(name, c)
+            let row = try taskRow(task, c)
+            guard row.isLeased(to: me) else { throw notYours(task, me) }
+            guard let segment = try c.query("SELECT segment_id FROM tasks WHERE id = ?", [.integer(task)]).first?.int(TaskRecord.Columns.segmentID) else { throw notYours(task, me) }
+            _ = try ProjectStore.setSpeakers([(segment, speaker)], source: .loop, c)
+        }
     }
 
     // MARK: While working
