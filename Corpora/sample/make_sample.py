@@ -158,15 +158,7 @@ def main():
             samples += [0.0] * int(RATE_SPEECH * pause)
         bed = noise(kind, len(samples), rng)
         mixed = [max(-1.0, min(1.0, s + b)) for s, b in zip(samples, bed)]
-        with tempfile.NamedTemporaryFile(suffix=".wav") as f:
-            with wave.open(f.name, "wb") as w:
-                w.setnchannels(1)
-                w.setsampwidth(2)
-                w.setframerate(RATE_SPEECH)
-                w.writeframes(struct.pack(f"<{len(mixed)}h", *[int(round(v * 32767)) for v in mixed]))
-            out = f"audio/{name}.flac"
-            remix = ["remix", "1", "1v0.8"] if channels == 2 else []
-            subprocess.run(["sox", "-R", f.name, "-r", str(rate), "-b", "16", out] + remix, check=True)
+        out = write_flac(name, mixed, rate, channels)
         for index, (a, b, text, translations) in enumerate(spans):
             refs.append({"recording": f"audio/{name}.flac", "index": index, "lang": lang,
                          "start": round(a / RATE_SPEECH, 3), "end": round(b / RATE_SPEECH, 3),

@@ -132,7 +132,6 @@ public struct Diarization: Sendable {
     public var global = false
     /// Seconds of one speaker's speech a side must hold for a segment to be cut there.
     public var minimum = 0.5
-    /// File ids the batch used, to report those that matched no recording.
     public init() {}
 
     /// Reads RTTM files.

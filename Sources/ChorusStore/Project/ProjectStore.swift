@@ -212,9 +212,7 @@ public struct ProjectStore: Sendable {
         let guardPeople = source == .rttm ? " AND (speaker_source IS NULL OR speaker_source = 'rttm')" : ""
         for (segment, speaker) in speakers {
             let name = speaker.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !name.isEmpty, name.count <= 200, !name.contains(where: { $0.isNewline }) else {
-                throw ProjectError(code: .invalidInput, message: "a speaker's name is 1 to 200 characters on one line")
-            }
+            if let problem = SpeakerSource.problem(speaker) { throw ProjectError(code: .invalidInput, message: "a speaker's name is \(problem)") }
             let before = try c.query("SELECT speaker FROM segments WHERE id = ?\(guardPeople)", [.integer(segment)]).first
             guard let before else { continue }
             if try before.optionalString(Table.Segments.speaker) == name { continue }
@@ -272,4 +270,10 @@ public enum SpeakerSource: String, Sendable, Codable {
     case `import`
     /// A person in the annotation loop.
     case loop
+
+    /// Why `name` cannot be a speaker's name (the one rule for RTTM, import lines, the loop and the API).
+    public static func problem(_ name: String) -> String? {
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty || trimmed.count > 200 || trimmed.contains(where: \.isNewline) ? "1 to 200 characters on one line" : nil
+    }
 }

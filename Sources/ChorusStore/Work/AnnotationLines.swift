@@ -73,10 +73,7 @@ public struct AnnotationLine: Sendable, Equatable {
                 return n.doubleValue
             }
             let speaker = try string("speaker")
-            if let speaker {
-                let name = speaker.trimmingCharacters(in: .whitespacesAndNewlines)
-                guard !name.isEmpty, name.count <= 200, !name.contains(where: \.isNewline) else { throw fail("speaker", "a name of 1 to 200 characters on one line") }
-            }
+            if let speaker, let problem = SpeakerSource.problem(speaker) { throw fail("speaker", "a name of \(problem)") }
             if speaker != nil && object["kind"] == nil && object["text"] == nil {
                 var item = AnnotationLine(
                     line: lineNumber, recording: try string("recording"), recordingSHA256: try string("recording_sha256"),
