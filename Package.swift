@@ -170,7 +170,7 @@ let package = Package(
         .testTarget(name: "ChorusExportTests", dependencies: ["ChorusExport", "ChorusStore", "ChorusAudio", "ChorusSupport", "TestSupport"], exclude: ["Interop"]),
         .testTarget(name: "ChorusIngestTests", dependencies: ["ChorusIngest", "ChorusStore", "TestSupport"]),
         .testTarget(name: "ChorusServerTests", dependencies: ["ChorusStore", "ChorusAudio", "ChorusRemote", "TestSupport", "WorkContract"]),
-        .testTarget(name: "ChorusCLITests", dependencies: ["ChorusCLI", "ChorusStore", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "ChorusCLITests", dependencies: ["ChorusCLI", "ChorusStore", "ChorusTerminal", "TestSupport"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -31,8 +31,11 @@ public struct APITask: Codable, Sendable, Equatable {
     /// The segment's speaker, and its recording's speakers to choose from.
     public var speaker: String?
     public var knownSpeakers: [String]?
+    /// The two segments before this one whose text this person may see (settled, or their own).
+    public var before: [ContextLine]?
 
     public init(_ t: ClaimedTask) {
+        before = t.before
         taskID = t.taskID
         kind = t.kind
         language = t.language
@@ -57,6 +60,7 @@ public struct APITask: Codable, Sendable, Equatable {
         case taskID = "task_id", kind, language, segmentID = "segment_id", clip, start, end, leaseExpires = "lease_expires"
         case contentWarning = "content_warning", draft, draftActiveSeconds = "draft_active_seconds", machineDraft = "machine_draft"
         case sourceTexts = "source_texts", sourceAnnotationIDs = "source_annotation_ids", context, original, speaker, knownSpeakers = "known_speakers"
+        case before
     }
 }
 
@@ -139,12 +143,60 @@ public struct SpeakerBody: Codable, Sendable {
 
 public struct SkipBody: Codable, Sendable {
     public var reason: SkipReason
+    /// What the person wrote about it (up to 500 characters).
+    public var comment: String?
     public var activeSeconds: Double?
-    enum CodingKeys: String, CodingKey { case reason, activeSeconds = "active_seconds" }
+    enum CodingKeys: String, CodingKey { case reason, comment, activeSeconds = "active_seconds" }
 
-    public init(reason: SkipReason, activeSeconds: Double? = nil) {
+    public init(reason: SkipReason, comment: String? = nil, activeSeconds: Double? = nil) {
         self.reason = reason
+        self.comment = comment
         self.activeSeconds = activeSeconds
+    }
+}
+
+/// `POST /v1/submissions/{annotation}/amend`: the new text of one's own submission.
+public struct AmendBody: Codable, Sendable {
+    public var text: String
+    /// Seconds spent amending, added to the submission's active time.
+    public var activeSeconds: Double?
+    enum CodingKeys: String, CodingKey { case text, activeSeconds = "active_seconds" }
+
+    public init(text: String, activeSeconds: Double? = nil) {
+        self.text = text
+        self.activeSeconds = activeSeconds
+    }
+}
+
+/// `GET /v1/submissions?tasks=...`: one's own submissions; `recording` is the clip's path on the server.
+public struct SubmissionsAnswer: Codable, Sendable {
+    public var submissions: [OwnSubmission]
+    public init(submissions: [OwnSubmission]) { self.submissions = submissions }
+}
+
+/// `POST /v1/tasks/{task}/boundaries`: `start` and `end` move to `at`, `split` cuts at `at`,
+/// `merge` joins the next segment (no `at`). Times are recording seconds.
+public struct BoundaryBody: Codable, Sendable {
+    public var action: String
+    public var at: Double?
+
+    public init(_ edit: BoundaryEdit) {
+        action = edit.name
+        switch edit {
+        case .start(let t), .end(let t), .split(let t): at = t
+        case .merge: at = nil
+        }
+    }
+
+    /// The edit, or nil when the body does not name one.
+    public var edit: BoundaryEdit? {
+        switch (action, at) {
+        case ("start", let t?): .start(t)
+        case ("end", let t?): .end(t)
+        case ("split", let t?): .split(at: t)
+        case ("merge", nil): .merge
+        default: nil
+        }
     }
 }
 
@@ -251,6 +303,11 @@ public struct ClientSettings: Codable, Sendable {
     public var breakAfterMinutes: Double
     public var dailyCapHours: Double
     public var currency: String
+    /// The loop's seek step, "hear around" context and whether timestamps may be inserted
+    /// (absent from servers before they existed).
+    public var seekSeconds: Double?
+    public var contextSeconds: Double?
+    public var timestamps: Bool?
 
     public init(_ c: ProjectConfig) {
         sourceLanguage = c.sourceLanguage.value
@@ -263,12 +320,15 @@ public struct ClientSettings: Codable, Sendable {
         breakAfterMinutes = c.breakAfterMinutes
         dailyCapHours = c.dailyCapHours
         currency = c.currency
+        seekSeconds = c.seekSeconds
+        contextSeconds = c.contextSeconds
+        timestamps = c.timestamps
     }
 
     enum CodingKeys: String, CodingKey {
         case sourceLanguage = "source_language", targetLanguages = "target_languages", leaseMinutes = "lease_minutes", tags, keys
         case rewindOnResume = "rewind_on_resume", pauseWhileTyping = "pause_while_typing", breakAfterMinutes = "break_after_minutes"
-        case dailyCapHours = "daily_cap_hours", currency
+        case dailyCapHours = "daily_cap_hours", currency, seekSeconds = "seek_seconds", contextSeconds = "context_seconds", timestamps
     }
 }
 
@@ -299,7 +359,7 @@ extension APITask {
                     recording: URL(string: clip, relativeTo: server)?.absoluteString ?? clip, start: start, end: end, leaseExpires: leaseExpires,
                     contentWarning: contentWarning, draft: draft, draftActiveSeconds: draftActiveSeconds, machineDraft: machineDraft,
                     sourceTexts: sourceTexts, sourceAnnotationIDs: sourceAnnotationIDs, context: context, original: original,
-                    speaker: speaker, knownSpeakers: knownSpeakers ?? [])
+                    speaker: speaker, knownSpeakers: knownSpeakers ?? [], before: before ?? [])
     }
 }
 
@@ -324,6 +384,9 @@ extension ClientSettings {
         c.breakAfterMinutes = breakAfterMinutes
         c.dailyCapHours = dailyCapHours
         c.currency = currency
+        if let seekSeconds { c.seekSeconds = seekSeconds }
+        if let contextSeconds { c.contextSeconds = contextSeconds }
+        if let timestamps { c.timestamps = timestamps }
         return c
     }
 }

@@ -71,8 +71,8 @@ struct SessionArguments: ParsableArguments {
             let clipFolder = RemoteClips.folder
             try session(config: backend.config, kind: kind, language: language, annotator: login.annotator) { options in
                 try AnnotationSession(backend: backend, options: options, recoveryFolder: recovered, draftWork: nil,
-                                      settingsFile: "the settings of \(login.server)") { task in
-                    try RemoteClips.load(task, from: backend, into: clipFolder)
+                                      settingsFile: "the settings of \(login.server)") { request in
+                    try RemoteClips.load(request, from: backend, into: clipFolder)
                 }
             }
             return
@@ -138,7 +138,7 @@ struct TranscribeCommand: ParsableCommand {
         commandName: "transcribe",
         abstract: "Transcribe segments in the terminal: the audio plays, you type, Enter submits and the next one plays.",
         discussion: """
-            Keyboard only. Tab or Ctrl-Space replays, Ctrl-P (or Escape) pauses and resumes (backing up rewind_on_resume seconds), Ctrl-Left/Right seek 2 s, Ctrl-Up/Down change the speed (0.5× to 1.5×, pitch kept), Ctrl-L marks a loop, Ctrl-T inserts a tag, Ctrl-S skips with a reason, Ctrl-Z undoes, F10 lists every key, Ctrl-Q quits. Keys can be changed under keys: in chorus.yaml.
+            Keyboard only. Tab or Ctrl-Space replays, Ctrl-P (or Escape) pauses and resumes (backing up rewind_on_resume seconds), Ctrl-R/Ctrl-F seek seek_seconds back and ahead, F3/F4 change the speed (0.5× to 1.5×, pitch kept), Ctrl-L marks a loop, Ctrl-N plays context_seconds around the segment, Ctrl-D goes back to your submissions in this sitting to hear and amend them, Ctrl-B moves, splits or merges the segment, Ctrl-T inserts a tag, Ctrl-S skips with a reason, Ctrl-Z undoes, Ctrl-G lists every key, Ctrl-Q quits (asking first when text is unsent). Keys can be changed under keys: in chorus.yaml.
 
             What you type is saved as a draft while you type; quitting, a closed terminal or a crash brings the same draft back next time. With no sound device the audio plays silently and the screen says so.
 

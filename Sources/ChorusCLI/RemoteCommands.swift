@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChorusPlayback
 import ChorusRemote
+import ChorusTerminal
 import ChorusStore
 import Foundation
 
@@ -15,14 +16,28 @@ enum RemoteClips {
         return (env[variable].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? NSHomeDirectory()) + "/" + fallback)) + "/chorus"
     }
 
-    /// A held task's clip (Ogg Opus, light on data), fetched ahead when it could be, decoded.
-    static func load(_ task: ClaimedTask, from backend: JournaledBackend, into folder: String) throws -> AudioClip {
-        let bytes = try backend.prefetchedClip(task.taskID) ?? backend.remote.clip(task: task.taskID, format: "opus", context: RemoteWorkBackend.clipContext)
+    /// A held task's clip, or one of the person's own submissions' (Ogg Opus, light on data),
+    /// fetched ahead when it could be, decoded. The server adds a quarter of a second either
+    /// side, so a word cut by a boundary can be heard.
+    static func load(_ request: ClipRequest, from backend: JournaledBackend, into folder: String) throws -> LoadedClip {
+        let context = request.context + RemoteWorkBackend.clipContext
+        let bytes: Data
+        let name: String
+        switch request.of {
+        case .task(let id):
+            bytes = try (request.context == 0 ? backend.prefetchedClip(id) : nil)
+                ?? backend.remote.clip(task: id, format: "opus", context: context)
+            name = "task-\(id)"
+        case .submission(let id):
+            bytes = try backend.remote.clip(submission: id, format: "opus", context: context)
+            name = "submission-\(id)"
+        }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let file = folder + "/task-\(task.taskID)-\(getpid()).opus"
+        let file = folder + "/\(name)-\(getpid()).opus"
         defer { try? FileManager.default.removeItem(atPath: file) }
         try bytes.write(to: URL(fileURLWithPath: file))
-        return try AudioClip.load(path: file, start: 0, end: task.end - task.start + 2 * RemoteWorkBackend.clipContext + 1)
+        let clip = try AudioClip.load(path: file, start: 0, end: request.end - request.start + 2 * context + 1)
+        return LoadedClip(clip: clip, from: max(0, request.start - context))
     }
 }
 

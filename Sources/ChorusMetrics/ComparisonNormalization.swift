@@ -45,6 +45,8 @@ public struct ComparisonNormalization: Sendable, Equatable {
             for tag in tags where !tag.isEmpty {
                 t = t.replacingOccurrences(of: tag.precomposedStringWithCanonicalMapping, with: " ", options: [.caseInsensitive, .literal])
             }
+            // Play-time stamps the loop inserts (`[1:23.4]`) are never speech.
+            t = t.replacing(/\[[0-9]+:[0-5][0-9]\.[0-9]\]/, with: " ")
         }
         let folded = !foldCase ? t : ascii ? t.lowercased() : t.folding(options: [.caseInsensitive], locale: nil)
         var words: [String] = []

@@ -77,6 +77,7 @@ public final class CommandSink: AudioSink {
     let clock: PacedClock
     private var process: Process?
     private var input: FileHandle?
+    private var errors: Pipe?
 
     /// - Parameter template: a shell command; `{rate}` and `{channels}` are filled in.
     public init(template: String, rate: Int, channels: Int) {
@@ -93,17 +94,42 @@ public final class CommandSink: AudioSink {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/bin/sh")
             p.arguments = ["-c", command]
-            let pipe = Pipe()
+            let pipe = Pipe(), errors = Pipe()
             p.standardInput = pipe
             p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
+            p.standardError = errors
             try p.run()
             process = p
             input = pipe.fileHandleForWriting
+            self.errors = errors
         }
         clock.pace(samples.count)
         let data = samples.withUnsafeBufferPointer { Data(buffer: $0) }
-        try input?.write(contentsOf: data)
+        do {
+            try input?.write(contentsOf: data)
+        } catch {
+            throw PlaybackError(failure())
+        }
+    }
+
+    /// Why the player stopped taking samples, in one line: its exit status and the first line
+    /// it wrote to standard error ("sh: 1: nosuchplayer: not found").
+    func failure() -> String {
+        guard let process else { return "the player command stopped" }
+        let deadline = Date().addingTimeInterval(0.5)
+        while process.isRunning && Date() < deadline { usleep(5000) }
+        var said = ""
+        if let fd = errors?.fileHandleForReading.fileDescriptor {
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            var buffer = [UInt8](repeating: 0, count: 1024)
+            let n = read(fd, &buffer, buffer.count)
+            if n > 0 {
+                said = String(decoding: buffer[0..<n], as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+            }
+        }
+        let status = process.isRunning ? "stopped reading" : "exited with status \(process.terminationStatus)"
+        let line = said.isEmpty ? status : "\(status): \(said.trimmingCharacters(in: .whitespaces))"
+        return String(line.prefix(160))
     }
 
     public var queuedFrames: Int { clock.queuedFrames }
@@ -114,6 +140,8 @@ public final class CommandSink: AudioSink {
         process?.waitUntilExit()
         process = nil
         input = nil
+        try? errors?.fileHandleForReading.close()
+        errors = nil
         clock.reset()
     }
 

@@ -45,6 +45,8 @@ public final class Player: @unchecked Sendable {
     private var speed = 1.0
     private var loop: (Int, Int)?
     private var loopStart: Double?
+    /// Where playback stops on its own (a stretch played once), in source frames.
+    private var stopAt: Int?
     private var generation = 0
     private var startedAt: Double?
     private var sinkName = "starting"
@@ -84,6 +86,7 @@ public final class Player: @unchecked Sendable {
             position = 0
             loop = nil
             loopStart = nil
+            stopAt = nil
             playing = play && clip != nil
             startedAt = nil
         }
@@ -120,7 +123,22 @@ public final class Player: @unchecked Sendable {
         change {
             guard clip != nil else { return }
             position = Double(loop?.0 ?? 0)
+            stopAt = nil
             playing = true
+        }
+    }
+
+    /// Plays the stretch from `from` to `to` seconds of the clip once (to its end when `to` is
+    /// nil), then stops: hearing a boundary where it now is.
+    public func play(from: Double, to: Double? = nil) {
+        change {
+            guard let clip else { return }
+            let rate = Double(clip.sampleRate)
+            loop = nil
+            loopStart = nil
+            position = min(Double(clip.frames), max(0, from * rate))
+            stopAt = to.map { min(clip.frames, max(Int(position), Int($0 * rate))) }
+            playing = position < Double(clip.frames)
         }
     }
 
@@ -225,7 +243,7 @@ public final class Player: @unchecked Sendable {
             let chunk: [Float]
             let at = Int(position)
             if speed == 1 {
-                let end = min(clip.frames, at + hop, loop?.1 ?? Int.max)
+                let end = min(clip.frames, at + hop, loop?.1 ?? Int.max, stopAt ?? Int.max)
                 chunk = at < end ? Array(clip.samples[(at * clip.channels)..<(end * clip.channels)]) : []
                 position = Double(end)
             } else {
@@ -237,6 +255,10 @@ public final class Player: @unchecked Sendable {
                 stretcher?.reset()
             } else if Int(position) >= clip.frames {
                 position = Double(clip.frames)
+                playing = false
+            } else if let stop = stopAt, Int(position) >= stop {
+                position = Double(stop)
+                stopAt = nil
                 playing = false
             }
             let myGeneration = generation

@@ -101,10 +101,12 @@ public final class JournaledBackend: WorkBackend, @unchecked Sendable {
         return Submission(annotationID: 0, taskID: task, counted: true, settled: nil)
     }
 
-    public func skip(task: Int64, reason: SkipReason, activeSeconds: Double?) throws {
+    /// The comment travels in the entry's text.
+    public func skip(task: Int64, reason: SkipReason, comment: String?, activeSeconds: Double?) throws {
         try journal.write { c in
             try c.insert(into: Outbox.self, [
                 .server: .text(server), .annotator: .text(annotator), .kind: .text("skip"), .taskID: .integer(task), .reason: .text(reason.rawValue),
+                .text: .optional(comment),
                 .activeSeconds: .optional(activeSeconds), .createdAt: .real(Date().timeIntervalSince1970),
             ])
         }
@@ -171,6 +173,17 @@ public final class JournaledBackend: WorkBackend, @unchecked Sendable {
     public func sawFlaggedContent(task: Int64) throws { try remote.sawFlaggedContent(task: task) }
     public func setSpeaker(task: Int64, speaker: String) throws { try remote.setSpeaker(task: task, speaker: speaker) }
     public func reject(annotation: Int64, reason: String) throws { try remote.reject(annotation: annotation, reason: reason) }
+    /// Going back needs the server's answer (whether the segment settled meanwhile): these
+    /// are asked directly; a failed amendment leaves the text on the person's screen.
+    public func submissions(tasks: [Int64]) throws -> [OwnSubmission] {
+        try deliveredFirst()
+        return try remote.submissions(tasks: tasks)
+    }
+    public func amend(annotation: Int64, text: String, activeSeconds: Double?) throws -> OwnSubmission {
+        try deliveredFirst()
+        return try remote.amend(annotation: annotation, text: text, activeSeconds: activeSeconds)
+    }
+    public func editBoundaries(task: Int64, edit: BoundaryEdit) throws -> BoundaryResult { try remote.editBoundaries(task: task, edit: edit) }
 
     /// The held task, with the draft this machine wrote last when it is newer than the server's.
     public func resume(kind: TaskKind?, language: String?) throws -> ClaimedTask? {
@@ -236,7 +249,7 @@ public final class JournaledBackend: WorkBackend, @unchecked Sendable {
                     if !result.counted { note("Task \(entry.task) arrived after its lease lapsed: kept as an extra annotation.") }
                     forget(draftsOf: entry.task)
                 case "skip":
-                    try remote.skip(task: entry.task, reason: entry.reason, activeSeconds: entry.activeSeconds)
+                    try remote.skip(task: entry.task, reason: entry.reason, comment: entry.text.isEmpty ? nil : entry.text, activeSeconds: entry.activeSeconds)
                 default:
                     try remote.saveDraft(task: entry.task, text: entry.text, activeSeconds: entry.activeSeconds)
                 }

@@ -92,8 +92,34 @@ public final class RemoteWorkBackend: WorkBackend, @unchecked Sendable {
                                  SubmitBody(text: text, activeSeconds: activeSeconds, fromMachineDraft: fromMachineDraft, submissionID: clientID)))
     }
 
-    public func skip(task: Int64, reason: SkipReason, activeSeconds: Double?) throws {
-        _ = try call("POST", "/v1/tasks/\(task)/skip", SkipBody(reason: reason, activeSeconds: activeSeconds))
+    public func skip(task: Int64, reason: SkipReason, comment: String?, activeSeconds: Double?) throws {
+        _ = try call("POST", "/v1/tasks/\(task)/skip", SkipBody(reason: reason, comment: comment, activeSeconds: activeSeconds))
+    }
+
+    /// Own submissions; each one's `recording` becomes its clip's full URL.
+    public func submissions(tasks: [Int64]) throws -> [OwnSubmission] {
+        guard !tasks.isEmpty else { return [] }
+        let answer: SubmissionsAnswer = try Self.decode(try call("GET", "/v1/submissions?tasks=" + tasks.map(String.init).joined(separator: ",")))
+        return answer.submissions.map(located)
+    }
+
+    public func amend(annotation: Int64, text: String, activeSeconds: Double?) throws -> OwnSubmission {
+        located(try Self.decode(try call("POST", "/v1/submissions/\(annotation)/amend", AmendBody(text: text, activeSeconds: activeSeconds))))
+    }
+
+    public func editBoundaries(task: Int64, edit: BoundaryEdit) throws -> BoundaryResult {
+        try Self.decode(try call("POST", "/v1/tasks/\(task)/boundaries", BoundaryBody(edit)))
+    }
+
+    private func located(_ s: OwnSubmission) -> OwnSubmission {
+        var s = s
+        s.recording = URL(string: s.recording, relativeTo: server)?.absoluteString ?? s.recording
+        return s
+    }
+
+    /// The clip of one of this person's own submissions, with `context` seconds either side.
+    public func clip(submission: Int64, format: String = "flac", context: Double = 0) throws -> Data {
+        try call("GET", "/v1/submissions/\(submission)/clip?format=\(format)&context=\(context)")
     }
 
     public func release(task: Int64) throws { _ = try call("POST", "/v1/tasks/\(task)/release") }

@@ -39,6 +39,8 @@ struct WorkAPI: Sendable {
         ("/v1/tasks/:task/skip", ["POST"]), ("/v1/tasks/:task/release", ["POST"]), ("/v1/tasks/:task/speaker", ["POST"]), ("/v1/tasks/:task/renew", ["POST"]),
         ("/v1/tasks/:task/listen", ["POST"]), ("/v1/tasks/:task/reject", ["POST"]), ("/v1/rejections", ["GET"]),
         ("/v1/rejections/:annotation/appeal", ["POST"]),
+        ("/v1/tasks/:task/boundaries", ["POST"]), ("/v1/submissions", ["GET"]), ("/v1/submissions/:annotation/amend", ["POST"]),
+        ("/v1/submissions/:annotation/clip", ["GET"]),
     ]
 
     /// The methods `path` takes, or nil for a path that is no route.
@@ -140,14 +142,57 @@ struct WorkAPI: Sendable {
                 guard let f = Clip.Format(rawValue: value) else { throw APIError(.badRequest, "invalid-input", "format is flac, opus or wav") }
                 return f
             } ?? .flac
-            // A little audio either side, so a word cut by a boundary can be heard.
-            let context = try Self.number(request, "context") ?? 0
-            guard context <= 2 else { throw APIError(.badRequest, "invalid-input", "context is 0 to 2 seconds") }
+            let context = try Self.clipContext(request)
             let bytes = try await onTask(id) {
                 let held = try project.work.heldClip(id, as: person.name)
                 return try Clip.encode(path: held.path, start: max(0, held.start - context), end: held.end + context, format: format)
             }
-            return Response(status: .ok, headers: [.contentType: format.mediaType, .cacheControl: "private, max-age=3600"],
+            // Not cached: a boundary moved in the loop changes the clip under the same address.
+            return Response(status: .ok, headers: [.contentType: format.mediaType, .cacheControl: "private, no-store"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+        me.post("tasks/:task/boundaries") { request, context in
+            let person = try context.requirePerson()
+            let id = try Self.taskID(context)
+            let body = try await Self.decode(BoundaryBody.self, request, context, seconds: options.bodySeconds)
+            guard let edit = body.edit else {
+                throw APIError(.badRequest, "invalid-input", "action is start, end or split with at (seconds), or merge without it")
+            }
+            let result = try await onTask(id) { try self.backend(person).editBoundaries(task: id, edit: edit) }
+            try await audit(person, "boundaries", request, context, task: id, detail: edit.name)
+            return Self.json(result)
+        }
+        me.get("submissions") { request, context in
+            let person = try context.requirePerson()
+            let text = request.uri.queryParameters.get("tasks") ?? ""
+            let ids = text.split(separator: ",").map { Int64($0) }
+            guard !ids.isEmpty, ids.count <= 50, ids.allSatisfy({ ($0 ?? 0) > 0 }) else {
+                throw APIError(.badRequest, "invalid-input", "tasks is 1 to 50 task ids, separated by commas")
+            }
+            let found = try await store { try self.backend(person).submissions(tasks: ids.compactMap { $0 }) }
+            return Self.json(SubmissionsAnswer(submissions: found.map(Self.located)))
+        }
+        me.post("submissions/:annotation/amend") { request, context in
+            let person = try context.requirePerson()
+            let annotation = try Self.annotationID(context)
+            let body = try await Self.decode(AmendBody.self, request, context, seconds: options.bodySeconds)
+            let amended = try await store { try self.backend(person).amend(annotation: annotation, text: body.text, activeSeconds: body.activeSeconds) }
+            try await audit(person, "amend", request, context, task: amended.taskID, detail: "annotation \(annotation)")
+            return Self.json(Self.located(amended))
+        }
+        me.get("submissions/:annotation/clip") { request, context in
+            let person = try context.requirePerson()
+            let annotation = try Self.annotationID(context)
+            let format = try request.uri.queryParameters.get("format").map { value in
+                guard let f = Clip.Format(rawValue: value) else { throw APIError(.badRequest, "invalid-input", "format is flac, opus or wav") }
+                return f
+            } ?? .flac
+            let context = try Self.clipContext(request)
+            let bytes = try await store {
+                let own = try project.work.submittedClip(annotation, as: person.name)
+                return try Clip.encode(path: own.path, start: max(0, own.start - context), end: own.end + context, format: format)
+            }
+            return Response(status: .ok, headers: [.contentType: format.mediaType, .cacheControl: "private, no-store"],
                             body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
         me.put("tasks/:task/draft") { request, context in
@@ -172,7 +217,7 @@ struct WorkAPI: Sendable {
             let person = try context.requirePerson()
             let id = try Self.taskID(context)
             let body = try await Self.decode(SkipBody.self, request, context, seconds: options.bodySeconds)
-            try await onTask(id) { try self.backend(person).skip(task: id, reason: body.reason, activeSeconds: body.activeSeconds) }
+            try await onTask(id) { try self.backend(person).skip(task: id, reason: body.reason, comment: body.comment, activeSeconds: body.activeSeconds) }
             try await audit(person, "skip", request, context, task: id, detail: body.reason.rawValue)
             return Response(status: .noContent)
         }
@@ -224,9 +269,7 @@ struct WorkAPI: Sendable {
         }
         me.post("rejections/:annotation/appeal") { request, context in
             let person = try context.requirePerson()
-            guard let annotation = context.parameters.get("annotation", as: Int64.self), annotation > 0 else {
-                throw APIError(.badRequest, "invalid-input", "an annotation id is a positive integer")
-            }
+            let annotation = try Self.annotationID(context)
             let body = try await Self.decode(AppealBody.self, request, context, seconds: options.bodySeconds)
             _ = try await store { try project.store.appeal(annotation: annotation, as: person.name, comment: body.comment) }
             try await audit(person, "appeal", request, context, detail: "annotation \(annotation)")
@@ -318,6 +361,28 @@ struct WorkAPI: Sendable {
             throw APIError(.badRequest, "invalid-input", "a task id is a positive integer")
         }
         return id
+    }
+
+    static func annotationID(_ context: ChorusContext) throws -> Int64 {
+        guard let id = context.parameters.get("annotation", as: Int64.self), id > 0 else {
+            throw APIError(.badRequest, "invalid-input", "an annotation id is a positive integer")
+        }
+        return id
+    }
+
+    /// Seconds of audio either side of a clip: a little so a word cut by a boundary can be
+    /// heard, up to 5 to hear around the segment.
+    static func clipContext(_ request: Request) throws -> Double {
+        let context = try number(request, "context") ?? 0
+        guard context <= 5 else { throw APIError(.badRequest, "invalid-input", "context is 0 to 5 seconds") }
+        return context
+    }
+
+    /// A submission as the API shows it: its audio by address, never the server's file path.
+    static func located(_ s: OwnSubmission) -> OwnSubmission {
+        var s = s
+        s.recording = "/v1/submissions/\(s.annotationID)/clip"
+        return s
     }
 
     static func number(_ request: Request, _ name: String) throws -> Double? {

@@ -35,6 +35,43 @@ public struct SessionOptions: Sendable {
     }
 }
 
+/// Audio the loop asks for: a task's segment or one of the person's own submissions, with
+/// `context` seconds either side (0 for the segment alone).
+public struct ClipRequest: Sendable {
+    public enum Of: Sendable, Equatable { case task(Int64), submission(Int64) }
+    public var of: Of
+    /// The recording (a path here, or the clip's address on a server).
+    public var recording: String
+    public var start: Double
+    public var end: Double
+    public var context: Double
+
+    public init(of: Of, recording: String, start: Double, end: Double, context: Double = 0) {
+        self.of = of
+        self.recording = recording
+        self.start = start
+        self.end = end
+        self.context = context
+    }
+
+    /// The segment's audio from the recording on this machine.
+    public func loadLocally() throws -> LoadedClip {
+        let from = max(0, start - context)
+        return LoadedClip(clip: try AudioClip.load(path: recording, start: from, end: end + context), from: from)
+    }
+}
+
+/// A decoded clip and where its first sample is in the recording, seconds.
+public struct LoadedClip: Sendable {
+    public var clip: AudioClip
+    public var from: Double
+
+    public init(clip: AudioClip, from: Double) {
+        self.clip = clip
+        self.from = from
+    }
+}
+
 /// What a sitting did, for the line printed after the screen closes.
 public struct SessionSummary: Sendable, Equatable {
     public var submitted = 0
@@ -70,8 +107,8 @@ public final class AnnotationSession {
     let recoveryFolder: String
     /// The queue machine drafts are read from and written to, when this loop runs beside the store.
     let draftWork: WorkQueue?
-    /// Where a task's audio comes from.
-    let clips: @Sendable (ClaimedTask) throws -> AudioClip
+    /// Where a task's or a submission's audio comes from.
+    let clips: @Sendable (ClipRequest) throws -> LoadedClip
     let keys: KeyMap
     private let store = DispatchQueue(label: "chorus-store")
     private let loader = DispatchQueue(label: "chorus-clip")
@@ -104,6 +141,13 @@ public final class AnnotationSession {
     private var stretchStart = 0.0
     private var lastActive = 0.0
     private var storeMilliseconds = 0.0
+    /// Today's worked time from the store, before the task on screen.
+    private var workedBase = 0.0
+    /// The tasks submitted in this sitting, for going back (the last 20).
+    private var sittingTasks: [Int64] = []
+    /// While amending: the current task's editor and clock, waiting; the amendment's own clock.
+    private var stash: (editor: LineEditor, fromMachineDraft: Bool)?
+    private var amendClock = ActiveClock()
 
     /// A loop over the project's own store.
     /// - Throws: ``TerminalError`` for key settings in chorus.yaml that cannot work.
@@ -120,9 +164,9 @@ public final class AnnotationSession {
     /// - Parameter clips: how a task's audio is fetched (from the server, for a remote backend);
     ///   by default it is read from the recording on this machine.
     public init(backend: any WorkBackend, options: SessionOptions, recoveryFolder: String, draftWork: WorkQueue?, settingsFile: String,
-                clips: (@Sendable (ClaimedTask) throws -> AudioClip)? = nil) throws {
+                clips: (@Sendable (ClipRequest) throws -> LoadedClip)? = nil) throws {
         self.options = options
-        self.clips = clips ?? { task in try AudioClip.load(path: task.recording, start: task.start, end: task.end) }
+        self.clips = clips ?? { request in try request.loadLocally() }
         self.backend = backend
         config = backend.config
         timers = SessionTimers(leaseSeconds: backend.config.leaseMinutes * 60)
@@ -136,6 +180,7 @@ public final class AnnotationSession {
         view = SessionView(annotator: options.annotator, kind: options.kind, language: language, keys: keys)
         view.tags = config.tags
         view.colour = options.colour
+        view.seekSeconds = config.seekSeconds
     }
 
     deinit {
@@ -161,6 +206,8 @@ public final class AnnotationSession {
         }
         stretchStart = Player.now()
         lastActive = stretchStart
+        // Today's figures from the first screen on (the terms screen included).
+        refreshProgress()
         if try store.sync(execute: { try backend.me() }).termsSeenAt == nil {
             view.terms = try store.sync { try backend.terms() }
             view.mode = .terms
@@ -250,24 +297,37 @@ public final class AnnotationSession {
         }
     }
 
-    /// Decodes the clip on the loader queue and hands it to the player, which starts at once.
-    private func startAudio(_ task: ClaimedTask) {
+    /// Decodes the task's clip on the loader queue and hands it to the player, which starts at once.
+    /// - Parameter context: seconds either side ("hear around", boundaries); the segment's part is marked.
+    private func startAudio(_ task: ClaimedTask, context: Double = 0) {
+        startAudio(ClipRequest(of: .task(task.taskID), recording: task.recording, start: task.start, end: task.end, context: context))
+    }
+
+    private func startAudio(_ request: ClipRequest, play: Bool = true) {
         let token = mailbox.nextClip()
         peakClip = []
+        view.loadingAudio = true
+        view.marks = nil
+        view.clipFrom = max(0, request.start - request.context)
         loader.async { [player, mailbox, clips] in
             do {
-                let clip = try clips(task)
+                let loaded = try clips(request)
                 guard mailbox.isCurrent(token) else { return }
-                player.load(clip)
-                mailbox.deliver(peaks: clip.peaks(columns: 1024), token: token)
+                player.load(loaded.clip, play: play)
+                mailbox.deliver(peaks: loaded.clip.peaks(columns: 1024), from: loaded.from, token: token)
             } catch {
                 // Recordings are stored absolute; projects imported by early versions kept the
                 // path `chorus segment` was given, relative to where it ran.
-                let hint = task.recording.hasPrefix("/") ? "" : " (the path is relative to the folder the recordings were imported from; start chorus there)"
+                let hint = request.recording.hasPrefix("/") || request.recording.hasPrefix("http") ? "" : " (the path is relative to the folder the recordings were imported from; start chorus there)"
                 mailbox.post("cannot play this segment: \(error)\(hint)")
+                mailbox.deliver(peaks: [], from: request.start, token: token)
             }
         }
+        wantMarks = request.context > 0 ? (request.start, request.end) : nil
     }
+
+    /// The segment's start and end in the recording, to mark on a clip with context.
+    private var wantMarks: (Double, Double)?
 
     /// Asks for today's progress and pay on the store queue; the answer reaches the header on
     /// a later tick, so the screen never waits on it (through a server it is two round trips).
@@ -297,10 +357,13 @@ public final class AnnotationSession {
         let now = Player.now()
         timers.key(at: now)
         noteActivity(at: now)
-        if view.mode == .working || view.mode == .warning { clock.event(at: now) }
-        let machine = SessionMachine(
+        if view.mode != .help && view.mode != .history && (view.amending != nil) { amendClock.event(at: now) }
+        else if [.working, .warning, .boundaries, .skipMenu, .skipComment, .tagMenu, .speakerMenu].contains(view.mode) { clock.event(at: now) }
+        var machine = SessionMachine(
             mode: view.mode, sinceModeChange: now - modeSince, keys: keys, versions: view.task?.sourceTexts.count ?? 0,
             tags: view.tags, speakers: view.task?.knownSpeakers ?? [], typedSpeaker: view.speakerName.text, breakAfterMinutes: config.breakAfterMinutes)
+        machine.amending = view.amending != nil
+        machine.unsentText = view.amending != nil || (touched && !view.editor.text.trimmingCharacters(in: .whitespaces).isEmpty)
         guard let command = machine.command(for: event) else { return }
         if command != .quit {
             view.message = nil
@@ -325,6 +388,33 @@ public final class AnnotationSession {
             stretchStart = timers.lastKey
             advance(after: message)
         case .closeHelp: view.mode = helpReturn
+        case .helpPage(let step):
+            let pages = SessionScreen.helpPages(view, width: max(20, size.columns), rows: size.rows).count
+            view.helpPage = min(max(0, view.helpPage + step), max(0, pages - 1))
+        case .openHistory: openHistory()
+        case .historyMove(let step): view.historyPick = min(max(0, view.historyPick + step), max(0, view.history.count - 1))
+        case .openSubmission: openSubmission()
+        case .leaveAmend: leaveAmend(message: "Not amended: the text you submitted stands.")
+        case .openBoundaries: openBoundaries()
+        case .nudge(let step): nudge(step)
+        case .switchEdge:
+            view.movingEnd.toggle()
+            hearEdge()
+        case .hearEdge: hearEdge()
+        case .split: split()
+        case .merge: editBoundaries(.merge)
+        case .applyBoundaries: applyBoundaries()
+        case .askSkipComment:
+            view.comment = LineEditor()
+            view.mode = .skipComment
+        case .editComment(let change):
+            switch change {
+            case .insert(let text): view.comment.insert(text)
+            case .deleteBackward: view.comment.deleteBackward()
+            case .left: view.comment.moveLeft()
+            case .right: view.comment.moveRight()
+            }
+        case .skipWithComment: skip(.other, comment: view.comment.text)
         case .showHelp: showHelp()
         case .listen: listen()
         case .skip(let reason): skip(reason)
@@ -351,7 +441,7 @@ public final class AnnotationSession {
             }
         case .setSpeaker(let name): setSpeaker(name)
         case .insertTag(let tag):
-            edit { $0.insert(($0.cursor > 0 && $0.characters[$0.cursor - 1] != " " ? " " : "") + tag + " ") }
+            edit { $0.insertTag(tag) }
             view.mode = .working
         case .type(let text):
             edit { $0.insert(text) }
@@ -372,8 +462,18 @@ public final class AnnotationSession {
         case .pause:
             timers.pausedForTyping(false)
             player.toggle(rewind: options.rewindOnResume)
-        case .rewind: player.seek(by: -2)
-        case .forward: player.seek(by: 2)
+        case .rewind: player.seek(by: -config.seekSeconds)
+        case .forward: player.seek(by: config.seekSeconds)
+        case .around: hearAround()
+        case .timestamp:
+            if config.timestamps {
+                let stamp = ProjectConfig.timestamp(view.clipFrom + status.position)
+                edit { $0.insertTag(stamp) }
+            } else {
+                flash("This project does not use timestamps (timestamps: true in chorus.yaml turns them on).", error: false)
+            }
+        case .back: openHistory()
+        case .boundaries: openBoundaries()
         case .slower: player.setSpeed(status.speed - 0.1)
         case .faster: player.setSpeed(status.speed + 0.1)
         case .loop: player.markLoop()
@@ -401,6 +501,7 @@ public final class AnnotationSession {
 
     private func showHelp() {
         helpReturn = view.mode
+        view.helpPage = 0
         view.mode = .help
     }
 
@@ -456,6 +557,7 @@ public final class AnnotationSession {
     // MARK: Submit, skip, quit
 
     private func submit() {
+        if view.amending != nil { amend(); return }
         guard let task = view.task else { return }
         let text = view.editor.text
         if text.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -479,12 +581,17 @@ public final class AnnotationSession {
             }
             summary.submitted += 1
             summary.activeSeconds += clock.seconds
-            advance(after: backend.waiting > 0 ? "Saved on this machine; it is sent when the server answers again." : "Saved.")
+            // The worked clock keeps its time at once; the store's figures follow (the count
+            // of submissions is the store's: through a server it counts what has arrived).
+            workedBase += clock.seconds
+            sittingTasks.append(task.taskID)
+            if sittingTasks.count > 20 { sittingTasks.removeFirst(sittingTasks.count - 20) }
+            advance(after: backend.waiting > 0 ? "Submitted; kept on this machine and sent when the server answers again." : "Submitted.")
             storeMilliseconds = (Player.now() - now) * 1000
             if !result.counted {
-                flash("Saved. Your lease on the last segment had lapsed and someone else had it, so it is kept as an extra annotation.", error: false)
+                flash("Submitted. Your lease on the last segment had lapsed and someone else had it, so it is kept as an extra annotation.", error: false)
             } else if result.settled != nil {
-                flash("Saved; that segment is now settled.", error: false)
+                flash("Submitted; that segment is now settled.", error: false)
             }
         } catch {
             clock.event(at: now)
@@ -553,11 +660,12 @@ public final class AnnotationSession {
         }
     }
 
-    private func skip(_ reason: SkipReason) {
+    private func skip(_ reason: SkipReason, comment: String? = nil) {
         guard let task = view.task else { return }
         do {
             let seconds = clock.seconds
-            try store.sync { try backend.skip(task: task.taskID, reason: reason, activeSeconds: seconds) }
+            let comment = comment?.trimmingCharacters(in: .whitespaces)
+            try store.sync { try backend.skip(task: task.taskID, reason: reason, comment: comment?.isEmpty == false ? comment : nil, activeSeconds: seconds) }
             summary.skipped += 1
             advance(after: "Skipped (\(SessionScreen.reasonLabel(reason).split(separator: "(").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? "")).")
         } catch {
@@ -572,8 +680,13 @@ public final class AnnotationSession {
         quitting = true
         summary.hungUp = hungUp
         clock.pause(at: Player.now())
+        // An amendment not sent is kept in a file: nothing typed is lost.
+        if let amended = view.amending, view.editor.text != amended.text, let task = view.task {
+            summary.recovered = recover(view.editor.text, task: task, error: ProjectError(
+                code: .invalidInput, message: "an amendment of segment \(amended.segmentID) (annotation \(amended.annotationID)) was not sent before quitting"))
+        }
         if let task = view.task {
-            let text = view.editor.text
+            let text = currentDraft
             let seconds = clock.seconds
             do {
                 try store.sync {
@@ -612,22 +725,218 @@ public final class AnnotationSession {
         }
     }
 
+    // MARK: Going back
+
+    /// The current task's text: the editor's, or the one waiting while a submission is amended.
+    private var currentDraft: String { stash?.editor.text ?? view.editor.text }
+
+    /// Shows this sitting's submissions as the store has them now (settled or not).
+    private func openHistory() {
+        guard view.amending == nil else { return }
+        do {
+            let tasks = sittingTasks
+            view.history = try store.sync { try backend.submissions(tasks: tasks) }
+            view.historyPick = max(0, view.history.count - 1)
+            view.mode = .history
+        } catch {
+            flash("Your submissions cannot be fetched now: \(error)", error: true)
+        }
+    }
+
+    /// Opens the chosen submission: its audio plays, and its text is in the editor to amend
+    /// while its segment is not settled; the current task's draft waits.
+    private func openSubmission() {
+        guard view.history.indices.contains(view.historyPick) else { return }
+        let chosen = view.history[view.historyPick]
+        let request = ClipRequest(of: .submission(chosen.annotationID), recording: chosen.recording, start: chosen.start, end: chosen.end)
+        guard chosen.amendable else {
+            startAudio(request)
+            flash("Segment \(chosen.segmentID) is \(chosen.settled ? "settled" : "a review"): its text can no longer change. Playing it.", error: false)
+            return
+        }
+        let now = Player.now()
+        clock.pause(at: now)
+        stash = (view.editor, view.fromMachineDraft)
+        view.amending = chosen
+        view.editor = LineEditor(text: chosen.text)
+        view.fromMachineDraft = false
+        amendClock = ActiveClock()
+        amendClock.event(at: now)
+        view.mode = .working
+        startAudio(request)
+    }
+
+    /// Back to the current task, its draft as it was, its audio again.
+    private func leaveAmend(message: String) {
+        guard let waiting = stash else { return }
+        amendClock.pause(at: Player.now())
+        view.editor = waiting.editor
+        view.fromMachineDraft = waiting.fromMachineDraft
+        view.amending = nil
+        stash = nil
+        view.mode = .working
+        clock.event(at: Player.now())
+        if let task = view.task { startAudio(task) }
+        flash(message, error: false)
+    }
+
+    /// Sends the amendment; the time spent on it is added to the submission's.
+    private func amend() {
+        guard let amended = view.amending else { return }
+        let text = view.editor.text
+        if text.trimmingCharacters(in: .whitespaces).isEmpty { flash("An amended text cannot be empty.", error: true); return }
+        if let tag = config.unknownTag(in: text) {
+            flash("\(tag) is not one of this project's tags: \(config.tags.joined(separator: " "))", error: true)
+            return
+        }
+        amendClock.pause(at: Player.now())
+        let seconds = amendClock.seconds
+        do {
+            let updated = try store.sync { try backend.amend(annotation: amended.annotationID, text: text, activeSeconds: seconds) }
+            if let i = view.history.firstIndex(where: { $0.annotationID == updated.annotationID }) { view.history[i] = updated }
+            // The context line above the editor shows the new text too.
+            if let i = view.task?.before.firstIndex(where: { $0.segmentID == updated.segmentID && $0.whose == .yours }) {
+                view.task?.before[i].text = updated.text
+            }
+            workedBase += seconds
+            leaveAmend(message: "Amended your text of segment \(updated.segmentID).")
+            refreshProgress()
+        } catch {
+            amendClock.event(at: Player.now())
+            flash("Not amended, your text is still here: \(error)", error: true)
+        }
+    }
+
+    // MARK: Hearing around, boundaries
+
+    /// Plays the segment with `context_seconds` either side, the segment marked; again: the segment alone.
+    private func hearAround() {
+        guard let task = view.task else { return }
+        if wantMarks != nil {
+            startAudio(currentRequest(task, context: 0))
+            flash("The segment alone again.", error: false)
+        } else {
+            startAudio(currentRequest(task, context: config.contextSeconds))
+            flash("Hearing \(String(format: "%g", config.contextSeconds)) s either side; ┃ marks the segment.", error: false)
+        }
+    }
+
+    /// The clip on screen: the amended submission's, or the task's.
+    private func currentRequest(_ task: ClaimedTask, context: Double) -> ClipRequest {
+        if let a = view.amending { return ClipRequest(of: .submission(a.annotationID), recording: a.recording, start: a.start, end: a.end, context: context) }
+        return ClipRequest(of: .task(task.taskID), recording: task.recording, start: task.start, end: task.end, context: context)
+    }
+
+    private func openBoundaries() {
+        guard let task = view.task else { return }
+        guard task.kind == .transcribe else {
+            flash("Boundaries are changed while transcribing; skip this segment as \"boundary wrong\" (\(keys.name(of: .skip))) and a transcriber's change will follow.", error: false)
+            return
+        }
+        view.boundaryStart = task.start
+        view.boundaryEnd = task.end
+        view.movingEnd = false
+        view.mode = .boundaries
+        startAudio(currentRequest(task, context: config.contextSeconds), play: false)
+        pendingEdge = true
+    }
+
+    /// The edge is heard once the clip with context has arrived.
+    private var pendingEdge = false
+
+    private func nudge(_ step: Double) {
+        guard let task = view.task else { return }
+        let clipEnd = view.clipFrom + player.status.duration
+        func round(_ t: Double) -> Double { (t * 1000).rounded() / 1000 }
+        if view.movingEnd {
+            view.boundaryEnd = round(min(max(view.boundaryEnd + step, view.boundaryStart + WorkQueue.shortestSegment), max(task.end, clipEnd)))
+        } else {
+            view.boundaryStart = round(max(min(view.boundaryStart + step, view.boundaryEnd - WorkQueue.shortestSegment), min(task.start, view.clipFrom)))
+        }
+        wantMarks = (view.boundaryStart, view.boundaryEnd)
+        hearEdge()
+    }
+
+    /// Plays a second and a half from the start, or up to the end.
+    private func hearEdge() {
+        let from = view.clipFrom
+        if view.movingEnd {
+            player.play(from: max(view.boundaryStart, view.boundaryEnd - 1.5) - from, to: view.boundaryEnd - from)
+        } else {
+            player.play(from: view.boundaryStart - from, to: min(view.boundaryEnd, view.boundaryStart + 1.5) - from)
+        }
+    }
+
+    private func split() {
+        let at = view.clipFrom + player.status.position
+        editBoundaries(.split(at: at))
+    }
+
+    private func applyBoundaries() {
+        guard let task = view.task else { return }
+        var edits: [BoundaryEdit] = []
+        if view.boundaryStart != task.start { edits.append(.start(view.boundaryStart)) }
+        if view.boundaryEnd != task.end { edits.append(.end(view.boundaryEnd)) }
+        guard !edits.isEmpty else {
+            view.mode = .working
+            startAudio(task)
+            flash("Boundaries unchanged.", error: false)
+            return
+        }
+        for edit in edits where !editBoundaries(edit) { return }
+    }
+
+    /// Changes the segment for everyone; the task on screen follows and its clip is reloaded.
+    @discardableResult
+    private func editBoundaries(_ edit: BoundaryEdit) -> Bool {
+        guard let task = view.task else { return false }
+        do {
+            let result = try store.sync { try backend.editBoundaries(task: task.taskID, edit: edit) }
+            view.task?.start = result.start
+            view.task?.end = result.end
+            view.mode = .working
+            if let updated = view.task { startAudio(updated) }
+            let marked = result.marked > 0 ? " \(result.marked) text\(result.marked == 1 ? "" : "s") written for the old boundaries \(result.marked == 1 ? "is" : "are") marked." : ""
+            switch edit {
+            case .split:
+                flash("Split at \(SessionScreen.timestamp(result.end)): the rest is segment \(result.newSegmentID ?? 0), with its own tasks.\(marked)", error: false)
+            case .merge:
+                flash("Merged segment \(result.mergedSegmentID ?? 0) into this one: \(SessionScreen.timestamp(result.start))–\(SessionScreen.timestamp(result.end)).\(marked)", error: false)
+            default:
+                flash("Boundaries now \(SessionScreen.timestamp(result.start))–\(SessionScreen.timestamp(result.end)).\(marked)", error: false)
+            }
+            return true
+        } catch {
+            flash("Boundaries not changed: \(error)", error: true)
+            return false
+        }
+    }
+
     // MARK: The clock
 
     private func tick() {
         let now = Player.now()
         let status = player.status
-        let audible = [.working, .skipMenu, .tagMenu, .speakerMenu].contains(view.mode)
+        let audible = ![.warning, .terms, .idle, .breakSuggested, .onBreak, .help].contains(view.mode)
         view.player = audible ? status : nil
         if view.mode == .working && status.playing {
-            clock.event(at: now)
+            if view.amending != nil { amendClock.event(at: now) } else { clock.event(at: now) }
             noteActivity(at: now)
         }
-        if let peaks = mailbox.takePeaks() { peakClip = peaks }
+        if let (peaks, from) = mailbox.takePeaks() {
+            peakClip = peaks
+            view.loadingAudio = false
+            view.clipFrom = from
+            if pendingEdge { pendingEdge = false; hearEdge() }
+        }
+        if view.mode == .boundaries { wantMarks = (view.boundaryStart, view.boundaryEnd) }
+        view.marks = wantMarks.flatMap { w in view.loadingAudio ? nil : (w.0 - view.clipFrom)...(max(w.0, w.1) - view.clipFrom) }
         if let header = mailbox.takeHeader() {
-            if let p = header.progress { (view.doneToday, view.workedToday, view.available) = p }
+            if let p = header.progress { (view.doneToday, workedBase, view.available) = p }
             if let earned = header.earned { view.earnedToday = earned }
         }
+        // The worked clock ticks while working: today's submitted work and the task on screen.
+        view.workedToday = workedBase + (view.task != nil ? clock.seconds : 0) + (view.amending != nil ? amendClock.seconds : 0)
         // Work written down here and not yet delivered (a remote backend offline), and what
         // delivery in the background has to say.
         let waiting = backend.waiting
@@ -640,7 +949,7 @@ public final class AnnotationSession {
             switch due {
             case .saveDraft:
                 guard let task = view.task else { break }
-                let text = view.editor.text, seconds = clock.seconds
+                let text = currentDraft, seconds = clock.seconds
                 store.async { [backend, mailbox] in
                     do { try backend.saveDraft(task: task.taskID, text: text, activeSeconds: seconds) } catch {
                         mailbox.post("draft not saved: \(error)")
@@ -716,7 +1025,7 @@ public final class AnnotationSession {
 private final class Mailbox: @unchecked Sendable {
     private let lock = NSLock()
     private var clipToken = 0
-    private var peaks: (token: Int, peaks: [Double])?
+    private var peaks: (token: Int, peaks: [Double], from: Double)?
     private var message: String?
     private var header: Header?
 
@@ -733,13 +1042,14 @@ private final class Mailbox: @unchecked Sendable {
     /// A new clip is on its way; older loads are now stale.
     func nextClip() -> Int { lock.withLock { clipToken += 1; return clipToken } }
     func isCurrent(_ token: Int) -> Bool { lock.withLock { clipToken == token } }
-    func deliver(peaks: [Double], token: Int) { lock.withLock { self.peaks = (token, peaks) } }
+    func deliver(peaks: [Double], from: Double, token: Int) { lock.withLock { self.peaks = (token, peaks, from) } }
     func post(_ text: String) { lock.withLock { message = text } }
 
-    func takePeaks() -> [Double]? {
+    /// The current clip's levels and where it starts in the recording, once.
+    func takePeaks() -> ([Double], Double)? {
         lock.withLock {
             defer { peaks = nil }
-            return peaks.flatMap { $0.token == clipToken ? $0.peaks : nil }
+            return peaks.flatMap { $0.token == clipToken ? ($0.peaks, $0.from) : nil }
         }
     }
 

@@ -1,24 +1,32 @@
 /// What a configurable key does in the annotation loop.
 public enum Action: String, CaseIterable, Sendable {
-    case submit, replay, pause, rewind, forward, slower, faster, loop, skip, tag, speaker, undo, redo, help, quit
+    case submit, replay, pause, rewind, forward, slower, faster, loop, around, back, boundaries, timestamp, skip, tag, speaker, undo, redo, help, quit
 
-    /// oTranscribe-like defaults.
+    /// oTranscribe-like defaults. The first key of each is one every common terminal sends
+    /// (tmux, GNOME Terminal, Windows Terminal and macOS Terminal, locally or over SSH): a
+    /// Ctrl-letter, Tab, Enter or Escape wherever one is free. Ctrl-arrows (taken by macOS
+    /// for Spaces and Mission Control) and function keys (taken by some terminals, and
+    /// behind fn on Mac keyboards) come after it.
     public var defaultKeys: [String] {
         switch self {
         case .submit: ["enter"]
         case .replay: ["tab", "ctrl-space"]
         case .pause: ["ctrl-p", "escape"]
-        case .rewind: ["ctrl-left", "f1"]
-        case .forward: ["ctrl-right", "f2"]
-        case .slower: ["ctrl-down", "f3"]
-        case .faster: ["ctrl-up", "f4"]
+        case .rewind: ["ctrl-r", "ctrl-left", "f1"]
+        case .forward: ["ctrl-f", "ctrl-right", "f2"]
+        case .slower: ["f3", "ctrl-down"]
+        case .faster: ["f4", "ctrl-up"]
         case .loop: ["ctrl-l"]
+        case .around: ["ctrl-n", "f8"]
+        case .back: ["ctrl-d", "f5"]
+        case .boundaries: ["ctrl-b", "f9"]
+        case .timestamp: ["ctrl-x", "f7"]
         case .skip: ["ctrl-s"]
         case .tag: ["ctrl-t"]
-        case .speaker: ["f6", "ctrl-o"]
+        case .speaker: ["ctrl-o", "f6"]
         case .undo: ["ctrl-z"]
         case .redo: ["ctrl-y"]
-        case .help: ["f10", "ctrl-g"]
+        case .help: ["ctrl-g", "f10"]
         case .quit: ["ctrl-q"]
         }
     }
@@ -29,11 +37,15 @@ public enum Action: String, CaseIterable, Sendable {
         case .submit: "submit"
         case .replay: "replay"
         case .pause: "pause/play"
-        case .rewind: "−2 s"
-        case .forward: "+2 s"
+        case .rewind: "back"
+        case .forward: "ahead"
         case .slower: "slower"
         case .faster: "faster"
         case .loop: "loop"
+        case .around: "hear around"
+        case .back: "go back"
+        case .boundaries: "boundaries"
+        case .timestamp: "timestamp"
         case .skip: "skip"
         case .tag: "tag"
         case .speaker: "speaker"

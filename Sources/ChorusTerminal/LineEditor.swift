@@ -10,6 +10,9 @@ public struct LineEditor: Sendable, Equatable {
     private var undoStack: [Snapshot] = []
     private var redoStack: [Snapshot] = []
     private var lastEdit: EditKind?
+    /// The last text typed ended with a space: the next letter starts a new undo step, so
+    /// undo takes back a word with the space after it.
+    private var afterSpace = false
 
     struct Snapshot: Sendable, Equatable {
         var characters: [Character]
@@ -31,13 +34,60 @@ public struct LineEditor: Sendable, Equatable {
 
     // MARK: Editing
 
-    /// Types `text` at the cursor. A combining mark joins the letter before it.
+    /// Types `text` at the cursor. A combining mark joins the letter before it. A space typed
+    /// just after the space that follows a tag is dropped (no double space after a tag).
     public mutating func insert(_ text: String) {
-        guard !text.isEmpty else { return }
-        record(text.allSatisfy { !$0.isWhitespace } ? .typing : .other)
+        var text = Substring(text)
+        if text.first == " ", cursor >= 2, characters[cursor - 1] == " ", tagRange(endingAt: cursor - 1) != nil {
+            text = text.drop { $0 == " " }
+        }
+        guard let first = text.first, let last = text.last else { return }
+        let newWord = !first.isWhitespace && afterSpace
+        if newWord { lastEdit = nil }
+        record(.typing)
+        afterSpace = last.isWhitespace
         let before = String(characters[..<cursor]) + text
         characters = Array(before + String(characters[cursor...]))
         cursor = min(characters.count, before.count)
+    }
+
+    /// Inserts a non-speech tag as one unit (one undo step), with a space before it unless
+    /// one is there, and one after it unless one follows.
+    public mutating func insertTag(_ tag: String) {
+        record(.other)
+        let space = cursor > 0 && !characters[cursor - 1].isWhitespace ? " " : ""
+        let after = cursor < characters.count && characters[cursor].isWhitespace ? "" : " "
+        let inserted = Array(space + tag + after)
+        characters.insert(contentsOf: inserted, at: cursor)
+        cursor += inserted.count
+        afterSpace = !after.isEmpty
+        lastEdit = .other
+    }
+
+    /// The tag (`[noise]`: brackets around text without spaces) that ends just before `i`.
+    func tagRange(endingAt i: Int) -> Range<Int>? {
+        guard i > 0, i <= characters.count, characters[i - 1] == "]" else { return nil }
+        var j = i - 1
+        while j > 0 {
+            j -= 1
+            let c = characters[j]
+            if c == "[" { return j + 1 < i - 1 ? j..<i : nil }
+            if c.isWhitespace || c == "]" { return nil }
+        }
+        return nil
+    }
+
+    /// The tag that starts at `i`.
+    func tagRange(startingAt i: Int) -> Range<Int>? {
+        guard i >= 0, i < characters.count, characters[i] == "[" else { return nil }
+        var j = i + 1
+        while j < characters.count {
+            let c = characters[j]
+            if c == "]" { return j > i + 1 ? i..<(j + 1) : nil }
+            if c.isWhitespace || c == "[" { return nil }
+            j += 1
+        }
+        return nil
     }
 
     /// Replaces the whole text (picking a version in review, a machine draft arriving); undoable.
@@ -47,15 +97,28 @@ public struct LineEditor: Sendable, Equatable {
         cursor = characters.count
     }
 
+    /// Deletes the character before the cursor, or the whole tag that ends there.
     public mutating func deleteBackward() {
         guard cursor > 0 else { return }
+        if let tag = tagRange(endingAt: cursor) {
+            record(.other)
+            characters.removeSubrange(tag)
+            cursor = tag.lowerBound
+            return
+        }
         record(.deleting)
         characters.remove(at: cursor - 1)
         cursor -= 1
     }
 
+    /// Deletes the character after the cursor, or the whole tag that starts there.
     public mutating func deleteForward() {
         guard cursor < characters.count else { return }
+        if let tag = tagRange(startingAt: cursor) {
+            record(.other)
+            characters.removeSubrange(tag)
+            return
+        }
         record(.deleting)
         characters.remove(at: cursor)
     }
@@ -115,13 +178,15 @@ public struct LineEditor: Sendable, Equatable {
             if undoStack.count > 500 { undoStack.removeFirst() }
         }
         lastEdit = kind
+        if kind != .typing { afterSpace = false }
         redoStack = []
     }
 
     // MARK: Moving
 
-    public mutating func moveLeft() { cursor = max(0, cursor - 1); lastEdit = nil }
-    public mutating func moveRight() { cursor = min(characters.count, cursor + 1); lastEdit = nil }
+    /// Moves one character, or over a whole tag.
+    public mutating func moveLeft() { cursor = tagRange(endingAt: cursor)?.lowerBound ?? max(0, cursor - 1); lastEdit = nil }
+    public mutating func moveRight() { cursor = tagRange(startingAt: cursor)?.upperBound ?? min(characters.count, cursor + 1); lastEdit = nil }
     public mutating func moveWordLeft() { cursor = wordStart(before: cursor); lastEdit = nil }
     public mutating func moveWordRight() { cursor = wordEnd(after: cursor); lastEdit = nil }
     public mutating func moveHome() { cursor = 0; lastEdit = nil }
@@ -146,8 +211,11 @@ public struct LineEditor: Sendable, Equatable {
 
     private func isWordCharacter(_ c: Character) -> Bool { !c.isWhitespace && !c.isPunctuation }
 
+    /// Where the word (or tag) before `i` starts, past any spaces.
     private func wordStart(before i: Int) -> Int {
         var j = i
+        while j > 0 && characters[j - 1].isWhitespace { j -= 1 }
+        if let tag = tagRange(endingAt: j) { return tag.lowerBound }
         while j > 0 && !isWordCharacter(characters[j - 1]) { j -= 1 }
         while j > 0 && isWordCharacter(characters[j - 1]) { j -= 1 }
         return j
@@ -155,6 +223,8 @@ public struct LineEditor: Sendable, Equatable {
 
     private func wordEnd(after i: Int) -> Int {
         var j = i
+        while j < characters.count && characters[j].isWhitespace { j += 1 }
+        if let tag = tagRange(startingAt: j) { return tag.upperBound }
         while j < characters.count && !isWordCharacter(characters[j]) { j += 1 }
         while j < characters.count && isWordCharacter(characters[j]) { j += 1 }
         return j

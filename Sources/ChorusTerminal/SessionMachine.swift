@@ -43,6 +43,27 @@ enum SessionCommand: Equatable {
     case editSpeaker(ReasonEdit)
     /// Sets the segment's speaker.
     case setSpeaker(String)
+    /// Going back: open the list of this sitting's submissions, move in it, open one to amend,
+    /// leave an amendment unsent (the current segment returns with its draft).
+    case openHistory
+    case historyMove(Int)
+    case openSubmission
+    case leaveAmend
+    /// Boundaries: open the editor, move the chosen edge by seconds, choose the other edge,
+    /// hear the chosen edge, split at the playhead, merge the next segment, apply, cancel.
+    case openBoundaries
+    case nudge(Double)
+    case switchEdge
+    case hearEdge
+    case split
+    case merge
+    case applyBoundaries
+    /// Skipping as "other": ask for a comment, edit it, skip with it.
+    case askSkipComment
+    case editComment(ReasonEdit)
+    case skipWithComment
+    /// The help screen's next or previous page.
+    case helpPage(Int)
 }
 
 /// The screen's state the decisions depend on.
@@ -59,6 +80,12 @@ struct SessionMachine {
     var typedSpeaker = ""
     /// Minutes between break reminders, for the message on declining one.
     var breakAfterMinutes = 50.0
+    /// Text on screen that quitting would not send (typed and not submitted, or an amendment).
+    var unsentText = false
+    /// A submission is open in the editor for amending.
+    var amending = false
+    /// The step the boundary arrows move an edge, seconds.
+    static let boundaryStep = 0.1
 
     /// How long a screen that asks something ignores keys after it appears, seconds.
     static let typeAheadGuard = 0.5
@@ -92,7 +119,61 @@ struct SessionMachine {
         case .onBreak:
             return action == .quit ? .quit : .carryOn("Welcome back.")
         case .help:
-            return .closeHelp
+            switch key?.base {
+            case .pageDown?, .down?: return .helpPage(1)
+            case .pageUp?, .up?: return .helpPage(-1)
+            default: return event == .text(" ") ? .helpPage(1) : .closeHelp
+            }
+        case .confirmQuit:
+            if key?.base == .enter || action == .quit { return .quit }
+            if case .text(let t) = event, t.lowercased() == "y" { return .quit }
+            return .mode(.working)
+        case .history:
+            switch key?.base {
+            case .up?: return .historyMove(-1)
+            case .down?: return .historyMove(1)
+            case .pageUp?: return .historyMove(-10)
+            case .pageDown?: return .historyMove(10)
+            case .enter?: return .openSubmission
+            case .escape?: return .mode(.working)
+            default:
+                if action == .back { return .mode(.working) }
+                if action == .help { return .showHelp }
+                return nil
+            }
+        case .boundaries:
+            if case .text(let t) = event {
+                switch t.lowercased() {
+                case "s": return .split
+                case "m": return .merge
+                case " ": return .hearEdge
+                default: return nil
+                }
+            }
+            switch key?.base {
+            case .left?: return .nudge(-Self.boundaryStep)
+            case .right?: return .nudge(Self.boundaryStep)
+            case .tab?: return .switchEdge
+            case .enter?: return .applyBoundaries
+            case .escape?: return .mode(.working)
+            default:
+                if action == .boundaries { return .mode(.working) }
+                if action == .help { return .showHelp }
+                return nil
+            }
+        case .skipComment:
+            switch event {
+            case .text(let text): return .editComment(.insert(text.replacingOccurrences(of: "\n", with: " ")))
+            case .key(let k):
+                switch k.base {
+                case .escape: return .mode(.working)
+                case .enter: return .skipWithComment
+                case .backspace: return .editComment(.deleteBackward)
+                case .left: return .editComment(.left)
+                case .right: return .editComment(.right)
+                default: return nil
+                }
+            }
         case .idle:
             if action == .quit { return .quit }
             return action == .help ? .showHelp : nil
@@ -146,7 +227,10 @@ struct SessionMachine {
                 }
             }
         case .skipMenu:
-            if case .text(let t) = event, let n = Int(t), (1...SkipReason.allCases.count).contains(n) { return .skip(SkipReason.allCases[n - 1]) }
+            if case .text(let t) = event, let n = Int(t), (1...SkipReason.allCases.count).contains(n) {
+                let reason = SkipReason.allCases[n - 1]
+                return reason == .other ? .askSkipComment : .skip(reason)
+            }
             return key?.base == .escape || action == .skip ? .mode(.working) : nil
         case .tagMenu:
             if case .text(let t) = event, let n = Int(t), (1...min(9, max(1, tags.count))).contains(n), n <= tags.count { return .insertTag(tags[n - 1]) }
@@ -156,8 +240,14 @@ struct SessionMachine {
             case .text(let text):
                 return .type(text.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " "))
             case .key(let k):
-                if let action { return .perform(action) }
-                return .edit(k)
+                switch action {
+                case .quit?: return unsentText ? .mode(.confirmQuit) : .quit
+                case .back?: return amending ? .leaveAmend : .openHistory
+                case .boundaries?: return amending ? .say("Boundaries are changed on the segment you are working on, not while amending.") : .openBoundaries
+                case .skip? where amending, .speaker? where amending: return .say("Finish the amendment first: Enter saves it.")
+                case let action?: return .perform(action)
+                case nil: return .edit(k)
+                }
             }
         }
     }

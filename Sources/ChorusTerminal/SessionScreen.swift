@@ -28,6 +28,14 @@ public enum SessionMode: Equatable, Sendable {
     case rejectReason
     /// Choosing who speaks in the segment: a known speaker by number, or a new name typed.
     case speakerMenu
+    /// The person's own submissions in this sitting, to hear again and amend.
+    case history
+    /// Moving the segment's start or end, splitting or merging it.
+    case boundaries
+    /// Skipping for "other": a comment on why.
+    case skipComment
+    /// Quitting with unsent text on screen: asks first.
+    case confirmQuit
 
     /// A screen that asks the person something, which a key typed before it appeared must not answer.
     public var asks: Bool { [.warning, .terms, .breakSuggested, .onBreak, .idle].contains(self) }
@@ -67,6 +75,27 @@ struct SessionView {
     var reason = LineEditor()
     /// A new speaker's name, as typed in the speaker menu.
     var speakerName = LineEditor()
+    /// Going back: this sitting's submissions (oldest first), the one chosen, and the one being
+    /// amended in the editor (the current task's draft waits meanwhile).
+    var history: [OwnSubmission] = []
+    var historyPick = 0
+    var amending: OwnSubmission?
+    /// The loaded clip's place in the recording (seconds of its first sample) and, when it
+    /// reaches beyond the segment ("hear around", boundaries), the segment's part of it.
+    var clipFrom = 0.0
+    var marks: ClosedRange<Double>?
+    /// Boundaries being moved, in recording seconds, and which edge the arrows move.
+    var boundaryStart = 0.0
+    var boundaryEnd = 0.0
+    var movingEnd = false
+    /// The comment typed for skipping as "other".
+    var comment = LineEditor()
+    /// The help screen's page.
+    var helpPage = 0
+    /// Seconds the rewind and forward keys move.
+    var seekSeconds = 2.0
+    /// A clip is being fetched or decoded.
+    var loadingAudio = false
 }
 
 /// Lays out the annotation screen as lines of text with ANSI styling, and where the cursor goes.
@@ -82,13 +111,12 @@ enum SessionScreen {
         var out: [String] = []
         let style = Style(on: v.colour)
         func line(_ s: String = "") { out.append(s) }
+        /// A line of plain text, cut to the width (never wrapped by the terminal).
+        func fit(_ s: String) { out.append(s.fitted(to: width)) }
+        func wrapped(_ s: String) { for row in wrap(s, width: width) { line(row) } }
         func rule() { line(style.dim(String(repeating: "─", count: width))) }
 
-        // Progress.
-        let title = "Chorus · \(v.kind.rawValue) \(v.task?.language ?? v.language) · \(v.annotator)"
-        let progress = "done today \(v.doneToday) · worked \(clock(v.workedToday))" + (v.earnedToday.map { " · earned \($0)" } ?? "") + " · \(v.available) left"
-        let gap = width - title.terminalWidth - progress.terminalWidth
-        line(gap >= 1 ? style.bold(title) + String(repeating: " ", count: gap) + progress : style.bold(title.fitted(to: width)))
+        line(header(v, width: width, style: style))
         rule()
         // Work this machine holds for a server it cannot reach: said plainly, on every screen.
         if v.waiting > 0 {
@@ -103,89 +131,104 @@ enum SessionScreen {
         case .idle:
             line()
             if let note = v.idleNote {
-                for row in wrap(note, width: width) { line(row) }
+                wrapped(note)
             } else if v.waiting > 0 {
-                for row in wrap("The server cannot be reached. Your work is saved on this machine and is sent when it answers again; the next segment comes then.", width: width) { line(row) }
+                wrapped("The server cannot be reached. Your work is saved on this machine and is sent when it answers again; the next segment comes then.")
             } else {
-                line("Nothing for you to do right now. The queue is checked again every few seconds.")
+                wrapped("Nothing for you to do right now. The queue is checked again every few seconds.")
             }
-            line("\(v.keys.name(of: .quit)) quits.")
+            fit("\(v.keys.name(of: .quit)) quits.")
         case .terms:
             line()
-            line(style.bold("Before you start: this project's terms"))
+            line(style.bold("Before you start: this project's terms".fitted(to: width)))
             line()
-            for paragraph in v.terms.split(separator: "\n") {
-                for row in wrap(String(paragraph), width: width) { line(row) }
-            }
+            for paragraph in v.terms.split(separator: "\n") { wrapped(String(paragraph)) }
             line()
-            line("Enter: I have read this, start    \(v.keys.name(of: .quit)): quit".fitted(to: width))
+            fit("Enter: I have read this, start    \(v.keys.name(of: .quit)): quit")
         case .breakSuggested:
             line()
             line(style.bold("Time for a break?"))
-            line("You have worked \(v.stretchMinutes) minutes without one. Your work is saved.".fitted(to: width))
-            line("A few minutes away from the screen and the headphones helps your ears, eyes and accuracy.".fitted(to: width))
+            wrapped("You have worked \(v.stretchMinutes) minutes without one. Your work is saved.")
+            wrapped("A few minutes away from the screen and the headphones helps your ears, eyes and accuracy.")
             line()
-            line("Enter: take a break    Escape: keep going    \(v.keys.name(of: .quit)): stop for now".fitted(to: width))
+            fit("Enter: take a break    Escape: keep going    \(v.keys.name(of: .quit)): stop for now")
         case .onBreak:
             line()
             line(style.bold("On a break."))
-            line("Nothing is playing and the clock is stopped. Press any key when you are back.".fitted(to: width))
+            wrapped("Nothing is playing and the clock is stopped. Press any key when you are back.")
         case .help:
-            line(style.bold("Keys") + style.dim(" · any key returns"))
-            var rows = Action.allCases.map { ((v.keys.keys[$0] ?? []).map(\.description).joined(separator: ", "), $0.label) }
-            rows += [
-                ("Alt-1 … Alt-9", "review: take version N"), ("Alt-R", "review: reject a version"), ("←/→, Alt-←/→", "move by character, word"),
-                ("Home/End, ↑/↓", "start/end, wrapped rows"), ("Ctrl-W, Alt-Backspace", "delete the word before"),
-                ("Alt-D, Ctrl-Delete", "delete the word after"), ("Ctrl-K, Ctrl-U", "delete to end / to start"),
-                ("Ctrl-C", "quit, keeping your draft"),
-            ]
-            // Two columns when there is room, so every key fits on a small screen.
-            let keysWidth = 22, labelWidth = 25
-            if width >= 2 * (keysWidth + labelWidth) + 2 {
-                let half = (rows.count + 1) / 2
-                for i in 0..<half {
-                    let left = rows[i].0.padded(to: keysWidth) + rows[i].1.padded(to: labelWidth)
-                    let right = i + half < rows.count ? rows[i + half].0.padded(to: keysWidth) + rows[i + half].1 : ""
-                    line(("  " + left + right).fitted(to: width))
-                }
+            let pages = helpPages(v, width: width, rows: rows)
+            let page = min(max(0, v.helpPage), pages.count - 1)
+            let more = pages.count > 1 ? " · page \(page + 1)/\(pages.count) (PgDn, PgUp)" : ""
+            line(style.bold("Keys") + style.dim((more + " · any other key returns").fitted(to: width - 4)))
+            for row in pages[page] { line(row) }
+        case .history:
+            fit("Your submissions in this sitting, oldest first")
+            fit("↑/↓ choose · Enter: hear it and amend · Escape: back to your segment")
+            rule()
+            if v.history.isEmpty {
+                wrapped("Nothing submitted in this sitting yet.")
             } else {
-                for (keys, label) in rows { line(("  " + keys.padded(to: keysWidth) + label).fitted(to: width)) }
+                let room = max(1, rows - out.count - 2)
+                let first = max(0, min(v.historyPick - room / 2, v.history.count - room))
+                for (i, s) in v.history.enumerated().dropFirst(first).prefix(room) {
+                    let state = s.settled ? "settled" : s.amendable ? "open   " : "fixed  "
+                    let row = "seg \(s.segmentID) · \(timestamp(s.start)) · \(state) · " + s.text
+                    let text = (i == v.historyPick ? "> " : "  ") + row
+                    line(i == v.historyPick ? style.bold(text.fitted(to: width)) : text.fitted(to: width))
+                }
             }
         default:
             guard let task = v.task else { break }
             let range = "\(timestamp(task.start))–\(timestamp(task.end)) (\(String(format: "%.2f", task.end - task.start)) s)"
             // A task from a server has no recording on this machine to name.
             let name = task.recording.hasPrefix("http") ? "" : (task.recording as NSString).lastPathComponent + " · "
-            line("Segment \(task.segmentID) · \(name)\(range)".fitted(to: width))
+            if let amended = v.amending {
+                let r = "\(timestamp(amended.start))–\(timestamp(amended.end))"
+                line(style.bold("Amending your text of segment \(amended.segmentID) · \(r)".fitted(to: width)))
+            } else {
+                fit("Segment \(task.segmentID) · \(name)\(range)")
+            }
             if v.mode == .warning {
                 line()
                 line(style.warn(" Content warning ".padded(to: min(width, 18))))
-                line("Someone who worked on this segment marked it as distressing.".fitted(to: width))
-                line("Nothing has played. You can pass it without listening; passing is never held against you.".fitted(to: width))
+                wrapped("Someone who worked on this segment marked it as distressing.")
+                wrapped("Nothing has played. You can pass it without listening; passing is never held against you.")
                 line()
-                line("L: listen and work on it    \(v.keys.name(of: .skip)) or P: pass    \(v.keys.name(of: .quit)): quit".fitted(to: width))
+                fit("L: listen and work on it    \(v.keys.name(of: .skip)) or P: pass    \(v.keys.name(of: .quit)): quit")
             } else {
-                line(waveform(v.peaks, status: v.player, width: width, style: style))
-                line(playerLine(v.player, keys: v.keys).fitted(to: width))
-                if let context = task.context { line(style.dim("Before: ") + context.fitted(to: width - 8)) }
+                line(waveform(v.peaks, status: v.player, marks: v.marks, width: width, style: style))
+                line(playerLine(v.player, loading: v.loadingAudio, keys: v.keys).fitted(to: width))
+                if v.amending == nil {
+                    for before in task.before {
+                        let label = "before (\(before.whose == .yours ? "yours" : "settled"), seg \(before.segmentID)): "
+                        line(style.dim((label + before.text).fitted(to: width)))
+                    }
+                    if task.before.isEmpty, let context = task.context { line(style.dim(("before: " + context).fitted(to: width))) }
+                }
                 if let source = task.kind == .translate ? task.sourceTexts.first : task.original {
                     for (i, row) in wrap(source, width: width - 9).enumerated() {
                         line((i == 0 ? style.bold("Source: ") + " " : String(repeating: " ", count: 9)) + row)
                     }
                 }
-                if task.kind == .review {
+                if task.kind == .review && v.amending == nil {
                     out += versions(task.sourceTexts, width: width, style: style)
                 }
                 anchor = out.count
                 rule()
                 let heading: String
-                switch task.kind {
-                case .transcribe: heading = "Transcript (\(task.language))"
-                case .translate: heading = "Translation (\(task.language))"
-                case .review: heading = "Settled text (\(task.language)): Alt-1…Alt-\(max(1, task.sourceTexts.count)) takes a version, Alt-R rejects one; edit freely"
+                if v.amending != nil {
+                    heading = "Your text: Enter saves the change, \(v.keys.name(of: .back)) returns without it"
+                } else {
+                    switch task.kind {
+                    case .transcribe: heading = "Transcript (\(task.language))"
+                    case .translate: heading = "Translation (\(task.language))"
+                    case .review: heading = "Settled text (\(task.language)): Alt-1…Alt-\(max(1, task.sourceTexts.count)) takes a version, Alt-R rejects one; edit freely"
+                    }
                 }
-                line(style.bold(heading.fitted(to: width)) + (v.fromMachineDraft ? style.dim("  started from a machine draft") : ""))
-                if let speaker = task.speaker {
+                let machine = v.fromMachineDraft && v.amending == nil ? "  started from a machine draft" : ""
+                line(style.bold(heading.fitted(to: width)) + style.dim(String(machine.prefix(max(0, width - heading.terminalWidth)))))
+                if let speaker = task.speaker, v.amending == nil {
                     let keys = (v.keys.keys[.speaker] ?? []).first.map { " (\($0.description) changes)" } ?? ""
                     line(style.dim(("speaker: " + speaker + keys).fitted(to: width)))
                 }
@@ -195,27 +238,35 @@ enum SessionScreen {
                     line((i == 0 ? "> " : "  ") + v.editor.text(of: r))
                 }
                 cursor = (top + layout.cursorRow, 2 + layout.cursorColumn)
-                if v.mode == .skipMenu {
+                switch v.mode {
+                case .skipMenu:
                     line()
-                    line(style.bold("Skip this segment, because:") + " (never held against you)")
-                    for (i, reason) in SkipReason.allCases.enumerated() { line("  \(i + 1)  \(reasonLabel(reason))") }
-                    line(style.dim("  Escape: back to work"))
+                    line(style.bold("Skip this segment, because:".fitted(to: width)))
+                    for (i, reason) in SkipReason.allCases.enumerated() { fit("  \(i + 1)  \(reasonLabel(reason))") }
+                    line(style.dim("  Escape: back to work · skipping is never held against you".fitted(to: width)))
                     cursor = nil
-                } else if v.mode == .rejectPick {
+                case .skipComment:
                     line()
-                    line(style.bold("Reject which version?") + " 1–\(task.sourceTexts.count); its author sees your reason and may appeal once")
+                    line(style.bold("Skip as \"other\": why? (optional) Enter skips, Escape goes back".fitted(to: width)))
+                    let layout = v.comment.layout(width: width - 2)
+                    let top = out.count
+                    for (i, r) in layout.rows.enumerated() { line((i == 0 ? "? " : "  ") + v.comment.text(of: r)) }
+                    cursor = (top + layout.cursorRow, 2 + layout.cursorColumn)
+                case .rejectPick:
+                    line()
+                    line(style.bold("Reject which version? 1–\(task.sourceTexts.count); its author sees your reason and may appeal once".fitted(to: width)))
                     line(style.dim("  Escape: back"))
                     cursor = nil
-                } else if v.mode == .rejectReason {
+                case .rejectReason:
                     line()
-                    line(style.bold("Why is version \(v.rejecting) rejected?") + " (its author reads this; Enter sends, Escape cancels)")
+                    line(style.bold("Why is version \(v.rejecting) rejected? (its author reads this; Enter sends, Escape cancels)".fitted(to: width)))
                     let layout = v.reason.layout(width: width - 2)
                     let top = out.count
                     for (i, r) in layout.rows.enumerated() { line((i == 0 ? "? " : "  ") + v.reason.text(of: r)) }
                     cursor = (top + layout.cursorRow, 2 + layout.cursorColumn)
-                } else if v.mode == .speakerMenu {
+                case .speakerMenu:
                     line()
-                    line(style.bold("Who speaks in this segment?") + " a number, or type a new name and Enter; Escape: back")
+                    line(style.bold("Who speaks in this segment? A number, or type a new name and Enter; Escape: back".fitted(to: width)))
                     if !task.knownSpeakers.isEmpty {
                         line("  " + task.knownSpeakers.prefix(9).enumerated().map { "\($0.offset + 1) \($0.element)" }.joined(separator: "   ").fitted(to: width - 2))
                     }
@@ -223,12 +274,31 @@ enum SessionScreen {
                     let top = out.count
                     for (i, r) in layout.rows.enumerated() { line((i == 0 ? "? " : "  ") + v.speakerName.text(of: r)) }
                     cursor = (top + layout.cursorRow, 2 + layout.cursorColumn)
-                } else if v.mode == .tagMenu {
+                case .tagMenu:
                     line()
                     line(style.bold("Insert a tag:"))
-                    line("  " + v.tags.prefix(9).enumerated().map { "\($0.offset + 1) \($0.element)" }.joined(separator: "   "))
+                    fit("  " + v.tags.prefix(9).enumerated().map { "\($0.offset + 1) \($0.element)" }.joined(separator: "   "))
                     line(style.dim("  Escape: back"))
                     cursor = nil
+                case .boundaries:
+                    line()
+                    let edge = v.movingEnd ? "end" : "start"
+                    let changed = v.boundaryStart != task.start || v.boundaryEnd != task.end
+                    line(style.bold("Boundaries: \(timestamp(v.boundaryStart))–\(timestamp(v.boundaryEnd))\(changed ? " (was \(timestamp(task.start))–\(timestamp(task.end)))" : "") · moving the \(edge)".fitted(to: width)))
+                    fit("  ←/→ move the \(edge) 0.1 s · Tab: the \(v.movingEnd ? "start" : "end") · Space: hear the \(edge)")
+                    fit("  S: split at the playhead · M: merge with the next segment")
+                    fit("  Enter: apply (for everyone) · Escape: cancel")
+                    cursor = nil
+                case .confirmQuit:
+                    line()
+                    if v.amending != nil {
+                        line(style.bold("Quit now? The change you typed is not sent; your submitted text stands.".fitted(to: width)))
+                    } else {
+                        line(style.bold("Quit now? Your text is kept as a draft and is back next time.".fitted(to: width)))
+                    }
+                    fit("  Enter or Y: quit · any other key: back to work")
+                    cursor = nil
+                default: break
                 }
             }
         }
@@ -253,17 +323,69 @@ enum SessionScreen {
         return Frame(lines: out + bottom, cursor: cursor.flatMap { $0.row < room ? $0 : nil })
     }
 
+    /// The top line: who and what, and today's figures; shorter forms on narrow screens, so
+    /// the figures are never dropped.
+    static func header(_ v: SessionView, width: Int, style: Style) -> String {
+        let what = "\(v.kind.rawValue) \(v.task?.language ?? v.language) · \(v.annotator)"
+        let earned = v.earnedToday.map { " · earned \($0)" } ?? ""
+        let long = "done today \(v.doneToday) · worked \(clock(v.workedToday))" + earned + " · \(v.available) left"
+        let short = "\(v.doneToday) done · \(clock(v.workedToday))" + (v.earnedToday.map { " · \($0)" } ?? "") + " · \(v.available) left"
+        for (title, figures) in [("Chorus · " + what, long), ("Chorus · " + what, short), (what, short)] {
+            let gap = width - title.terminalWidth - figures.terminalWidth
+            if gap >= 1 { return style.bold(title) + String(repeating: " ", count: gap) + figures }
+        }
+        return short.fitted(to: width)
+    }
+
+    /// Every key, as pages that fit the screen: two columns when there is room.
+    static func helpPages(_ v: SessionView, width: Int, rows: Int) -> [[String]] {
+        var entries = Action.allCases.map { action -> (String, String) in
+            let label: String
+            switch action {
+            case .rewind: label = "back \(String(format: "%g", v.seekSeconds)) s"
+            case .forward: label = "ahead \(String(format: "%g", v.seekSeconds)) s"
+            case .around: label = "hear around the segment"
+            case .back: label = "go back to your submissions"
+            case .timestamp: label = "insert the play time"
+            default: label = action.label
+            }
+            return ((v.keys.keys[action] ?? []).map(\.description).joined(separator: ", "), label)
+        }
+        entries += [
+            ("Alt-1 … Alt-9", "review: take version N"), ("Alt-R", "review: reject a version"), ("←/→, Alt-←/→", "move by character, word"),
+            ("Home/End, ↑/↓", "start/end, wrapped rows"), ("Ctrl-W, Alt-Backspace", "delete the word before"),
+            ("Alt-D, Ctrl-Delete", "delete the word after"), ("Ctrl-K, Ctrl-U", "delete to end / to start"),
+            ("Ctrl-C", "quit at once, keeping your draft"),
+        ]
+        let keysWidth = 24, labelWidth = 30
+        let perPage = max(1, rows - 4)
+        var lines: [String]
+        if width >= 2 * (keysWidth + labelWidth) + 2 {
+            let half = (entries.count + 1) / 2
+            lines = (0..<half).map { i in
+                let left = entries[i].0.padded(to: keysWidth) + entries[i].1.padded(to: labelWidth)
+                let right = i + half < entries.count ? entries[i + half].0.padded(to: keysWidth) + entries[i + half].1 : ""
+                return ("  " + left + right).fitted(to: width)
+            }
+        } else {
+            let keys = min(keysWidth, max(10, width / 2 - 2))
+            lines = entries.map { ("  " + $0.0.padded(to: keys) + " " + $0.1).fitted(to: width) }
+        }
+        return stride(from: 0, to: lines.count, by: perPage).map { Array(lines[$0..<min(lines.count, $0 + perPage)]) }
+    }
+
     static func helpLine(_ v: SessionView, width: Int) -> String {
         let items: [Action]
         switch v.mode {
-        case .working: items = [.submit, .replay, .pause, .rewind, .slower, .tag, .skip, .help, .quit, .loop, .undo]
+        case .working: items = [.submit, .replay, .pause, .rewind, .help, .quit, .back, .around, .tag, .skip, .slower, .boundaries, .loop, .undo]
+        case .history, .boundaries, .skipComment, .confirmQuit, .rejectPick, .rejectReason, .speakerMenu, .tagMenu, .skipMenu: items = [.help]
         default: items = [.help, .quit]
         }
         var text = ""
         for action in items {
             var item = "\(v.keys.name(of: action)) \(action.label)"
             // Pairs read better together: Ctrl-←/→ ±2 s, Ctrl-↓/↑ speed.
-            if action == .rewind { item = pair(v.keys.name(of: .rewind), v.keys.name(of: .forward)) + " ±2 s" }
+            if action == .rewind { item = pair(v.keys.name(of: .rewind), v.keys.name(of: .forward)) + " ±" + String(format: "%g", v.seekSeconds) + " s" }
             if action == .slower { item = pair(v.keys.name(of: .slower), v.keys.name(of: .faster)) + " speed" }
             if (text + " · " + item).terminalWidth > width { break }
             text += text.isEmpty ? item : " · " + item
@@ -283,13 +405,15 @@ enum SessionScreen {
         case .noSpeech: "no speech"
         case .unintelligible: "unintelligible"
         case .wrongLanguage: "wrong language"
+        case .boundaryWrong: "boundary wrong (starts or ends mid-word, or holds two utterances)"
         case .distressing: "distressing content (the next person is warned before anything plays)"
         case .other: "other"
         }
     }
 
-    static func playerLine(_ p: PlayerStatus?, keys: KeyMap) -> String {
-        guard let p else { return "loading audio…" }
+    static func playerLine(_ p: PlayerStatus?, loading: Bool = false, keys: KeyMap) -> String {
+        guard let p, p.duration > 0 || !loading else { return "loading audio…" }
+        guard p.duration > 0 else { return "no audio" }
         let state = p.playing ? "▶ playing " : p.position >= p.duration - 0.005 ? "■ ended " : "❚❚ paused "
         var parts = [state + "\(timestamp(p.position)) / \(timestamp(p.duration))"]
         parts.append(String(format: "%.2f×", p.speed))
@@ -299,15 +423,31 @@ enum SessionScreen {
         return parts.joined(separator: " · ")
     }
 
-    /// The clip's peak levels as block characters (-60 to 0 dBFS), the playhead in reverse video.
-    static func waveform(_ peaks: [Double], status: PlayerStatus?, width: Int, style: Style) -> String {
+    /// The block (0 to 7) for each peak level: scaled to the clip's own range (its quietest
+    /// to its loudest, at least 12 dB), so a clip's shape shows whatever its overall level.
+    static func levels(_ peaks: [Double]) -> [Int] {
+        guard let top = peaks.max(), let bottom = peaks.min() else { return [] }
+        let floor = min(bottom, top - 12)
+        return peaks.map { max(0, min(7, Int(($0 - floor) / (top - floor) * 7.999))) }
+    }
+
+    /// The clip's peak levels as block characters, the playhead in reverse video; with
+    /// `marks` (seconds of the clip), what lies outside the segment is dim and its edges are ┃.
+    static func waveform(_ peaks: [Double], status: PlayerStatus?, marks: ClosedRange<Double>? = nil, width: Int, style: Style) -> String {
         guard !peaks.isEmpty else { return style.dim(String(repeating: "·", count: width)) }
         let blocks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
         let head = status.map { $0.duration > 0 ? Int(Double(peaks.count) * $0.position / $0.duration) : 0 } ?? -1
+        let levels = levels(peaks)
+        let duration = status?.duration ?? 0
+        let edges = marks.flatMap { m in
+            duration > 0 ? (min(peaks.count - 1, Int(Double(peaks.count) * m.lowerBound / duration)), min(peaks.count - 1, Int(Double(peaks.count) * m.upperBound / duration))) : nil
+        }
         var out = ""
-        for (i, db) in peaks.enumerated() {
-            let level = max(0, min(7, Int((db + 60) / 60 * 8)))
-            let c = String(blocks[level])
+        for (i, level) in levels.enumerated() {
+            var c = String(blocks[level])
+            if let (a, b) = edges {
+                if i == a || i == b { c = "┃" } else if i < a || i > b { c = style.dim(c) }
+            }
             if let loop = status?.loop, let d = status?.duration, d > 0,
                Double(i) >= Double(peaks.count) * loop.lowerBound / d, Double(i) <= Double(peaks.count) * loop.upperBound / d {
                 out += i == min(head, peaks.count - 1) ? style.reverse(c) : style.underline(c)

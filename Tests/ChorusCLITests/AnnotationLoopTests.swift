@@ -42,13 +42,13 @@ struct LoopProject {
     /// Starts `chorus ARGS --project DIR --audio none` in a terminal. With `thenShell`, the
     /// shell prints the exit status and the line-mode settings after chorus exits
     /// (`STTY: icanon echo` when the terminal was put back; `-icanon -echo` when left raw).
-    func start(_ args: [String], thenShell: Bool = false, columns: Int = 100) throws -> TmuxScreen {
+    func start(_ args: [String], thenShell: Bool = false, columns: Int = 100, rows: Int = 30) throws -> TmuxScreen {
         let line = ([ChorusProcess.binary] + args + ["--project", dir, "--audio", "none"]).map(quote).joined(separator: " ")
         let modes = "stty -a | grep -oE -- '-?(icanon|echo)( |$)' | tr -d '\\n'"
         // The shell stays a while: tmux 3.3 redraws a pane that dies straight after a program
         // leaves the alternate screen from its saved grid, losing the lines printed since.
         let command = thenShell ? "\(line); echo EXIT=$?; printf 'STTY: '; \(modes); echo; sleep 10" : "exec \(line)"
-        return try TmuxScreen(command, columns: columns, rows: 30, environment: ["NO_COLOR": "1"])
+        return try TmuxScreen(command, columns: columns, rows: rows, environment: ["NO_COLOR": "1"])
     }
 
     /// Rows from the project's store, opened afresh as another process would.
@@ -98,7 +98,7 @@ struct AnnotationLoopTests {
         try t.press("Enter")
         // The header's figures follow a moment after the next segment (fetched in the background).
         screen = try t.waitUntil("the next segment and the header") { $0.contains("Segment 2 ·") && $0.contains("done today 1") }
-        #expect(screen.contains("Saved."))
+        #expect(screen.contains("Submitted."))
         let stored = try p.rows("SELECT text, active_seconds, from_machine_draft, kind FROM annotations")
         #expect(stored.count == 1)
         #expect(stored.first?["text"].string == "Mwalimu amésema ŋombe 東京 مرحبا [noise]")
@@ -192,7 +192,10 @@ struct AnnotationLoopTests {
             for table in ["drafts", "leases", "annotations", "skips"] { try c.execute("DELETE FROM \(table) WHERE task_id = 1") }
             try c.execute("DELETE FROM tasks WHERE id = 1")
         }
+        // Text on screen: quitting asks first (Ctrl-Q sits beside Ctrl-W).
         try t.press("C-q")
+        try t.waitFor("Quit now? Your text is kept as a draft")
+        try t.press("y")
         let screen = try t.waitUntil("the shell's report") { $0.contains("STTY: ") && $0.contains("echo") }
         // The warning wraps at the terminal's width wherever its words fall.
         #expect(screen.replacingOccurrences(of: "\n", with: "").contains("your text is kept in"))
@@ -264,7 +267,7 @@ struct AnnotationLoopTests {
         try t.press("C-w")
         try t.type("rafiki yangu")
         try t.press("Enter")
-        try t.waitFor("Saved; that segment is now settled.")
+        try t.waitFor("Submitted; that segment is now settled.")
         let settled = try p.rows("SELECT text, method FROM settled WHERE segment_id = 1")
         #expect(settled.first?["text"].string == "Habari za jioni rafiki yangu")
         #expect(settled.first?["method"].string == "adjudicated")
@@ -285,7 +288,7 @@ struct AnnotationLoopTests {
         try t.press("C-u")
         try t.type("It is raining at the market")
         try t.press("Enter")
-        try t.waitFor("Saved")
+        try t.waitFor("Submitted")
         let rows = try p.rows("SELECT text, kind, language, from_machine_draft FROM annotations WHERE kind = 'translate'")
         #expect(rows.first?["text"].string == "It is raining at the market")
         #expect(rows.first?["language"].string == "en")
@@ -307,6 +310,8 @@ struct AnnotationLoopTests {
         try t.waitFor("❚❚ paused")
         try t.waitFor("▶ playing", timeout: 5)
         try t.press("C-q")
+        try t.waitFor("Quit now?")
+        try t.press("Enter")
         try t.waitForExit()
         // The player was fed samples: 32-bit floats at the clip's rate.
         #expect((try Fixtures.size(raw)) > 16_000)
@@ -322,12 +327,14 @@ struct AnnotationLoopTests {
         #expect(screen.split(separator: "\n").allSatisfy { $0.count <= 60 })
         #expect(screen.split(separator: "\n").filter { $0.contains("maneno") }.count >= 3)
         try t.press("F10")
-        let help = try t.waitFor("any key returns")
+        let help = try t.waitFor("any other key returns")
         #expect(help.contains("Tab, Ctrl-Space"))
-        #expect(help.contains("Ctrl-S"))
-        try t.press("x")
+        try t.press("Escape")
         try t.waitFor("Transcript (sw)")
         try t.press("C-q")
+        try t.waitFor("Quit now?")
+        try t.press("y")
+        try t.waitForExit()
     }
 
     private func childPID(of parent: pid_t) throws -> pid_t {

@@ -120,6 +120,8 @@ struct SpeakerLoopTests {
         screen = try t.waitFor("Speaker set: Neema 2")
         #expect(screen.contains("> Habari yako"))
         try t.press("C-q")
+        try t.waitFor("Quit now?")
+        try t.press("y")
         try t.waitForExit()
         let listed = try SpeakerTests.segments(p.dir)
         #expect(listed.first?["speaker"] as? String == "Neema 2" && listed.first?["speaker_source"] as? String == "loop")

@@ -18,6 +18,23 @@ import WorkContract
         try WorkBackendContract.check(amina, baraka)
     }
 
+    @Test(arguments: Engine.testable) func goingBackAndBoundariesThroughTheServer(engine: Engine) throws {
+        let team = try TeamProject(engine, people: ["amina", "baraka"])
+        let server = try ServeProcess(project: team.folder, logs: team.logs)
+        let url = try #require(URL(string: server.url))
+        let amina = try RemoteWorkBackend(server: url, token: try team.token("amina", url: server.url))
+        let baraka = try RemoteWorkBackend(server: url, token: try team.token("baraka", url: server.url))
+        try WorkBackendContract.checkCraft(amina, baraka)
+        // A submission's audio is amina's alone, and its address names no file on the server.
+        let task = try amina.claim(kind: .transcribe, language: nil)
+        _ = try amina.submit(task: task.taskID, text: "sauti", activeSeconds: 1, fromMachineDraft: false, clientID: nil)
+        let own = try #require(try amina.submissions(tasks: [task.taskID]).first)
+        #expect(own.recording.hasPrefix(server.url) && own.recording.hasSuffix("/v1/submissions/\(own.annotationID)/clip"))
+        #expect(try amina.clip(submission: own.annotationID, context: 2).starts(with: Array("fLaC".utf8)))
+        #expect { try baraka.clip(submission: own.annotationID) } throws: { ($0 as? ProjectError)?.code == .notYours }
+        #expect { try amina.clip(submission: own.annotationID, context: 6) } throws: { ($0 as? ProjectError)?.code == .invalidInput }
+    }
+
     @Test func failuresComeBackAsTheStoresErrors() throws {
         let team = try TeamProject(.sqlite, people: ["amina"])
         let server = try ServeProcess(project: team.folder, logs: team.logs)

@@ -38,7 +38,7 @@ import TestSupport
         try padded.body.write(to: URL(fileURLWithPath: clipFile))
         let before = min(0.25, task["start"] as? Double ?? 0)
         #expect(abs(Double(try Fixtures.readAll(clipFile).samples.count) - (expected + (before + 0.25) * 16_000)) <= 2)
-        #expect(try HTTP.request("GET", url + "/v1/tasks/\(id)/clip?context=3", token: token, ca: ca).status == 400)
+        #expect(try HTTP.request("GET", url + "/v1/tasks/\(id)/clip?context=6", token: token, ca: ca).status == 400)
 
         #expect(try HTTP.request("PUT", url + "/v1/tasks/\(id)/draft", token: token, json: ["text": "habari ya", "active_seconds": 2], ca: ca).status == 204)
         let held = try HTTP.request("GET", url + "/v1/tasks/held", token: token, ca: ca).json()["task"] as? [String: Any]

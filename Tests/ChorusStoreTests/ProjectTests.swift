@@ -1,4 +1,4 @@
-import ChorusStore
+@testable import ChorusStore
 import Foundation
 import Testing
 import TestSupport
@@ -114,6 +114,35 @@ import TestSupport
         let db = try SQLiteDatabase(path: dir + "/s.sqlite", create: true)
         #expect(try Migrations.apply(to: db) == 0)
         #expect(try Migrations.apply(to: db) == Migrations.latest)
+    }
+
+    /// Migration 9 rebuilds SQLite's skips table for a new reason: every skip survives, with
+    /// its id, and ids go on from there.
+    @Test(arguments: Engine.testable) func skipsSurviveTheUpgradeToVersion9(engine: Engine) throws {
+        let db: SQLDatabase = if let url = try engine.database() { try PostgresDatabase(url: url) } else {
+            try SQLiteDatabase(path: try Fixtures.scratch() + "/s.sqlite", create: true)
+        }
+        try Migrations.apply(to: db, through: 8)
+        try db.write { c in
+            try c.execute("INSERT INTO recordings (id, sha256, path, duration, sample_rate, channels, container, encoding, segmenter, added_at) VALUES (1, 'x', 'a.flac', 10, 16000, 1, 'FLAC', 'PCM 16', '{}', 'now')")
+            try c.execute("INSERT INTO segments (id, recording_id, start, \"end\", speech_start, speech_end) VALUES (1, 1, 0, 2, 0, 2)")
+            try c.execute("INSERT INTO annotators (id, name, languages, added_at) VALUES (1, 'amina', 'sw', 'now')")
+            try c.execute("INSERT INTO tasks (id, segment_id, kind, language, slot, created_at) VALUES (1, 1, 'transcribe', 'sw', 0, 'now')")
+            try c.execute("INSERT INTO skips (task_id, segment_id, kind, annotator_id, reason, comment, skipped_at, active_seconds) VALUES (1, 1, 'transcribe', 1, 'distressing', 'vurugu', 5, 3)")
+            try c.execute("INSERT INTO skips (task_id, segment_id, kind, annotator_id, reason, skipped_at) VALUES (1, 1, 'transcribe', 1, 'other', 6)")
+        }
+        #expect(throws: (any Error).self, "version 8 does not know the reason") {
+            try db.write { try $0.execute("INSERT INTO skips (task_id, segment_id, kind, annotator_id, reason, skipped_at) VALUES (1, 1, 'transcribe', 1, 'boundary-wrong', 7)") }
+        }
+        #expect(try Migrations.apply(to: db) == 8)
+        let rows = try db.read { c in try c.query("SELECT id, reason, comment, active_seconds FROM skips ORDER BY id") }
+        #expect(try rows.map { try $0.int(Table.Skips.id) } == [1, 2])
+        #expect(try rows.first?.optionalString(Table.Skips.comment) == "vurugu" && rows.first?.optionalDouble(Table.Skips.activeSeconds) == 3)
+        try db.write { try $0.execute("INSERT INTO skips (task_id, segment_id, kind, annotator_id, reason, skipped_at) VALUES (1, 1, 'transcribe', 1, 'boundary-wrong', 7)") }
+        #expect((try db.read { c in try c.query("SELECT MAX(id) AS n FROM skips").first?.int(Computed.n) } ?? 0) > 2, "ids go on after the copied rows")
+        #expect(throws: (any Error).self, "the check still holds") {
+            try db.write { try $0.execute("INSERT INTO skips (task_id, segment_id, kind, annotator_id, reason, skipped_at) VALUES (1, 1, 'transcribe', 1, 'bored', 8)") }
+        }
     }
 
     @Test(arguments: Engine.testable) func aFailedImportLeavesNoTrace(engine: Engine) throws {

@@ -37,22 +37,59 @@ import Testing
         #expect(e.text.isEmpty)
     }
 
-    @Test func undoTakesBackAWordOfTypingAtATime() {
+    @Test func undoTakesBackAWordWithTheSpaceAfterIt() {
         var e = LineEditor()
-        for c in "habari ya" { e.insert(String(c)) }
+        for c in "habari ya leo" { e.insert(String(c)) }
         e.undo()
-        #expect(e.text == "habari ")
+        #expect(e.text == "habari ya ")
         e.undo()
-        #expect(e.text == "habari")
+        #expect(e.text == "habari ", "the word and the space after it are one step")
         e.undo()
         #expect(e.text == "")
         e.redo()
-        #expect(e.text == "habari")
+        #expect(e.text == "habari ")
         e.deleteWordBackward()
         #expect(e.text == "")
         e.undo()
-        #expect(e.text == "habari")
-        #expect(e.cursor == 6)
+        #expect(e.text == "habari ")
+        #expect(e.cursor == 7)
+    }
+
+    @Test func aTagIsOneUnit() {
+        var e = LineEditor(text: "habari")
+        e.insertTag("[noise]")
+        #expect(e.text == "habari [noise] ")
+        e.insert(" ")
+        #expect(e.text == "habari [noise] ", "no double space after a tag")
+        e.insert("ya")
+        #expect(e.text == "habari [noise] ya")
+        e.undo()
+        #expect(e.text == "habari [noise] ")
+        e.undo()
+        #expect(e.text == "habari", "the tag went in as one step and comes out as one")
+        e.redo()
+        e.deleteWordBackward()
+        #expect(e.text == "habari ", "Ctrl-W takes the whole tag, not 'noise]'")
+        e = LineEditor(text: "a [laugh] b")
+        e.moveHome()
+        e.moveRight(); e.moveRight()
+        e.moveRight()
+        #expect(e.cursor == 9, "the cursor steps over a tag")
+        e.moveLeft()
+        #expect(e.cursor == 2)
+        e.deleteForward()
+        #expect(e.text == "a  b")
+        e = LineEditor(text: "a [laugh]")
+        e.deleteBackward()
+        #expect(e.text == "a ")
+        e = LineEditor(text: "a [lau")
+        e.deleteBackward()
+        #expect(e.text == "a [la", "an unfinished tag is ordinary text")
+        e = LineEditor(text: "one two")
+        e.moveHome()
+        e.moveWordRight()
+        e.insertTag("[cough]")
+        #expect(e.text == "one [cough] two", "no space is added where one follows")
     }
 
     @Test func wrapsAtSpacesAndCountsDoubleWidthCharacters() {

@@ -54,6 +54,7 @@ import Testing
         #expect(machine(.idle).command(for: Self.help) == .showHelp && machine(.idle).command(for: .text("x")) == nil)
         #expect(machine(.skipMenu).command(for: .text("4")) == .skip(.distressing))
         #expect(machine(.skipMenu).command(for: .text("9")) == nil)
+        #expect(machine(.help).command(for: .text("x")) == .closeHelp)
         #expect(machine(.skipMenu).command(for: Self.escape) == .mode(.working) && machine(.skipMenu).command(for: Self.skip) == .mode(.working))
         #expect(machine(.tagMenu).command(for: .text("2")) == .insertTag("[laugh]"))
         #expect(machine(.tagMenu).command(for: .text("3")) == nil)
@@ -77,9 +78,85 @@ import Testing
         let m = machine(.working)
         #expect(m.command(for: .text("habari\tya\nleo")) == .type("habari ya leo"))
         #expect(m.command(for: Self.enter) == .perform(.submit))
-        #expect(m.command(for: Self.skip) == .perform(.skip) && m.command(for: Self.quit) == .perform(.quit))
+        #expect(m.command(for: Self.skip) == .perform(.skip) && m.command(for: Self.quit) == .quit)
         #expect(m.command(for: .key(Key(.left))) == .edit(Key(.left)))
         #expect(m.command(for: Self.ctrlC) == .quit)
+    }
+
+    @Test func quittingWithUnsentTextAsksFirst() {
+        var m = machine(.working)
+        m.unsentText = true
+        #expect(m.command(for: Self.quit) == .mode(.confirmQuit), "Ctrl-Q sits beside Ctrl-W: a slip must not end the sitting")
+        #expect(m.command(for: Self.ctrlC) == .quit, "Ctrl-C still quits at once (the draft is kept)")
+        let ask = machine(.confirmQuit)
+        #expect(ask.command(for: Self.enter) == .quit && ask.command(for: .text("y")) == .quit && ask.command(for: Self.quit) == .quit)
+        #expect(ask.command(for: .text("n")) == .mode(.working) && ask.command(for: Self.escape) == .mode(.working))
+        #expect(ask.command(for: .text("w")) == .mode(.working), "any other key goes back to work")
+    }
+
+    static let back = KeyEvent.key(.ctrl("d")), boundaries = KeyEvent.key(.ctrl("b")), around = KeyEvent.key(.ctrl("n"))
+
+    @Test func goingBackAndAmending() {
+        let m = machine(.working)
+        #expect(m.command(for: Self.back) == .openHistory)
+        #expect(m.command(for: .key(Key(.function(5)))) == .openHistory, "F5 too")
+        let list = machine(.history)
+        #expect(list.command(for: .key(Key(.up))) == .historyMove(-1) && list.command(for: .key(Key(.down))) == .historyMove(1))
+        #expect(list.command(for: .key(Key(.pageUp))) == .historyMove(-10))
+        #expect(list.command(for: Self.enter) == .openSubmission)
+        #expect(list.command(for: Self.escape) == .mode(.working) && list.command(for: Self.back) == .mode(.working))
+        #expect(list.command(for: .text("x")) == nil, "typing does nothing in the list")
+        var amending = machine(.working)
+        amending.amending = true
+        #expect(amending.command(for: Self.back) == .leaveAmend)
+        #expect(amending.command(for: Self.enter) == .perform(.submit))
+        #expect(amending.command(for: Self.skip) != .perform(.skip), "an amendment is not skipped")
+        #expect(amending.command(for: Self.boundaries) != .openBoundaries)
+        #expect(amending.command(for: Self.around) == .perform(.around), "hearing around works while amending")
+    }
+
+    @Test func boundaries() {
+        #expect(machine(.working).command(for: Self.boundaries) == .openBoundaries)
+        let b = machine(.boundaries)
+        #expect(b.command(for: .key(Key(.left))) == .nudge(-0.1) && b.command(for: .key(Key(.right))) == .nudge(0.1))
+        #expect(b.command(for: .key(Key(.tab))) == .switchEdge)
+        #expect(b.command(for: .text("s")) == .split && b.command(for: .text("S")) == .split)
+        #expect(b.command(for: .text("m")) == .merge && b.command(for: .text(" ")) == .hearEdge)
+        #expect(b.command(for: Self.enter) == .applyBoundaries)
+        #expect(b.command(for: Self.escape) == .mode(.working) && b.command(for: Self.boundaries) == .mode(.working))
+        #expect(b.command(for: .text("x")) == nil)
+    }
+
+    @Test func skippingAsOtherAsksForAComment() {
+        #expect(machine(.skipMenu).command(for: .text("5")) == .skip(.boundaryWrong))
+        #expect(machine(.skipMenu).command(for: .text("6")) == .askSkipComment)
+        let c = machine(.skipComment)
+        #expect(c.command(for: .text("kelele\nnyingi")) == .editComment(.insert("kelele nyingi")))
+        #expect(c.command(for: Self.enter) == .skipWithComment && c.command(for: Self.escape) == .mode(.working))
+        #expect(c.command(for: .key(Key(.backspace))) == .editComment(.deleteBackward))
+    }
+
+    @Test func theHelpScreenPages() {
+        let h = machine(.help)
+        #expect(h.command(for: .key(Key(.pageDown))) == .helpPage(1) && h.command(for: .key(Key(.down))) == .helpPage(1))
+        #expect(h.command(for: .text(" ")) == .helpPage(1) && h.command(for: .key(Key(.pageUp))) == .helpPage(-1))
+        #expect(h.command(for: Self.escape) == .closeHelp)
+    }
+
+    @Test func everyDefaultActionHasAKeyEveryTerminalSends() throws {
+        // Ctrl-letters, Tab, Enter and Escape reach the program in tmux, GNOME Terminal,
+        // Windows Terminal and macOS Terminal over SSH; Ctrl-arrows and F-keys may not.
+        let keys = try KeyMap()
+        for action in Action.allCases {
+            let first = try #require(keys.keys[action]?.first, "\(action)")
+            let plain: Bool = switch first.base {
+            case .character: first.ctrl && !first.alt
+            case .enter, .tab, .escape: true
+            default: false
+            }
+            if action == .slower || action == .faster { continue }  // F3/F4: documented, with fn on a Mac
+            #expect(plain, "\(action) starts with \(first)")
+        }
     }
 
     @Test func aBreakIsSuggestedBetweenTasksAfterALongStretchOnly() {

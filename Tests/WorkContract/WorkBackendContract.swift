@@ -46,4 +46,69 @@ public enum WorkBackendContract {
         }
         #expect(try amina.rejections().isEmpty)
     }
+
+    /// Going back, amending and moving boundaries: two people on a fresh project with
+    /// redundancy 2 and at least three segments in one recording.
+    public static func checkCraft(_ amina: any WorkBackend, _ baraka: any WorkBackend) throws {
+        try amina.acknowledgeTerms()
+        try baraka.acknowledgeTerms()
+        let first = try amina.claim(kind: .transcribe, language: nil)
+        _ = try amina.submit(task: first.taskID, text: "habari ya leo", activeSeconds: 4, fromMachineDraft: false, clientID: nil)
+        // Only one's own submissions come back, in the order asked.
+        let mine = try amina.submissions(tasks: [first.taskID, 999_999])
+        #expect(mine.count == 1)
+        let own = try #require(mine.first)
+        #expect(own.text == "habari ya leo" && own.amendable && !own.settled && own.segmentID == first.segmentID)
+        #expect(try baraka.submissions(tasks: [first.taskID]).isEmpty, "another person's submission is not shown")
+        // Amending replaces the text until the segment settles; another person cannot.
+        let amended = try amina.amend(annotation: own.annotationID, text: "habari za leo", activeSeconds: 0.5)
+        #expect(amended.text == "habari za leo" && amended.amendable)
+        #expect(try amina.amend(annotation: own.annotationID, text: "habari za leo", activeSeconds: 0.5) == amended, "the same text again is a retry")
+        #expect(throws: ProjectError.self) { try baraka.amend(annotation: own.annotationID, text: "si yangu", activeSeconds: nil) }
+        #expect(throws: ProjectError.self, "an empty amendment") { try amina.amend(annotation: own.annotationID, text: "  ", activeSeconds: nil) }
+        #expect(throws: ProjectError.self, "more amending time than has passed") {
+            try amina.amend(annotation: own.annotationID, text: "habari", activeSeconds: 3600)
+        }
+        let second = try baraka.claim(kind: .transcribe, language: nil)
+        #expect(second.segmentID == first.segmentID, "a started segment first")
+        let agreed = try baraka.submit(task: second.taskID, text: "habari za leo", activeSeconds: 3, fromMachineDraft: false, clientID: nil)
+        #expect(agreed.settled != nil, "the amended text agrees, so the segment settles")
+        #expect(throws: ProjectError.self, "a settled segment's text is not amended") {
+            try amina.amend(annotation: own.annotationID, text: "habari", activeSeconds: nil)
+        }
+        let after = try #require(try amina.submissions(tasks: [first.taskID]).first)
+        #expect(after.settled && !after.amendable)
+
+        // The next segment shows the one before it, settled.
+        let next = try amina.claim(kind: .transcribe, language: nil)
+        #expect(next.before.last == ContextLine(segmentID: first.segmentID, text: "habari za leo", whose: .settled))
+        // Boundaries move for everyone; a neighbour, the recording and 0.2 s bound them.
+        let (start, end) = (next.start, next.end)
+        #expect(throws: ProjectError.self) { try baraka.editBoundaries(task: next.taskID, edit: .start(start + 0.1)) }
+        let moved = try amina.editBoundaries(task: next.taskID, edit: .start(start + 0.1))
+        #expect(abs(moved.start - (start + 0.1)) < 0.001 && moved.end == end && moved.marked == 0)
+        #expect(throws: ProjectError.self, "before the recording") { try amina.editBoundaries(task: next.taskID, edit: .start(-1)) }
+        #expect(throws: ProjectError.self, "past the end") { try amina.editBoundaries(task: next.taskID, edit: .start(end)) }
+        let shorter = try amina.editBoundaries(task: next.taskID, edit: .end(end - 0.1))
+        #expect(abs(shorter.end - (end - 0.1)) < 0.001)
+        let held = try #require(try amina.resume(kind: .transcribe, language: nil))
+        #expect(held.taskID == next.taskID && abs(held.start - moved.start) < 0.001 && abs(held.end - shorter.end) < 0.001, "the task follows its segment")
+        // A split makes a new segment with its own tasks; a merge joins it back while nobody worked on it.
+        let middle = ((moved.start + shorter.end) / 2 * 1000).rounded() / 1000
+        let split = try amina.editBoundaries(task: next.taskID, edit: .split(at: middle))
+        let created = try #require(split.newSegmentID)
+        #expect(abs(split.end - middle) < 0.001)
+        let merged = try amina.editBoundaries(task: next.taskID, edit: .merge)
+        #expect(merged.mergedSegmentID == created && abs(merged.end - shorter.end) < 0.001)
+        // Work already done on a segment whose boundaries change is kept and marked.
+        let other = try baraka.claim(kind: .transcribe, language: nil)
+        #expect(other.segmentID == next.segmentID)
+        _ = try baraka.submit(task: other.taskID, text: "mvua inanyesha", activeSeconds: 2, fromMachineDraft: false, clientID: nil)
+        let marked = try amina.editBoundaries(task: next.taskID, edit: .end(shorter.end - 0.05))
+        #expect(marked.marked == 1)
+        // A skip can say why, and "boundary wrong" is a reason.
+        try amina.skip(task: next.taskID, reason: .other, comment: "kelele nyingi", activeSeconds: 2)
+        let third = try amina.claim(kind: .transcribe, language: nil)
+        try amina.skip(task: third.taskID, reason: .boundaryWrong, comment: nil, activeSeconds: 1)
+    }
 }

@@ -262,7 +262,69 @@ public enum Migrations {
             """,
             "DROP TABLE splits",
         ]),
+        // The transcriber's craft: a submission amended before its segment settles keeps each
+        // earlier text (`amendments`); a segment's boundaries moved, split or merged in the
+        // loop are recorded as the person's work (`segment_edits`), and texts written for the
+        // old boundaries are marked (`annotations.boundary_changed`), never dropped.
+        (9, [
+            """
+            CREATE TABLE amendments (
+                id {pk},
+                annotation_id INTEGER NOT NULL REFERENCES annotations(id) ON DELETE RESTRICT,
+                previous_text TEXT NOT NULL,
+                active_seconds {real},
+                amended_at {real} NOT NULL
+            )
+            """,
+            "CREATE INDEX amendments_by_annotation ON amendments(annotation_id)",
+            "ALTER TABLE annotations ADD COLUMN boundary_changed INTEGER NOT NULL DEFAULT 0",
+            """
+            CREATE TABLE segment_edits (
+                id {pk},
+                segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE RESTRICT,
+                annotator_id INTEGER NOT NULL REFERENCES annotators(id) ON DELETE RESTRICT,
+                task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE RESTRICT,
+                action TEXT NOT NULL CHECK (action IN ('start', 'end', 'split', 'merge')),
+                old_start {real} NOT NULL,
+                old_end {real} NOT NULL,
+                new_start {real} NOT NULL,
+                new_end {real} NOT NULL,
+                other_segment_id INTEGER,
+                edited_at {real} NOT NULL
+            )
+            """,
+            "CREATE INDEX segment_edits_by_segment ON segment_edits(segment_id)",
+            // A new skip reason, 'boundary-wrong': PostgreSQL changes the check in place;
+            // SQLite cannot, so the table is copied into one with the new check.
+            "-- postgres\nALTER TABLE skips DROP CONSTRAINT IF EXISTS skips_reason_check",
+            "-- postgres\nALTER TABLE skips ADD CONSTRAINT skips_reason_check CHECK (reason IN (\(skipReasons)))",
+            """
+            -- sqlite
+            CREATE TABLE skips_v9 (
+                id {pk},
+                task_id INTEGER NOT NULL REFERENCES tasks(id),
+                segment_id INTEGER NOT NULL REFERENCES segments(id),
+                kind TEXT NOT NULL,
+                annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+                reason TEXT NOT NULL CHECK (reason IN (\(skipReasons))),
+                comment TEXT,
+                skipped_at {real} NOT NULL,
+                active_seconds {real}
+            )
+            """,
+            """
+            -- sqlite
+            INSERT INTO skips_v9 (id, task_id, segment_id, kind, annotator_id, reason, comment, skipped_at, active_seconds)
+            SELECT id, task_id, segment_id, kind, annotator_id, reason, comment, skipped_at, active_seconds FROM skips
+            """,
+            "-- sqlite\nDROP TABLE skips",
+            "-- sqlite\nALTER TABLE skips_v9 RENAME TO skips",
+            "-- sqlite\nCREATE INDEX skips_by_segment ON skips(segment_id, annotator_id)",
+        ]),
     ]
+
+    /// The skip reasons migration 9 allows.
+    static let skipReasons = "'no-speech', 'unintelligible', 'wrong-language', 'distressing', 'boundary-wrong', 'other'"
 
     /// The newest schema version this build knows.
     public static var latest: Int { all.last?.version ?? 0 }
@@ -270,13 +332,14 @@ public enum Migrations {
     /// Brings the store up to ``latest``.
     /// - Returns: the version the store was at before.
     /// - Throws: ``ProjectError`` `.newerSchema` when the store is newer than this build.
+    /// - Parameter through: the version to stop at (tests of upgrades build older stores).
     @discardableResult
-    public static func apply(to database: SQLDatabase) throws -> Int {
+    public static func apply(to database: SQLDatabase, through: Int = latest) throws -> Int {
         // Most opens find the store up to date: a read says so without taking the write lock
         // (and lets a read-only store be read).
         if let current = try? database.read({ c in try c.query("SELECT MAX(version) AS version FROM chorus_schema").first?.optionalInt(Table.Schema.version) }),
-           current == Int64(latest) {
-            return latest
+           current == Int64(through) {
+            return through
         }
         return try database.write { c in
             // Several processes may open a new PostgreSQL project at once (SQLite's are
@@ -289,8 +352,12 @@ public enum Migrations {
                     code: .newerSchema,
                     message: "the store is at schema version \(current), newer than this chorus knows (\(latest)); upgrade chorus")
             }
-            for migration in all where migration.version > current {
-                for statement in migration.statements { try c.execute(database.dialect.render(statement)) }
+            for migration in all where migration.version > current && migration.version <= through {
+                for statement in migration.statements {
+                    // A statement for one engine only starts with a comment naming it.
+                    if statement.hasPrefix("-- "), !statement.hasPrefix("-- \(database.dialect == .sqlite ? "sqlite" : "postgres")\n") { continue }
+                    try c.execute(database.dialect.render(statement))
+                }
                 try c.insert(into: Table.Schema.self, [.version: .integer(Int64(migration.version)), .appliedAt: .text(Timestamp.now())])
             }
             return current

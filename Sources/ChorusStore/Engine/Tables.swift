@@ -19,7 +19,7 @@ extension Table {
     static let all: [any TableColumns.Type] = [
         RecordingRecord.Columns.self, Segments.self, Annotator.Columns.self, TaskRecord.Columns.self, Leases.self, Drafts.self,
         Annotations.self, Skips.self, MachineDrafts.self, Settled.self, SplitGroups.self, Exposures.self, Rejections.self, Appeals.self,
-        Invites.self, Tokens.self, Audit.self, Schema.self,
+        Invites.self, Tokens.self, Audit.self, Schema.self, Amendments.self, SegmentEdits.self,
     ]
 }
 
@@ -46,7 +46,18 @@ enum Table {
         static let table = "annotations"
         case id, taskID = "task_id", segmentID = "segment_id", kind, language, annotatorID = "annotator_id", text
         case activeSeconds = "active_seconds", fromMachineDraft = "from_machine_draft", counted, source, submittedAt = "submitted_at"
-        case clientID = "client_id"
+        case clientID = "client_id", boundaryChanged = "boundary_changed"
+    }
+
+    enum Amendments: String, TableColumns {
+        static let table = "amendments"
+        case id, annotationID = "annotation_id", previousText = "previous_text", activeSeconds = "active_seconds", amendedAt = "amended_at"
+    }
+
+    enum SegmentEdits: String, TableColumns {
+        static let table = "segment_edits"
+        case id, segmentID = "segment_id", annotatorID = "annotator_id", taskID = "task_id", action, oldStart = "old_start", oldEnd = "old_end"
+        case newStart = "new_start", newEnd = "new_end", otherSegmentID = "other_segment_id", editedAt = "edited_at"
     }
 
     enum Skips: String, TableColumns {

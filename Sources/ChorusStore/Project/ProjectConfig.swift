@@ -30,6 +30,12 @@ public struct ProjectConfig: Sendable, Equatable {
     public var rewindOnResume: Double = 2
     /// Pause the audio while the annotator types, resuming a second after they stop.
     public var pauseWhileTyping = false
+    /// Seconds the rewind and forward keys move the playhead (0.5 to 10).
+    public var seekSeconds: Double = 2
+    /// Seconds of audio either side of the segment that "hear around" plays (0.5 to 5).
+    public var contextSeconds: Double = 2
+    /// Whether transcribers may insert the play time as a timestamp (`[1:23.4]`, recording time).
+    public var timestamps = false
     /// An external player for machines where ALSA does not reach the speakers; reads raw 32-bit
     /// float samples on standard input, with `{rate}` and `{channels}` filled in. Empty: ALSA.
     public var player = ""
@@ -85,6 +91,8 @@ public struct ProjectConfig: Sendable, Equatable {
             return "tags must look like [noise]; '\(tag)' does not"
         }
         if !(rewindOnResume >= 0 && rewindOnResume <= 5) { return "rewind_on_resume must be between 0 and 5 seconds" }
+        if !(seekSeconds >= 0.5 && seekSeconds <= 10) { return "seek_seconds must be between 0.5 and 10 seconds" }
+        if !(contextSeconds >= 0.5 && contextSeconds <= 5) { return "context_seconds must be between 0.5 and 5 seconds" }
         if !player.isEmpty && player.trimmingCharacters(in: .whitespaces).isEmpty { return "player must be a command or empty" }
         if !payRate.isEmpty && Money.parse(payRate) == nil { return "pay_rate must be a decimal amount such as 12.50" }
         if payModel != .none && payRate.isEmpty { return "pay_model \(payModel.rawValue) needs a pay_rate" }
@@ -102,10 +110,22 @@ public struct ProjectConfig: Sendable, Equatable {
         while let open = rest.firstIndex(of: "[") {
             guard let close = rest[open...].firstIndex(of: "]") else { return String(rest[open...]) }
             let tag = String(rest[open...close])
-            if !tags.contains(tag) { return tag }
+            if !tags.contains(tag) && !(timestamps && Self.isTimestamp(tag)) { return tag }
             rest = rest[rest.index(after: close)...]
         }
         return nil
+    }
+
+    /// A play-time stamp as the loop inserts it: `[1:23.4]`, minutes and seconds with one decimal.
+    public static func timestamp(_ seconds: Double) -> String {
+        let tenths = Int((max(0, seconds) * 10).rounded())
+        return String(format: "[%d:%02d.%d]", tenths / 600, tenths / 10 % 60, tenths % 10)
+    }
+
+    /// Whether `tag` is a stamp ``timestamp(_:)`` writes.
+    public static func isTimestamp(_ tag: Substring) -> Bool { isTimestamp(String(tag)) }
+    public static func isTimestamp(_ tag: String) -> Bool {
+        tag.wholeMatch(of: /\[[0-9]+:[0-5][0-9]\.[0-9]\]/) != nil
     }
 
     // MARK: Per-language settings
@@ -138,7 +158,7 @@ public struct ProjectConfig: Sendable, Equatable {
 
     // MARK: The file
 
-    private static let keys = ["source_language", "target_languages", "database", "redundancy", "translation_redundancy", "lease_minutes", "agreement_threshold", "tags", "rewind_on_resume", "pause_while_typing", "player", "draft_command", "keys", "languages",
+    private static let keys = ["source_language", "target_languages", "database", "redundancy", "translation_redundancy", "lease_minutes", "agreement_threshold", "tags", "rewind_on_resume", "pause_while_typing", "seek_seconds", "context_seconds", "timestamps", "player", "draft_command", "keys", "languages",
                                       "pay_model", "pay_rate", "currency", "pay_floor", "pay_rejected_work",
                                       "break_after_minutes", "daily_cap_hours", "distressing_per_day"]
 
@@ -180,6 +200,12 @@ public struct ProjectConfig: Sendable, Equatable {
             rewind_on_resume: \(yamlNumber(rewindOnResume))
             # Pause the audio while typing; it resumes a second after the last key.
             pause_while_typing: \(pauseWhileTyping)
+            # Seconds the rewind and forward keys move (0.5 to 10).
+            seek_seconds: \(yamlNumber(seekSeconds))
+            # Seconds either side of the segment that "hear around" plays (0.5 to 5).
+            context_seconds: \(yamlNumber(contextSeconds))
+            # Let transcribers insert the play time as a timestamp, such as [1:23.4].
+            timestamps: \(timestamps)
             # An external player instead of ALSA, reading raw float samples on standard input:
             # "pacat --raw --format=float32le --rate={rate} --channels={channels}"
             player: "\(player)"
@@ -284,6 +310,9 @@ public struct ProjectConfig: Sendable, Equatable {
         }
         if let n = try number("rewind_on_resume", "a number of seconds") { config.rewindOnResume = n }
         if let b = try flag("pause_while_typing") { config.pauseWhileTyping = b }
+        if let n = try number("seek_seconds", "a number of seconds") { config.seekSeconds = n }
+        if let n = try number("context_seconds", "a number of seconds") { config.contextSeconds = n }
+        if let b = try flag("timestamps") { config.timestamps = b }
         if let v = try string("player") { config.player = v }
         if let v = try string("draft_command") { config.draftCommand = v }
         if let v = map["keys"] {

@@ -31,7 +31,8 @@ public protocol WorkBackend: Sendable {
     func saveDraft(task: Int64, text: String, activeSeconds: Double?) throws
     /// - Parameter clientID: the client's id for this submission, the same on every retry of it.
     func submit(task: Int64, text: String, activeSeconds: Double?, fromMachineDraft: Bool, clientID: String?) throws -> Submission
-    func skip(task: Int64, reason: SkipReason, activeSeconds: Double?) throws
+    /// - Parameter comment: what the person wrote about it (for "other", say).
+    func skip(task: Int64, reason: SkipReason, comment: String?, activeSeconds: Double?) throws
     func release(task: Int64) throws
     /// - Returns: when the lease now lapses, seconds since 1970.
     func renew(task: Int64) throws -> Double
@@ -41,6 +42,12 @@ public protocol WorkBackend: Sendable {
     func setSpeaker(task: Int64, speaker: String) throws
     /// A reviewer rejects a version under review, with a reason its author reads.
     func reject(annotation: Int64, reason: String) throws
+    /// The person's own submissions to these tasks (from this sitting), as they stand now.
+    func submissions(tasks: [Int64]) throws -> [OwnSubmission]
+    /// Replaces the text of one of the person's own submissions before its segment settles.
+    func amend(annotation: Int64, text: String, activeSeconds: Double?) throws -> OwnSubmission
+    /// Moves, splits or merges the segment of a transcription task the person holds.
+    func editBoundaries(task: Int64, edit: BoundaryEdit) throws -> BoundaryResult
     /// Submissions, skips and drafts written down here and not yet delivered (a client that
     /// is offline); 0 for a backend that delivers as it goes.
     var waiting: Int { get }
@@ -53,6 +60,9 @@ public protocol WorkBackend: Sendable {
 }
 
 extension WorkBackend {
+    public func skip(task: Int64, reason: SkipReason, activeSeconds: Double?) throws {
+        try skip(task: task, reason: reason, comment: nil, activeSeconds: activeSeconds)
+    }
     public var waiting: Int { 0 }
     public func takeNotices() -> [String] { [] }
     public func finish() -> Int { 0 }
@@ -103,8 +113,15 @@ public struct LocalWorkBackend: WorkBackend {
     public func submit(task: Int64, text: String, activeSeconds: Double?, fromMachineDraft: Bool, clientID: String?) throws -> Submission {
         try work.submit(task: task, as: annotator, text: text, activeSeconds: activeSeconds, fromMachineDraft: fromMachineDraft, clientID: clientID)
     }
-    public func skip(task: Int64, reason: SkipReason, activeSeconds: Double?) throws {
-        try work.skip(task: task, as: annotator, reason: reason, activeSeconds: activeSeconds)
+    public func skip(task: Int64, reason: SkipReason, comment: String?, activeSeconds: Double?) throws {
+        try work.skip(task: task, as: annotator, reason: reason, comment: comment, activeSeconds: activeSeconds)
+    }
+    public func submissions(tasks: [Int64]) throws -> [OwnSubmission] { try work.submissions(tasks: tasks, as: annotator) }
+    public func amend(annotation: Int64, text: String, activeSeconds: Double?) throws -> OwnSubmission {
+        try work.amend(annotation: annotation, as: annotator, text: text, activeSeconds: activeSeconds)
+    }
+    public func editBoundaries(task: Int64, edit: BoundaryEdit) throws -> BoundaryResult {
+        try work.editBoundaries(task: task, as: annotator, edit: edit)
     }
     public func release(task: Int64) throws { try work.release(task: task, as: annotator) }
     public func renew(task: Int64) throws -> Double { try work.renew(task: task, as: annotator) }

@@ -8,7 +8,7 @@ public enum TaskKind: String, Sendable, CaseIterable, Codable {
 
 /// Why a person gave a task back. Never held against them.
 public enum SkipReason: String, Sendable, CaseIterable, Codable {
-    case noSpeech = "no-speech", unintelligible, wrongLanguage = "wrong-language", distressing, other
+    case noSpeech = "no-speech", unintelligible, wrongLanguage = "wrong-language", distressing, boundaryWrong = "boundary-wrong", other
 }
 
 /// A task handed to one person, with what they need to do it.
@@ -38,6 +38,9 @@ public struct ClaimedTask: Sendable, Equatable, Codable {
     public var sourceAnnotationIDs: [Int64] = []
     /// The settled transcript of the segment before this one in the recording, for context.
     public var context: String?
+    /// The texts of the two segments before this one this person may see (settled, or their
+    /// own), oldest first.
+    public var before: [ContextLine] = []
     /// The segment's speaker (its own, else its recording's), if known.
     public var speaker: String?
     /// The speakers of its recording's segments, to choose from.
@@ -48,7 +51,8 @@ public struct ClaimedTask: Sendable, Equatable, Codable {
     public init(taskID: Int64, kind: TaskKind, language: String, segmentID: Int64, recording: String, start: Double, end: Double,
                 leaseExpires: Double, contentWarning: Bool, draft: String? = nil, draftActiveSeconds: Double? = nil, machineDraft: String? = nil,
                 sourceTexts: [String] = [], sourceAnnotationIDs: [Int64] = [], context: String? = nil, original: String? = nil,
-                speaker: String? = nil, knownSpeakers: [String] = []) {
+                speaker: String? = nil, knownSpeakers: [String] = [], before: [ContextLine] = []) {
+        self.before = before
         self.speaker = speaker
         self.knownSpeakers = knownSpeakers
         self.taskID = taskID
@@ -220,7 +224,8 @@ public struct WorkQueue: Sendable {
             contentWarning: try s.bool(Table.Segments.contentWarning), draft: try draftRow?.string(Table.Drafts.text),
             draftActiveSeconds: try draftRow?.optionalDouble(Table.Drafts.activeSeconds),
             machineDraft: machine, sourceTexts: sources, sourceAnnotationIDs: sourceIDs, context: try context(before: segmentID, c), original: original,
-            speaker: try s.optionalString(Table.Segments.speaker), knownSpeakers: try Self.knownSpeakers(segment: segmentID, c))
+            speaker: try s.optionalString(Table.Segments.speaker), knownSpeakers: try Self.knownSpeakers(segment: segmentID, c),
+            before: try before(segmentID, language: language, me: me, c))
     }
 
     /// The speakers of the recording a segment is in: its segments' own and the recording's.
@@ -344,6 +349,11 @@ public struct WorkQueue: Sendable {
     /// "distressing" puts a content warning on the segment for whoever comes next.
     /// - Parameter activeSeconds: time spent on it before skipping, which counts as work.
     public func skip(task: Int64, as name: String, reason: SkipReason, comment: String? = nil, activeSeconds: Double? = nil, now: Date = Date()) throws {
+        let comment = comment?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let comment, comment.count > 500 {
+            throw ProjectError(code: .invalidInput, message: "a skip's comment is at most 500 characters (this one has \(comment.count))")
+        }
+        let kept = comment?.isEmpty == false ? comment : nil
         try database.write { c in
             let me = try person(name, c)
             let row = try taskRow(task, c)
@@ -352,7 +362,7 @@ public struct WorkQueue: Sendable {
             let segment = row.segmentID
             try c.insert(into: Table.Skips.self, [
                 .taskID: .integer(task), .segmentID: .integer(segment), .kind: .text(row.kind.rawValue), .annotatorID: .integer(me.id),
-                .reason: .text(reason.rawValue), .comment: .optional(comment), .skippedAt: .real(now.timeIntervalSince1970),
+                .reason: .text(reason.rawValue), .comment: .optional(kept), .skippedAt: .real(now.timeIntervalSince1970),
                 .activeSeconds: .optional(activeSeconds),
             ])
             try c.execute("UPDATE tasks SET state = 'open', annotator_id = NULL, lease_expires = NULL WHERE id = ?", [.integer(task)])
@@ -479,7 +489,7 @@ public struct WorkQueue: Sendable {
         return (Int(try row.int(Computed.n)), try row.double(Computed.s))
     }
 
-    private func notYours(_ task: Int64, _ me: Annotator) -> ProjectError {
+    func notYours(_ task: Int64, _ me: Annotator) -> ProjectError {
         ProjectError(code: .notYours, message: "task \(task) is not leased to \(me.name)")
     }
 }
