@@ -33,9 +33,12 @@ public struct APITask: Codable, Sendable, Equatable {
     public var knownSpeakers: [String]?
     /// The two segments before this one whose text this person may see (settled, or their own).
     public var before: [ContextLine]?
+    /// For review: the versions written before the segment's boundaries last changed.
+    public var sourcesBeforeBoundaryChange: [Int64]?
 
     public init(_ t: ClaimedTask) {
         before = t.before
+        sourcesBeforeBoundaryChange = t.sourcesBeforeBoundaryChange
         taskID = t.taskID
         kind = t.kind
         language = t.language
@@ -60,7 +63,7 @@ public struct APITask: Codable, Sendable, Equatable {
         case taskID = "task_id", kind, language, segmentID = "segment_id", clip, start, end, leaseExpires = "lease_expires"
         case contentWarning = "content_warning", draft, draftActiveSeconds = "draft_active_seconds", machineDraft = "machine_draft"
         case sourceTexts = "source_texts", sourceAnnotationIDs = "source_annotation_ids", context, original, speaker, knownSpeakers = "known_speakers"
-        case before
+        case before, sourcesBeforeBoundaryChange = "sources_before_boundary_change"
     }
 }
 
@@ -355,11 +358,13 @@ public struct ErrorAnswer: Codable, Sendable {
 extension APITask {
     /// As the loop knows a task; `recording` is the clip's URL on the server.
     public func claimed(on server: URL) -> ClaimedTask {
-        ClaimedTask(taskID: taskID, kind: kind, language: language, segmentID: segmentID,
+        var task = ClaimedTask(taskID: taskID, kind: kind, language: language, segmentID: segmentID,
                     recording: URL(string: clip, relativeTo: server)?.absoluteString ?? clip, start: start, end: end, leaseExpires: leaseExpires,
                     contentWarning: contentWarning, draft: draft, draftActiveSeconds: draftActiveSeconds, machineDraft: machineDraft,
                     sourceTexts: sourceTexts, sourceAnnotationIDs: sourceAnnotationIDs, context: context, original: original,
                     speaker: speaker, knownSpeakers: knownSpeakers ?? [], before: before ?? [])
+        task.sourcesBeforeBoundaryChange = sourcesBeforeBoundaryChange ?? []
+        return task
     }
 }
 

@@ -184,6 +184,11 @@ public final class JournaledBackend: WorkBackend, @unchecked Sendable {
         return try remote.amend(annotation: annotation, text: text, activeSeconds: activeSeconds)
     }
     public func editBoundaries(task: Int64, edit: BoundaryEdit) throws -> BoundaryResult { try remote.editBoundaries(task: task, edit: edit) }
+    /// After what waits is delivered, so the task's context includes it.
+    public func held(task: Int64) throws -> ClaimedTask {
+        try deliveredFirst()
+        return try remote.held(task: task)
+    }
 
     /// The held task, with the draft this machine wrote last when it is newer than the server's.
     public func resume(kind: TaskKind?, language: String?) throws -> ClaimedTask? {

@@ -96,6 +96,12 @@ public final class RemoteWorkBackend: WorkBackend, @unchecked Sendable {
         _ = try call("POST", "/v1/tasks/\(task)/skip", SkipBody(reason: reason, comment: comment, activeSeconds: activeSeconds))
     }
 
+    public func held(task: Int64) throws -> ClaimedTask {
+        let answer: TaskAnswer = try Self.decode(try call("GET", "/v1/tasks/\(task)"))
+        guard let held = answer.task else { throw ProjectError(code: .notYours, message: "task \(task) is not held by \(annotator) right now") }
+        return held.claimed(on: server)
+    }
+
     /// Own submissions; each one's `recording` becomes its clip's full URL.
     public func submissions(tasks: [Int64]) throws -> [OwnSubmission] {
         guard !tasks.isEmpty else { return [] }

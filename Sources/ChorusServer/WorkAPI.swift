@@ -35,7 +35,7 @@ struct WorkAPI: Sendable {
     static let routes: [(path: String, methods: [String])] = [
         ("/v1/health", ["GET"]), ("/v1/ready", ["GET"]), ("/v1/openapi.yaml", ["GET"]), ("/metrics", ["GET"]), ("/v1/login", ["POST"]),
         ("/v1/settings", ["GET"]), ("/v1/me", ["GET"]), ("/v1/terms", ["GET"]), ("/v1/terms/seen", ["POST"]), ("/v1/tasks/claim", ["POST"]),
-        ("/v1/tasks/held", ["GET"]), ("/v1/tasks/:task/clip", ["GET"]), ("/v1/tasks/:task/draft", ["PUT"]), ("/v1/tasks/:task/submit", ["POST"]),
+        ("/v1/tasks/held", ["GET"]), ("/v1/tasks/:task", ["GET"]), ("/v1/tasks/:task/clip", ["GET"]), ("/v1/tasks/:task/draft", ["PUT"]), ("/v1/tasks/:task/submit", ["POST"]),
         ("/v1/tasks/:task/skip", ["POST"]), ("/v1/tasks/:task/release", ["POST"]), ("/v1/tasks/:task/speaker", ["POST"]), ("/v1/tasks/:task/renew", ["POST"]),
         ("/v1/tasks/:task/listen", ["POST"]), ("/v1/tasks/:task/reject", ["POST"]), ("/v1/rejections", ["GET"]),
         ("/v1/rejections/:annotation/appeal", ["POST"]),
@@ -134,6 +134,12 @@ struct WorkAPI: Sendable {
             let language = request.uri.queryParameters.get("language")
             let task = try await store { try self.backend(person).resume(kind: kind, language: language) }
             return Self.json(TaskAnswer(task: task.map(APITask.init)))
+        }
+        me.get("tasks/:task") { _, context in
+            let person = try context.requirePerson()
+            let id = try Self.taskID(context)
+            let task = try await onTask(id) { try self.backend(person).held(task: id) }
+            return Self.json(TaskAnswer(task: APITask(task)))
         }
         me.get("tasks/:task/clip") { request, context in
             let person = try context.requirePerson()

@@ -285,6 +285,14 @@ public final class AnnotationSession {
             startAudio(task)
         }
         if task.machineDraft == nil && task.draft == nil { drafter?.prioritize(task) }
+        // A task fetched ahead (through a server) was described before the last submission
+        // arrived: ask again for the texts before it.
+        if !first && !sittingTasks.isEmpty {
+            let id = task.taskID
+            store.async { [backend, mailbox] in
+                if let fresh = try? backend.held(task: id) { mailbox.deliver(before: fresh.before, task: id) }
+            }
+        }
     }
 
     /// The language to claim in: the translation's target, a review's language if one was
@@ -931,6 +939,7 @@ public final class AnnotationSession {
         }
         if view.mode == .boundaries { wantMarks = (view.boundaryStart, view.boundaryEnd) }
         view.marks = wantMarks.flatMap { w in view.loadingAudio ? nil : (w.0 - view.clipFrom)...(max(w.0, w.1) - view.clipFrom) }
+        if let (task, before) = mailbox.takeBefore(), view.task?.taskID == task { view.task?.before = before }
         if let header = mailbox.takeHeader() {
             if let p = header.progress { (view.doneToday, workedBase, view.available) = p }
             if let earned = header.earned { view.earnedToday = earned }
@@ -1037,6 +1046,9 @@ private final class Mailbox: @unchecked Sendable {
     }
 
     func deliver(_ header: Header) { lock.withLock { self.header = header } }
+    private var before: (task: Int64, lines: [ContextLine])?
+    func deliver(before lines: [ContextLine], task: Int64) { lock.withLock { before = (task, lines) } }
+    func takeBefore() -> (Int64, [ContextLine])? { lock.withLock { defer { before = nil }; return before.map { ($0.task, $0.lines) } } }
     func takeHeader() -> Header? { lock.withLock { defer { header = nil }; return header } }
 
     /// A new clip is on its way; older loads are now stale.

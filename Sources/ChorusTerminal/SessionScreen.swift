@@ -213,6 +213,10 @@ enum SessionScreen {
                 }
                 if task.kind == .review && v.amending == nil {
                     out += versions(task.sourceTexts, width: width, style: style)
+                    let marked = task.sourceAnnotationIDs.enumerated().filter { task.sourcesBeforeBoundaryChange.contains($0.element) }.map { String($0.offset + 1) }
+                    if !marked.isEmpty {
+                        line(style.dim("version \(marked.joined(separator: ", ")) written before the segment's boundaries changed".fitted(to: width)))
+                    }
                 }
                 anchor = out.count
                 rule()

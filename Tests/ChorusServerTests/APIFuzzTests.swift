@@ -27,7 +27,7 @@ import TestSupport
         let status = try Spawn.run(["sh", "-c", "cd '\(team.logs)' && exec \(arguments)"], output: report)
         let output = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
         #expect(status == 0, "schemathesis: \(output.suffix(4000))")
-        #expect(output.contains("Tested: 25"), "every operation was tested: \(output.suffix(1500))")
+        #expect(output.contains("Tested: 26"), "every operation was tested: \(output.suffix(1500))")
         let log = server.daemon.stderr
         #expect(!log.contains("\"level\":\"error\""), "no 5xx: \(log.split(separator: "\n").filter { $0.contains("\"level\":\"error\"") }.prefix(3))")
         #expect(server.daemon.wait(seconds: 0) == nil, "the server is still up")

@@ -23,6 +23,49 @@ import TestSupport
         }
     }
 
+    @Test func goingBackHearingAroundAndBoundariesThroughTheServer() throws {
+        let team = try TeamProject(.sqlite, people: ["amina"], redundancy: 2)
+        let server = try ServeProcess(project: team.folder, logs: team.logs)
+        let laptop = try Laptop(team)
+        #expect(try laptop.chorus(["login", server.url, "--invite", try team.invite("amina")]).status == 0)
+        func stored(_ sql: String) throws -> [SQLRow] { try Project.open(at: team.folder).store.database.read { try $0.query(sql) } }
+        let t = try laptop.loop()
+        try t.acceptTerms()
+        try t.type("kwanza")
+        _ = try t.waitFor("> kwanza")
+        try t.press("Enter")
+        _ = try t.waitFor("before (yours, seg 1): kwanza")
+        try t.type("pili")
+        // Back to the first: its audio comes from the server, its text is amended there.
+        try t.press("C-d")
+        _ = try t.waitFor("Your submissions in this sitting")
+        try t.press("Enter")
+        _ = try t.waitFor("Amending your text of segment 1")
+        _ = try t.waitFor("▶ playing")
+        try t.press("C-w")
+        try t.type("cha kwanza")
+        try t.press("Enter")
+        let screen = try t.waitFor("Amended your text of segment 1.")
+        #expect(screen.contains("> pili"), "the draft of the current segment is back")
+        #expect(try stored("SELECT text FROM annotations").map { $0["text"].string } == ["cha kwanza"])
+        // Hearing around fetches a wider clip; the boundary editor moves the start for everyone.
+        try t.press("C-n")
+        _ = try t.waitUntil("the segment's edges marked") { $0.contains("┃") }
+        let before = try stored("SELECT start FROM segments WHERE id = 2").first?["start"].double ?? 0
+        try t.press("C-b")
+        _ = try t.waitFor("moving the start")
+        try t.press("Left")
+        _ = try t.waitFor("(was ")
+        try t.press("Enter")
+        _ = try t.waitFor("Boundaries now")
+        let after = try stored("SELECT start FROM segments WHERE id = 2").first?["start"].double ?? 0
+        #expect(abs(after - (before - 0.1)) < 0.001)
+        try t.press("C-q")
+        _ = try t.waitFor("Quit now?")
+        try t.press("y")
+        try t.waitForExit()
+    }
+
     @Test func aPersonLogsInWithAnInviteAndTranscribesThroughTheServer() throws {
         let team = try TeamProject(.sqlite, people: ["amina"], redundancy: 1)
         let server = try ServeProcess(project: team.folder, logs: team.logs)

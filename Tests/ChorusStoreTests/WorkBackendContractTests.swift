@@ -29,6 +29,10 @@ import WorkContract
         #expect(rows.2 == 1)
         #expect(rows.3 == "kelele nyingi")
         #expect(rows.4 == 4.5, "4 s transcribing and 0.5 s amending")
+        // Export says so, and the lines import back.
+        let lines = try s.project.work.exportAnnotations()
+        #expect(lines.contains { $0.contains("\"amendments\":1") && $0.contains("habari za leo") })
+        #expect(lines.contains { $0.contains("\"boundary_changed\":true") && $0.contains("mvua inanyesha") })
     }
 
     enum Col: String { case t, n, s }

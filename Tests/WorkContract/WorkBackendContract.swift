@@ -82,6 +82,8 @@ public enum WorkBackendContract {
         // The next segment shows the one before it, settled.
         let next = try amina.claim(kind: .transcribe, language: nil)
         #expect(next.before.last == ContextLine(segmentID: first.segmentID, text: "habari za leo", whose: .settled))
+        #expect(try amina.held(task: next.taskID).before == next.before)
+        #expect(throws: ProjectError.self, "only the holder sees a held task") { try baraka.held(task: next.taskID) }
         // Boundaries move for everyone; a neighbour, the recording and 0.2 s bound them.
         let (start, end) = (next.start, next.end)
         #expect(throws: ProjectError.self) { try baraka.editBoundaries(task: next.taskID, edit: .start(start + 0.1)) }

@@ -34,7 +34,7 @@ public struct AnnotationLine: Sendable, Equatable {
     public var folder: String?
 
     static let importKeys: Set<String> = ["recording", "recording_sha256", "segment_id", "start", "end", "kind", "language", "annotator", "machine_draft", "text", "active_seconds", "speaker"]
-    static let exportOnlyKeys: Set<String> = ["annotation_id", "task_id", "counted", "source", "submitted_at"]
+    static let exportOnlyKeys: Set<String> = ["annotation_id", "task_id", "counted", "source", "submitted_at", "boundary_changed", "amendments"]
 
     /// Parses a whole file; the first bad line stops it.
     /// - Throws: ``ProjectError`` `.invalidInput` as `FILE:LINE: field 'KEY': problem`.
@@ -227,7 +227,7 @@ extension WorkQueue {
             try c.query(
                 """
                 SELECT a.id, a.task_id, a.segment_id, a.kind, a.language, a.text, a.active_seconds, a.counted, a.source, a.submitted_at,
-                       n.name, r.path, r.sha256, s.start, s.\"end\", COALESCE(s.speaker, r.speaker) AS speaker
+                       a.boundary_changed, (SELECT COUNT(*) FROM amendments m WHERE m.annotation_id = a.id) AS n, n.name, r.path, r.sha256, s.start, s.\"end\", COALESCE(s.speaker, r.speaker) AS speaker
                 FROM annotations a JOIN annotators n ON n.id = a.annotator_id
                 JOIN segments s ON s.id = a.segment_id JOIN recordings r ON r.id = s.recording_id
                 ORDER BY a.id
@@ -245,6 +245,10 @@ extension WorkQueue {
                 if let t = try row.optionalInt(a.taskID) { object["task_id"] = t }
                 if let seconds = try row.optionalDouble(a.activeSeconds) { object["active_seconds"] = seconds }
                 if let speaker = try row.optionalString(s.speaker) { object["speaker"] = speaker }
+                // Written for boundaries that have since moved, or amended by its author.
+                if try row.bool(a.boundaryChanged) { object["boundary_changed"] = true }
+                let amended = try row.int(Computed.n)
+                if amended > 0 { object["amendments"] = amended }
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
                 return String(decoding: data, as: UTF8.self)
             }

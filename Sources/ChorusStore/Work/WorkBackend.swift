@@ -42,6 +42,9 @@ public protocol WorkBackend: Sendable {
     func setSpeaker(task: Int64, speaker: String) throws
     /// A reviewer rejects a version under review, with a reason its author reads.
     func reject(annotation: Int64, reason: String) throws
+    /// A task the person holds, as it stands now (the texts before it, say, after a submission
+    /// fetched ahead of it arrived).
+    func held(task: Int64) throws -> ClaimedTask
     /// The person's own submissions to these tasks (from this sitting), as they stand now.
     func submissions(tasks: [Int64]) throws -> [OwnSubmission]
     /// Replaces the text of one of the person's own submissions before its segment settles.
@@ -117,6 +120,7 @@ public struct LocalWorkBackend: WorkBackend {
         try work.skip(task: task, as: annotator, reason: reason, comment: comment, activeSeconds: activeSeconds)
     }
     public func submissions(tasks: [Int64]) throws -> [OwnSubmission] { try work.submissions(tasks: tasks, as: annotator) }
+    public func held(task: Int64) throws -> ClaimedTask { try work.heldTask(task, as: annotator) }
     public func amend(annotation: Int64, text: String, activeSeconds: Double?) throws -> OwnSubmission {
         try work.amend(annotation: annotation, as: annotator, text: text, activeSeconds: activeSeconds)
     }

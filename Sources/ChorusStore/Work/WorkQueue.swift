@@ -36,6 +36,8 @@ public struct ClaimedTask: Sendable, Equatable, Codable {
     public var sourceTexts: [String]
     /// For review: the annotation ids of ``sourceTexts``, so a version can be rejected.
     public var sourceAnnotationIDs: [Int64] = []
+    /// For review: the versions written before the segment's boundaries last changed.
+    public var sourcesBeforeBoundaryChange: [Int64] = []
     /// The settled transcript of the segment before this one in the recording, for context.
     public var context: String?
     /// The texts of the two segments before this one this person may see (settled, or their
@@ -201,6 +203,7 @@ public struct WorkQueue: Sendable {
         let draftRow = try c.query("SELECT text, active_seconds FROM drafts WHERE task_id = ? AND annotator_id = ?", [.integer(taskID), .integer(me.id)]).first
         var sources: [String] = []
         var sourceIDs: [Int64] = []
+        var marked: [Int64] = []
         var original: String?
         if k == .translate {
             sources = try c.query("SELECT text FROM settled WHERE segment_id = ? AND language = ?", [.integer(segmentID), .text(config.sourceLanguage.value)]).map { try $0.string(Table.Settled.text) }
@@ -210,15 +213,16 @@ public struct WorkQueue: Sendable {
                 original = try c.query("SELECT text FROM settled WHERE segment_id = ? AND language = ?", [.integer(segmentID), .text(config.sourceLanguage.value)]).first?.string(Table.Settled.text)
             }
             let rows = try c.query(
-                "SELECT id, text FROM annotations WHERE segment_id = ? AND kind = ? AND language = ? AND counted = 1 ORDER BY id",
+                "SELECT id, text, boundary_changed FROM annotations WHERE segment_id = ? AND kind = ? AND language = ? AND counted = 1 ORDER BY id",
                 [.integer(segmentID), .text(reviewed), .text(language)])
             sources = try rows.map { try $0.string(Table.Annotations.text) }
             sourceIDs = try rows.map { try $0.int(Table.Annotations.id) }
+            marked = try rows.filter { try $0.bool(Table.Annotations.boundaryChanged) }.map { try $0.int(Table.Annotations.id) }
         }
         let machine = try c.query(
             "SELECT text FROM machine_drafts WHERE segment_id = ? AND kind = ? AND language = ?",
             [.integer(segmentID), .text(k.rawValue), .text(language)]).first?.string(Table.MachineDrafts.text)
-        return ClaimedTask(
+        var task = ClaimedTask(
             taskID: taskID, kind: k, language: language, segmentID: segmentID, recording: try s.string(RecordingRecord.Columns.path),
             start: try s.double(Table.Segments.start), end: try s.double(Table.Segments.end), leaseExpires: expires,
             contentWarning: try s.bool(Table.Segments.contentWarning), draft: try draftRow?.string(Table.Drafts.text),
@@ -226,6 +230,8 @@ public struct WorkQueue: Sendable {
             machineDraft: machine, sourceTexts: sources, sourceAnnotationIDs: sourceIDs, context: try context(before: segmentID, c), original: original,
             speaker: try s.optionalString(Table.Segments.speaker), knownSpeakers: try Self.knownSpeakers(segment: segmentID, c),
             before: try before(segmentID, language: language, me: me, c))
+        task.sourcesBeforeBoundaryChange = marked
+        return task
     }
 
     /// The speakers of the recording a segment is in: its segments' own and the recording's.
