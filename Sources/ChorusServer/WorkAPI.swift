@@ -144,10 +144,7 @@ struct WorkAPI: Sendable {
         me.get("tasks/:task/clip") { request, context in
             let person = try context.requirePerson()
             let id = try Self.taskID(context)
-            let format = try request.uri.queryParameters.get("format").map { value in
-                guard let f = Clip.Format(rawValue: value) else { throw APIError(.badRequest, "invalid-input", "format is flac, opus or wav") }
-                return f
-            } ?? .flac
+            let format = try Self.clipFormat(request)
             let context = try Self.clipContext(request)
             let bytes = try await onTask(id) {
                 let held = try project.work.heldClip(id, as: person.name)
@@ -189,10 +186,7 @@ struct WorkAPI: Sendable {
         me.get("submissions/:annotation/clip") { request, context in
             let person = try context.requirePerson()
             let annotation = try Self.annotationID(context)
-            let format = try request.uri.queryParameters.get("format").map { value in
-                guard let f = Clip.Format(rawValue: value) else { throw APIError(.badRequest, "invalid-input", "format is flac, opus or wav") }
-                return f
-            } ?? .flac
+            let format = try Self.clipFormat(request)
             let context = try Self.clipContext(request)
             let bytes = try await store {
                 let own = try project.work.submittedClip(annotation, as: person.name)
@@ -374,6 +368,13 @@ struct WorkAPI: Sendable {
             throw APIError(.badRequest, "invalid-input", "an annotation id is a positive integer")
         }
         return id
+    }
+
+    static func clipFormat(_ request: Request) throws -> Clip.Format {
+        try request.uri.queryParameters.get("format").map { value in
+            guard let f = Clip.Format(rawValue: value) else { throw APIError(.badRequest, "invalid-input", "format is flac, opus or wav") }
+            return f
+        } ?? .flac
     }
 
     /// Seconds of audio either side of a clip: a little so a word cut by a boundary can be

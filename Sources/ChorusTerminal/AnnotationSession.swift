@@ -416,12 +416,7 @@ public final class AnnotationSession {
             view.comment = LineEditor()
             view.mode = .skipComment
         case .editComment(let change):
-            switch change {
-            case .insert(let text): view.comment.insert(text)
-            case .deleteBackward: view.comment.deleteBackward()
-            case .left: view.comment.moveLeft()
-            case .right: view.comment.moveRight()
-            }
+            view.comment.apply(change)
         case .skipWithComment: skip(.other, comment: view.comment.text)
         case .showHelp: showHelp()
         case .listen: listen()
@@ -433,20 +428,10 @@ public final class AnnotationSession {
             view.reason = LineEditor()
             view.mode = .rejectReason
         case .editReason(let change):
-            switch change {
-            case .insert(let text): view.reason.insert(text)
-            case .deleteBackward: view.reason.deleteBackward()
-            case .left: view.reason.moveLeft()
-            case .right: view.reason.moveRight()
-            }
+            view.reason.apply(change)
         case .sendRejection: rejectVersion()
         case .editSpeaker(let change):
-            switch change {
-            case .insert(let text): view.speakerName.insert(text)
-            case .deleteBackward: view.speakerName.deleteBackward()
-            case .left: view.speakerName.moveLeft()
-            case .right: view.speakerName.moveRight()
-            }
+            view.speakerName.apply(change)
         case .setSpeaker(let name): setSpeaker(name)
         case .insertTag(let tag):
             edit { $0.insertTag(tag) }

@@ -38,6 +38,7 @@ enum SessionCommand: Equatable {
     /// A key the editor handles (arrows, backspace, word movement).
     case edit(Key)
 
+    /// An edit of a one-line prompt (a reason, a speaker's name, a comment).
     enum ReasonEdit: Equatable { case insert(String), deleteBackward, left, right }
     /// Edits the new speaker's name in the speaker menu.
     case editSpeaker(ReasonEdit)
@@ -95,6 +96,22 @@ struct SessionMachine {
     /// already on screen or under way.
     static func suggestsBreak(mode: SessionMode, stretch: Double, breakAfterMinutes: Double) -> Bool {
         breakAfterMinutes > 0 && stretch >= breakAfterMinutes * 60 && mode != .onBreak && mode != .breakSuggested
+    }
+
+    /// A one-line prompt's answer to a key: typing edits it, Enter sends it, Escape goes back to work.
+    private func prompt(_ event: KeyEvent, enter: SessionCommand, edit: (SessionCommand.ReasonEdit) -> SessionCommand) -> SessionCommand? {
+        switch event {
+        case .text(let text): return edit(.insert(text.replacingOccurrences(of: "\n", with: " ")))
+        case .key(let k):
+            switch k.base {
+            case .escape: return .mode(.working)
+            case .enter: return enter
+            case .backspace: return edit(.deleteBackward)
+            case .left: return edit(.left)
+            case .right: return edit(.right)
+            default: return nil
+            }
+        }
     }
 
     /// The command for `event`, or nil when the key does nothing here.
@@ -162,18 +179,7 @@ struct SessionMachine {
                 return nil
             }
         case .skipComment:
-            switch event {
-            case .text(let text): return .editComment(.insert(text.replacingOccurrences(of: "\n", with: " ")))
-            case .key(let k):
-                switch k.base {
-                case .escape: return .mode(.working)
-                case .enter: return .skipWithComment
-                case .backspace: return .editComment(.deleteBackward)
-                case .left: return .editComment(.left)
-                case .right: return .editComment(.right)
-                default: return nil
-                }
-            }
+            return prompt(event, enter: .skipWithComment, edit: SessionCommand.editComment)
         case .idle:
             if action == .quit { return .quit }
             return action == .help ? .showHelp : nil
@@ -196,18 +202,7 @@ struct SessionMachine {
             if case .text(let t) = event, let n = Int(t), (1...max(1, versions)).contains(n), versions > 0 { return .chooseRejected(n) }
             return key?.base == .escape ? .mode(.working) : nil
         case .rejectReason:
-            switch event {
-            case .text(let text): return .editReason(.insert(text.replacingOccurrences(of: "\n", with: " ")))
-            case .key(let k):
-                switch k.base {
-                case .escape: return .mode(.working)
-                case .enter: return .sendRejection
-                case .backspace: return .editReason(.deleteBackward)
-                case .left: return .editReason(.left)
-                case .right: return .editReason(.right)
-                default: return nil
-                }
-            }
+            return prompt(event, enter: .sendRejection, edit: SessionCommand.editReason)
         case .speakerMenu:
             switch event {
             case .text(let text):
@@ -322,5 +317,17 @@ struct SessionTimers: Equatable {
         }
         if idle && now - lastPoll > Self.idlePoll { due.append(.pollForWork) }
         return due
+    }
+}
+
+extension LineEditor {
+    /// Applies an edit of a one-line prompt.
+    mutating func apply(_ change: SessionCommand.ReasonEdit) {
+        switch change {
+        case .insert(let text): insert(text)
+        case .deleteBackward: deleteBackward()
+        case .left: moveLeft()
+        case .right: moveRight()
+        }
     }
 }

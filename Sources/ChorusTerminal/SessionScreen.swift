@@ -381,7 +381,7 @@ enum SessionScreen {
     static func helpLine(_ v: SessionView, width: Int) -> String {
         let items: [Action]
         switch v.mode {
-        case .working: items = [.submit, .replay, .pause, .rewind, .help, .quit, .back, .around, .tag, .skip, .slower, .boundaries, .loop, .undo]
+        case .working: items = [.submit, .replay, .help, .pause, .rewind, .quit, .back, .around, .tag, .skip, .slower, .boundaries, .loop, .undo]
         case .history, .boundaries, .skipComment, .confirmQuit, .rejectPick, .rejectReason, .speakerMenu, .tagMenu, .skipMenu: items = [.help]
         default: items = [.help, .quit]
         }

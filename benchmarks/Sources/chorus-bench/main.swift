@@ -14,6 +14,9 @@ import Foundation
 
 let args = Array(CommandLine.arguments.dropFirst())
 let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
+/// Where the benchmarks write, made absolute: the remote loop runs its client in another
+/// folder, where a relative path would name another place.
+let benchOut = URL(fileURLWithPath: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out").standardizedFileURL.path
 
 do {
     switch args.first {
@@ -24,33 +27,33 @@ do {
     case "run":
         try runBenchmarks()
         print("")
-        try runQueueBenchmarks(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", self: "\(here)/chorus-bench")
+        try runQueueBenchmarks(folder: benchOut, self: "\(here)/chorus-bench")
         print("")
-        try runLoopBenchmark(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", chorus: "\(here)/chorus")
+        try runLoopBenchmark(folder: benchOut, chorus: "\(here)/chorus")
         print("")
-        try runRemoteLoopBenchmark(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", chorus: "\(here)/chorus")
+        try runRemoteLoopBenchmark(folder: benchOut, chorus: "\(here)/chorus")
         print("")
-        try runMetricsBenchmark(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", chorus: "\(here)/chorus")
+        try runMetricsBenchmark(folder: benchOut, chorus: "\(here)/chorus")
         print("")
-        try runValidateBenchmark(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", chorus: "\(here)/chorus")
+        try runValidateBenchmark(folder: benchOut, chorus: "\(here)/chorus")
         print("")
-        try runExportBenchmark(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", chorus: "\(here)/chorus", bench: "\(here)/chorus-bench")
+        try runExportBenchmark(folder: benchOut, chorus: "\(here)/chorus", bench: "\(here)/chorus-bench")
         print("")
-        try runServeBenchmark(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", chorus: "\(here)/chorus")
+        try runServeBenchmark(folder: benchOut, chorus: "\(here)/chorus")
     case "remote-loop":
-        try runRemoteLoopBenchmark(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", chorus: "\(here)/chorus")
+        try runRemoteLoopBenchmark(folder: benchOut, chorus: "\(here)/chorus")
     case "serve":
-        try runServeBenchmark(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", chorus: "\(here)/chorus")
+        try runServeBenchmark(folder: benchOut, chorus: "\(here)/chorus")
     case "export":
-        try runExportBenchmark(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", chorus: "\(here)/chorus", bench: "\(here)/chorus-bench")
+        try runExportBenchmark(folder: benchOut, chorus: "\(here)/chorus", bench: "\(here)/chorus-bench")
     case "validate":
-        try runValidateBenchmark(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", chorus: "\(here)/chorus")
+        try runValidateBenchmark(folder: benchOut, chorus: "\(here)/chorus")
     case "metrics":
-        try runMetricsBenchmark(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", chorus: "\(here)/chorus")
+        try runMetricsBenchmark(folder: benchOut, chorus: "\(here)/chorus")
     case "loop":
-        try runLoopBenchmark(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", chorus: "\(here)/chorus")
+        try runLoopBenchmark(folder: benchOut, chorus: "\(here)/chorus")
     case "queue":
-        try runQueueBenchmarks(folder: ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "benchmarks/out", self: "\(here)/chorus-bench")
+        try runQueueBenchmarks(folder: benchOut, self: "\(here)/chorus-bench")
     case "worker" where args.count == 4:
         try worker(project: args[1], as: args[2], cycles: Int(args[3]) ?? 0)
     case "queue-project" where args.count == 4 || args.count == 5:
