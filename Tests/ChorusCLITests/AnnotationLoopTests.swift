@@ -252,7 +252,8 @@ struct AnnotationLoopTests {
         #expect(screen.hasPrefix("Chorus · review sw · chausiku"), "\(screen)")
         // Reject version 1 with a reason its author will read; the review goes on.
         try t.press("M-r")
-        try t.waitFor("Reject which version?")
+        screen = try t.waitFor("Reject which version?")
+        #expect(!screen.contains("loading audio"), "the audio is there: it was not lost to the prompt")
         try t.type("1")
         try t.waitFor("Why is version 1 rejected?")
         try t.press("Enter")
