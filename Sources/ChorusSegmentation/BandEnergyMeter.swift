@@ -38,6 +38,8 @@ struct BandEnergyMeter {
     /// Analysis samples not yet filtered, preceded by `warmUp` samples of history (zeros at the start).
     private var pending = [Float](repeating: 0, count: BandEnergyMeter.warmUp)
     private var scratchCount = 0
+    /// Voicing per frame, from the same analysis-rate samples.
+    private var voicingMeter: VoicingMeter
 
     init(sampleRate: Int, channels: Int, channel: Int?, frameDuration: Double, bandLow: Double, bandHigh: Double) {
         self.channels = channels
@@ -51,11 +53,15 @@ struct BandEnergyMeter {
         }
         useLow = bandHigh < 0.45 * rate
         if useLow { low = Biquad.lowPass(cutoff: bandHigh, rate: rate, q: 0.707_106_8) }
+        voicingMeter = VoicingMeter(analysisRate: rate, hopSamples: hopSamples)
     }
 
-    /// Feeds interleaved frames; appends each completed frame's mean power (linear) to `powers`.
-    mutating func feed(_ samples: UnsafeBufferPointer<Float>, into powers: inout [Float]) {
+    /// Feeds interleaved frames; appends each completed frame's mean power (linear) to `powers`
+    /// and its voicing (0 to 1, see ``VoicingMeter``) to `voicing`. Voicing arrives first: the
+    /// powers of a block's frames may follow with a later block.
+    mutating func feed(_ samples: UnsafeBufferPointer<Float>, into powers: inout [Float], voicing: inout [Float]) {
         decimate(samples)
+        voicingMeter.feed(scratch[0..<scratchCount], into: &voicing)
         filter(into: &powers)
     }
 

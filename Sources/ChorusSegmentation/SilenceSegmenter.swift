@@ -22,6 +22,9 @@ public struct SilenceSegmenter {
     private let hopSeconds: Double
     private var samplesSeen: Int64 = 0
     private var powers: [Float] = []
+    /// Voicing of frames whose power has not arrived yet, from `voicingHead` on.
+    private var voicing: [Float] = []
+    private var voicingHead = 0
     private var held: SpeechRegion?
     private var previousEnd: Double?
     private var summary = SegmentationSummary()
@@ -56,10 +59,24 @@ public struct SilenceSegmenter {
     public mutating func process(_ samples: UnsafeBufferPointer<Float>, emit: (Segment) -> Void) {
         samplesSeen += Int64(samples.count / channels)
         powers.removeAll(keepingCapacity: true)
-        meter.feed(samples, into: &powers)
+        meter.feed(samples, into: &powers, voicing: &voicing)
         var regions: [SpeechRegion] = []
-        for power in powers { detector.push(power: power) { regions.append($0) } }
+        pushPowers { regions.append($0) }
         for region in regions { accept(region, emit: emit) }
+    }
+
+    /// Hands the detector each new frame's power with its voicing (which arrived no later).
+    private mutating func pushPowers(_ emit: (SpeechRegion) -> Void) {
+        for power in powers {
+            let v = voicingHead < voicing.count ? voicing[voicingHead] : 0
+            voicingHead += 1
+            detector.push(power: power, voicing: v, emit: emit)
+        }
+        if voicingHead > 4096 {
+            let done = min(voicingHead, voicing.count)
+            voicing.removeFirst(done)
+            voicingHead -= done
+        }
     }
 
     /// Ends the input; emits the remaining segments and returns what was seen.
@@ -67,7 +84,7 @@ public struct SilenceSegmenter {
         var regions: [SpeechRegion] = []
         powers.removeAll(keepingCapacity: true)
         meter.finish(into: &powers)
-        for power in powers { detector.push(power: power) { regions.append($0) } }
+        pushPowers { regions.append($0) }
         detector.finish { regions.append($0) }
         for region in regions { accept(region, emit: emit) }
         summary.duration = Double(samplesSeen) / Double(sampleRate)

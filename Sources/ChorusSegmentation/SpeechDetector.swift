@@ -10,6 +10,8 @@ public struct FrameDecision: Sendable {
     public var floor: Float, level: Float
     /// The thresholds in force, dBFS.
     public var start: Float, stop: Float
+    /// Pitch-range periodicity, 0 to 1 (see ``VoicingMeter``).
+    public var voicing: Float
     /// Whether the frame was judged speech (before minimum-length and padding rules).
     public var speech: Bool
 }
@@ -41,6 +43,11 @@ struct SpeechDetector {
     private let maxSegment: Int
     private let splitWindow: Int
     private let startMargin, stopMargin, startFraction, stopFraction, startSpread, stopSpread, silenceFloor, dynamicRange: Float
+    private let requireVoicing: Bool
+    private let voicedThreshold: Float
+    private let unvoicedGap, voicingMargin, minVoiced: Int
+    /// Per-frame voicing, alongside `raw`.
+    private var voicing: FrameRing
 
     /// Per-frame band energy in dB, for placing edges.
     private var raw: FrameRing
@@ -57,8 +64,10 @@ struct SpeechDetector {
     private var regionStart = 0
     private var silenceRun = 0
     private var lastEnd = 0
-    /// Smoothed energies of the open region, for choosing where to split an overlong one.
+    /// Smoothed energies of the open region, for choosing where to split an overlong one, and
+    /// whether each of its frames is voiced.
     private var regionEnergies = ContiguousArray<Float>()
+    private var regionVoiced = ContiguousArray<Bool>()
     /// Called for every decided frame when set; nil in normal use.
     var trace: ((FrameDecision) -> Void)?
 
@@ -79,14 +88,22 @@ struct SpeechDetector {
         stopSpread = Float(c.stopSpread)
         silenceFloor = Float(c.silenceFloor)
         dynamicRange = Float(c.dynamicRange)
+        requireVoicing = c.requireVoicing
+        voicedThreshold = Float(c.voicedThreshold)
+        unvoicedGap = frames(c.unvoicedGap)
+        voicingMargin = c.voicingMargin > 0 ? frames(c.voicingMargin) : 0
+        minVoiced = c.minVoiced > 0 ? frames(c.minVoiced) : 0
+        voicing = FrameRing(capacity: past + future + minSilence + 3)
         raw = FrameRing(capacity: past + future + minSilence + 3)
         rawPower = FrameRing(capacity: 4)
         smooth = FrameRing(capacity: past + future + minSilence + 3)
         regionEnergies.reserveCapacity(maxSegment + 1)
     }
 
-    /// Adds the mean power (linear, 1 = full scale RMS) of the next frame; emits regions that are now decided.
-    mutating func push(power: Float, emit: (SpeechRegion) -> Void) {
+    /// Adds the mean power (linear, 1 = full scale RMS) and the voicing of the next frame; emits
+    /// regions that are now decided.
+    mutating func push(power: Float, voicing v: Float, emit: (SpeechRegion) -> Void) {
+        voicing[received] = v
         rawPower[received] = power
         raw[received] = Self.decibels(power)
         received += 1
@@ -135,12 +152,19 @@ struct SpeechDetector {
         let range = max(0, level - floor)
         // Where the 25th percentile is already speech (a clean file), the "spread" is the
         // dynamic range itself; the spread term is trusted only up to a share of the range.
-        let start = floor + max(startMargin, min(startSpread * spread, capShare * range), startFraction * range)
-        let stop = floor + max(stopMargin, min(stopSpread * spread, capShare * range * stopSpread / max(startSpread, 1e-6)), stopFraction * range)
-        defer { trace?(FrameDecision(frame: t, energy: s, floor: floor, level: floor + range, start: start, stop: stop, speech: inSpeech)) }
+        // Above the noise by its own fluctuation: what voiced frames must reach.
+        let voicedStart = floor + max(startMargin, min(startSpread * spread, capShare * range))
+        let voicedStop = floor + max(stopMargin, min(stopSpread * spread, capShare * range * stopSpread / max(startSpread, 1e-6)))
+        // And for any frame, also a share of the way up to the speech level.
+        let start = max(voicedStart, floor + startFraction * range)
+        let stop = max(voicedStop, floor + stopFraction * range)
+        defer { trace?(FrameDecision(frame: t, energy: s, floor: floor, level: floor + range, start: start, stop: stop, voicing: voicing[t], speech: inSpeech)) }
 
         if !inSpeech {
-            guard s > start else { return }
+            // Voicing starts speech too, a few dB above the noise: a quiet talker beside a loud
+            // one (the level, and so the start threshold, are the loud one's).
+            let voicedOnset = requireVoicing && isVoiced(t) && s > voicedStart
+            guard s > start || voicedOnset else { return }
             var b = t
             let limit = max(lastEnd, t - past, 0)
             while b > limit && smooth[b - 1] > stop { b -= 1 }
@@ -150,10 +174,19 @@ struct SpeechDetector {
             regionStart = b
             silenceRun = 0
             regionEnergies.removeAll(keepingCapacity: true)
-            for f in b...t { regionEnergies.append(smooth[f]) }
+            regionVoiced.removeAll(keepingCapacity: true)
+            for f in b...t {
+                regionEnergies.append(smooth[f])
+                regionVoiced.append(isVoiced(f))
+            }
         } else {
             regionEnergies.append(s)
-            silenceRun = s < stop ? silenceRun + 1 : 0
+            let voiced = isVoiced(t)
+            regionVoiced.append(voiced)
+            // A voiced frame above the noise is no pause, however low its energy (weak vowels
+            // at low SNR, a quiet speaker).
+            let voicedSpeech = requireVoicing && voiced && s > voicedStop
+            silenceRun = s < stop && !voicedSpeech ? silenceRun + 1 : 0
             if silenceRun >= minSilence {
                 var end = t + 1 - silenceRun
                 if end - 1 > regionStart && raw[end - 1] < stop { end -= 1 }
@@ -165,12 +198,52 @@ struct SpeechDetector {
         }
     }
 
+    /// Whether frame `t` is voiced: inside a run of at least ``voicedRun`` consecutive frames
+    /// whose voicing reaches the threshold (a lone periodic frame is a click or a rustle).
+    private func isVoiced(_ t: Int) -> Bool {
+        let k = Self.voicedRun
+        var run = 0
+        for f in max(0, t - k + 1)...min(received - 1, t + k - 1) {
+            run = voicing[f] >= voicedThreshold ? run + 1 : 0
+            if run >= k && f >= t { return true }
+            if f >= t && run == 0 { return false }
+        }
+        return false
+    }
+
+    /// Consecutive voiced frames that make voicing evidence: 30 ms, a part of one vowel.
+    static let voicedRun = 3
+
     private mutating func close(at end: Int, forced: Bool, emit: (SpeechRegion) -> Void) {
         inSpeech = false
         silenceRun = 0
         if end - regionStart >= max(minSegment, 1) {
-            emit(SpeechRegion(start: regionStart, end: end, forcedEnd: forced))
+            emitVoiced(SpeechRegion(start: regionStart, end: end, forcedEnd: forced), voiced: regionVoiced[0..<min(regionVoiced.count, end - regionStart)], emit: emit)
             lastEnd = end
+        }
+    }
+
+    /// Emits the parts of `region` that are speech by their voicing: each run of voiced frames
+    /// (runs closer than ``SegmenterConfiguration/unvoicedGap`` joined) with
+    /// ``SegmenterConfiguration/voicingMargin`` either side, within the region; parts with
+    /// too little voicing, or too short, are dropped. Without ``requireVoicing``, the region.
+    private func emitVoiced(_ region: SpeechRegion, voiced: ArraySlice<Bool>, emit: (SpeechRegion) -> Void) {
+        guard requireVoicing else { emit(region); return }
+        var runs: [(first: Int, last: Int, count: Int)] = []
+        for (i, v) in voiced.enumerated() where v {
+            if let last = runs.last, i - last.last <= unvoicedGap {
+                runs[runs.count - 1].last = i
+                runs[runs.count - 1].count += 1
+            } else {
+                runs.append((i, i, 1))
+            }
+        }
+        let kept = runs.filter { $0.count >= max(1, minVoiced) }
+        for (k, run) in kept.enumerated() {
+            let start = region.start + max(0, run.first - voicingMargin)
+            let end = min(region.end, region.start + run.last + 1 + voicingMargin)
+            guard end - start >= max(minSegment, 1) else { continue }
+            emit(SpeechRegion(start: start, end: end, forcedEnd: region.forcedEnd && k == kept.count - 1 && end == region.end))
         }
     }
 
@@ -191,9 +264,10 @@ struct SpeechDetector {
             }
         }
         let cut = regionStart + best
-        emit(SpeechRegion(start: regionStart, end: cut, forcedEnd: true))
+        emitVoiced(SpeechRegion(start: regionStart, end: cut, forcedEnd: true), voiced: regionVoiced[0..<min(best, regionVoiced.count)], emit: emit)
         lastEnd = cut
         regionStart = cut
         regionEnergies.removeFirst(best)
+        regionVoiced.removeFirst(min(best, regionVoiced.count))
     }
 }

@@ -6,7 +6,8 @@ Each file strings together espeak-ng utterances in one language with pauses draw
 babble of other voices) at a set SNR measured over active speech, and writes it at a chosen
 rate and channel count. The truth is where the clean speech is active (10 ms frames within
 45 dB of the file's loudest speech frame), with gaps under 0.3 s filled: a pause shorter
-than that does not separate segments. Also writes a noise-only file and a silent file.
+than that does not separate segments. Also writes noise-only files (two whose level steps by
+15 to 40 dB) and a silent file.
 
 Usage: make_eval_set.py OUTDIR [--seed N] [--files N]
 Writes OUTDIR/*.wav and OUTDIR/truth.jsonl (one line per file: {"file", "segments": [[s, e], ...]}).
@@ -99,6 +100,29 @@ def babble(n, rate, rng, lang_pool):
         voice = np.roll(voice, int(rng.integers(0, n)))
         y += voice / (np.std(voice) + 1e-12)
     return y / np.std(y)
+
+
+def stepped(n, rate, rng, kinds=("white", "pink", "hum+pink")):
+    """Background noise whose level steps by 15 to 40 dB every 6 to 15 s (from digital near-silence too)."""
+    y = np.zeros(n)
+    t = 0
+    level = -90.0
+    while t < n:
+        length = int(rng.uniform(6, 15) * rate)
+        kind = rng.choice(list(kinds))
+        step = rng.uniform(15, 40) * (1 if level < -60 or (level < -30 and rng.random() < 0.5) else -1)
+        level = float(np.clip(level + step, -90, -25))
+        m = min(length, n - t)
+        if kind == "white":
+            piece = rng.standard_normal(m)
+        elif kind == "pink":
+            piece = pink(m, rng)
+        else:
+            piece = 0.6 * hum(m, rate, rng) + 0.8 * pink(m, rng)
+        piece = piece / (np.std(piece) + 1e-12)
+        y[t:t + m] = piece * 10 ** (level / 20)
+        t += m
+    return y
 
 
 def activity(x, rate, peak_db):
@@ -201,6 +225,12 @@ def main():
         write_wav(os.path.join(a.out, name), gen(rate), rate)
         truth.append({"file": name, "noise": "only", "snr": None, "rate": rate, "channels": 1,
                       "duration": 60.0 if "pink" in name else 45.0 if "white" in name else 20.0, "segments": []})
+    # Noise alone whose level steps up and down by 15 to 40 dB: a fan, a door, a passing car.
+    for k, kinds in enumerate([("white", "pink"), ("white", "pink", "hum+pink")]):
+        rate = 16000
+        name = f"noise-only-steps-{k}.wav"
+        write_wav(os.path.join(a.out, name), stepped(rate * 90, rate, rng, kinds), rate)
+        truth.append({"file": name, "noise": "only", "snr": None, "rate": rate, "channels": 1, "duration": 90.0, "segments": []})
     with open(os.path.join(a.out, "truth.jsonl"), "w") as f:
         for t in truth:
             f.write(json.dumps(t) + "\n")
