@@ -56,6 +56,15 @@ struct SegmenterOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp("Analysis frame length (seconds); boundaries fall on this grid.", valueName: "seconds"))
     var frameLength: Double = defaults.frameDuration
 
+    @Option(parsing: .unconditional, help: ArgumentHelp("A frame is voiced when its pitch-range periodicity (0 to 1) reaches this.", valueName: "0-1"))
+    var voicedThreshold: Double = defaults.voicedThreshold
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Steady unvoiced stretches this long (seconds) inside speech are cut out as noise.", valueName: "seconds"))
+    var unvoicedGap: Double = defaults.unvoicedGap
+
+    @Flag(help: "Do not ask speech to be voiced: whispered speech, or to compare with energy alone.")
+    var noVoicing = false
+
     var configuration: SegmenterConfiguration {
         var c = SegmenterConfiguration()
         c.minSilence = minSilence
@@ -75,6 +84,9 @@ struct SegmenterOptions: ParsableArguments {
         c.frameDuration = frameLength
         c.dynamicRange = dynamicRange
         c.silenceFloor = silenceFloor
+        c.voicedThreshold = voicedThreshold
+        c.unvoicedGap = unvoicedGap
+        c.requireVoicing = !noVoicing
         return c
     }
 
@@ -84,7 +96,7 @@ struct SegmenterOptions: ParsableArguments {
             ("--band-low", bandLow), ("--band-high", bandHigh), ("--start-margin", startMargin), ("--stop-margin", stopMargin),
             ("--start-spread", startSpread), ("--stop-spread", stopSpread), ("--start-fraction", startFraction),
             ("--stop-fraction", stopFraction), ("--noise-window", noiseWindow), ("--dynamic-range", dynamicRange),
-            ("--silence-floor", silenceFloor), ("--frame-length", frameLength),
+            ("--silence-floor", silenceFloor), ("--frame-length", frameLength), ("--voiced-threshold", voicedThreshold), ("--unvoiced-gap", unvoicedGap),
         ]
         if let bad = numbers.first(where: { !$0.1.isFinite }) { throw ValidationError("\(bad.0): must be a finite number") }
         if let problem = configuration.problem() { throw ValidationError(problem) }

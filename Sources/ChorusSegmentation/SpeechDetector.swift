@@ -218,20 +218,31 @@ struct SpeechDetector {
         inSpeech = false
         silenceRun = 0
         if end - regionStart >= max(minSegment, 1) {
-            emitVoiced(SpeechRegion(start: regionStart, end: end, forcedEnd: forced), voiced: regionVoiced[0..<min(regionVoiced.count, end - regionStart)], emit: emit)
+            emitVoiced(SpeechRegion(start: regionStart, end: end, forcedEnd: forced), voiced: regionVoiced[0..<min(regionVoiced.count, end - regionStart)],
+                       energies: regionEnergies[0..<min(regionEnergies.count, end - regionStart)], emit: emit)
             lastEnd = end
         }
     }
 
-    /// Emits the parts of `region` that are speech by their voicing: each run of voiced frames
-    /// (runs closer than ``SegmenterConfiguration/unvoicedGap`` joined) with
-    /// ``SegmenterConfiguration/voicingMargin`` either side, within the region; parts with
-    /// too little voicing, or too short, are dropped. Without ``requireVoicing``, the region.
-    private func emitVoiced(_ region: SpeechRegion, voiced: ArraySlice<Bool>, emit: (SpeechRegion) -> Void) {
+    /// Emits the parts of `region` that are speech by their voicing: the stretch around its
+    /// voiced frames, with ``SegmenterConfiguration/voicingMargin`` beside them. An unvoiced
+    /// stretch is cut out only when it is long (``SegmenterConfiguration/unvoicedGap``) *and*
+    /// steady, noise-like (its energy varies by under ``steadyLimit`` dB, where speech rises
+    /// and falls with every syllable); unvoiced edges are trimmed only when steady too. A region
+    /// with too little voicing is no speech at all. Without ``requireVoicing``, the region.
+    private func emitVoiced(_ region: SpeechRegion, voiced: ArraySlice<Bool>, energies: ArraySlice<Float>, emit: (SpeechRegion) -> Void) {
         guard requireVoicing else { emit(region); return }
+        let base = voiced.startIndex, ebase = energies.startIndex
+        func steady(_ range: Range<Int>) -> Bool {
+            guard range.count >= 10, range.upperBound <= energies.count else { return true }
+            var sum: Float = 0, squares: Float = 0
+            for i in range { let e = energies[ebase + i]; sum += e; squares += e * e }
+            let n = Float(range.count), mean = sum / n
+            return (squares / n - mean * mean).squareRoot() < Self.steadyLimit
+        }
         var runs: [(first: Int, last: Int, count: Int)] = []
-        for (i, v) in voiced.enumerated() where v {
-            if let last = runs.last, i - last.last <= unvoicedGap {
+        for i in 0..<voiced.count where voiced[base + i] {
+            if let last = runs.last, i - last.last <= unvoicedGap || !steady((last.last + 1)..<i) {
                 runs[runs.count - 1].last = i
                 runs[runs.count - 1].count += 1
             } else {
@@ -239,13 +250,19 @@ struct SpeechDetector {
             }
         }
         let kept = runs.filter { $0.count >= max(1, minVoiced) }
+        let length = region.end - region.start
         for (k, run) in kept.enumerated() {
-            let start = region.start + max(0, run.first - voicingMargin)
-            let end = min(region.end, region.start + run.last + 1 + voicingMargin)
-            guard end - start >= max(minSegment, 1) else { continue }
-            emit(SpeechRegion(start: start, end: end, forcedEnd: region.forcedEnd && k == kept.count - 1 && end == region.end))
+            var first = max(0, run.first - voicingMargin), last = min(length, run.last + 1 + voicingMargin)
+            if k == 0 && !steady(0..<first) { first = 0 }
+            if k == kept.count - 1 && !steady(last..<length) { last = length }
+            guard last - first >= max(minSegment, 1) else { continue }
+            emit(SpeechRegion(start: region.start + first, end: region.start + last, forcedEnd: region.forcedEnd && last == length))
         }
     }
+
+    /// The most an unvoiced stretch's energy may vary (standard deviation, dB) to be taken for
+    /// steady noise rather than speech.
+    static let steadyLimit: Float = 2.5
 
     /// Cuts an overlong region where a 0.1 s stretch is quietest, keeping both parts at least
     /// the minimum segment long, and keeps the remainder open.
@@ -264,7 +281,8 @@ struct SpeechDetector {
             }
         }
         let cut = regionStart + best
-        emitVoiced(SpeechRegion(start: regionStart, end: cut, forcedEnd: true), voiced: regionVoiced[0..<min(best, regionVoiced.count)], emit: emit)
+        emitVoiced(SpeechRegion(start: regionStart, end: cut, forcedEnd: true), voiced: regionVoiced[0..<min(best, regionVoiced.count)],
+                   energies: regionEnergies[0..<min(best, regionEnergies.count)], emit: emit)
         lastEnd = cut
         regionStart = cut
         regionEnergies.removeFirst(best)

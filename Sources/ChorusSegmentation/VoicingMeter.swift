@@ -3,11 +3,11 @@
 /// traffic, mains hum) reads near 0 however loud it is, while a voiced stretch of speech reads
 /// near 1 even a few dB above the noise.
 ///
-/// The analysis-rate samples (about 8 kHz) are low-passed at 900 Hz (4th-order Butterworth, so
-/// formants above it do not fold down) and taken one in four, to about 2 kHz, which keeps the
-/// fundamental and the first harmonics, where voicing is strongest; DC is removed. For each
-/// frame the normalised autocorrelation of the last 30 ms is taken at lags from 2.5 ms to
-/// 12.5 ms (400 to 80 Hz pitch), and the frame's voicing is its highest *peak* there: noise
+/// The analysis-rate samples (about 8 kHz) are averaged in fours to about 2 kHz, which keeps the
+/// fundamental and the first harmonics, where voicing is strongest (the average's nulls fall on
+/// 2 and 4 kHz, so little of the formants above folds down), and DC is removed. Every other
+/// frame (20 ms apart) the normalised autocorrelation of the last 30 ms is taken at lags from
+/// 2.5 ms to 12.5 ms (400 to 80 Hz pitch), and the voicing is its highest *peak* there: noise
 /// whose correlation only decays with the lag (pink, brown, low rumble) has no peak, and mains
 /// hum (50 or 60 Hz, a period of 16.7 ms or more) lies outside the range.
 ///
@@ -19,16 +19,19 @@ struct VoicingMeter {
     private let window: Int
     private let minLag: Int
     private let maxLag: Int
-    /// The last `window + maxLag + 1` samples at the pitch rate, oldest first, in a ring.
+    /// The last `span` pitch-rate samples, each written twice (at i and i + span) so that the
+    /// newest `span` are always one contiguous run ending at `head + span`.
+    private let span: Int
     private var ring: [Float]
-    private var written = 0
+    private var head = 0
+    private var filled = 0
+    private var groupSum: Float = 0
     private var groupCount = 0
-    private var lowA: Biquad, lowB: Biquad
     private var sinceFrame = 0
+    private var frames = 0
+    private var last: Float = 0
     private var dcIn: Float = 0, dcOut: Float = 0
     private let dcPole: Float
-    /// Scratch for one frame's samples in order.
-    private var line: [Float]
 
     /// Samples of the analysis rate averaged into one pitch-rate sample.
     static let factor = 4
@@ -39,59 +42,110 @@ struct VoicingMeter {
         window = max(16, Int((0.030 * rate).rounded()))
         minLag = max(2, Int((rate / 400).rounded(.down)))
         maxLag = max(minLag + 2, Int((rate / 80).rounded(.up)))
-        lowA = Biquad.lowPass(cutoff: 900, rate: analysisRate, q: 0.541_196_1)
-        lowB = Biquad.lowPass(cutoff: 900, rate: analysisRate, q: 1.306_563)
-        ring = [Float](repeating: 0, count: window + maxLag + 2)
-        line = ring
+        span = window + maxLag + 2
+        ring = [Float](repeating: 0, count: 2 * span)
         // A one-pole DC blocker at about 40 Hz.
         dcPole = Float(1 - 2 * Double.pi * 40 / rate)
     }
 
     /// Feeds analysis-rate samples; appends one voicing value (0 to 1) per completed frame.
     mutating func feed(_ samples: ArraySlice<Float>, into out: inout [Float]) {
-        for x in samples {
-            let low = lowB.process(lowA.process(x))
-            groupCount += 1
-            if groupCount == Self.factor {
-                let v = low
-                groupCount = 0
-                // y[n] = x[n] - x[n-1] + p * y[n-1]
-                let y = v - dcIn + dcPole * dcOut
-                dcIn = v
-                dcOut = y
-                ring[written % ring.count] = y
-                written += 1
-            }
-            sinceFrame += 1
-            if sinceFrame == hopSamples {
-                sinceFrame = 0
-                out.append(measure())
+        samples.withUnsafeBufferPointer { buffer in
+            var i = 0
+            while i < buffer.count {
+                // Up to the end of the frame, in one run, then the frame's measure.
+                let take = min(buffer.count - i, hopSamples - sinceFrame)
+                push(UnsafeBufferPointer(rebasing: buffer[i..<(i + take)]))
+                i += take
+                sinceFrame += take
+                if sinceFrame == hopSamples {
+                    sinceFrame = 0
+                    // Measured every other frame (20 ms apart, each over 30 ms): voicing changes
+                    // no faster than that, and it halves the cost.
+                    frames += 1
+                    if frames % 2 == 1 { last = measure() }
+                    out.append(last)
+                }
             }
         }
     }
 
+    /// Averages samples in fours, removes DC and writes the results into the ring.
+    private mutating func push(_ samples: UnsafeBufferPointer<Float>) {
+        var state = PushState(sum: groupSum, count: groupCount, head: head, dcIn: dcIn, dcOut: dcOut, written: 0)
+        let pole = dcPole, span = span
+        ring.withUnsafeMutableBufferPointer { r in Self.push(samples, into: r.baseAddress!, span: span, pole: pole, state: &state) }
+        groupSum = state.sum
+        groupCount = state.count
+        head = state.head
+        dcIn = state.dcIn
+        dcOut = state.dcOut
+        filled += state.written
+    }
+
+    struct PushState {
+        var sum: Float, count: Int, head: Int, dcIn: Float, dcOut: Float, written: Int
+    }
+
+    /// The loop of ``push(_:)``, on plain values so they stay in registers.
+    private static func push(_ samples: UnsafeBufferPointer<Float>, into r: UnsafeMutablePointer<Float>, span: Int, pole: Float, state: inout PushState) {
+        var sum = state.sum, count = state.count, h = state.head, inPrevious = state.dcIn, outPrevious = state.dcOut, written = 0
+        let scale = 1 / Float(factor)
+        @inline(__always) func emit(_ v: Float) {
+            // y[n] = x[n] - x[n-1] + p * y[n-1]
+            let y = v - inPrevious + pole * outPrevious
+            inPrevious = v
+            outPrevious = y
+            r[h] = y
+            r[h + span] = y
+            h = h + 1 == span ? 0 : h + 1
+            written += 1
+        }
+        var i = 0
+        let n = samples.count
+        // Finish a group begun before, then whole groups summed as a tree (no chain through
+        // every sample), then begin the next.
+        while count != 0 && i < n {
+            sum += samples[i]
+            count += 1
+            i += 1
+            if count == factor { emit(sum * scale); sum = 0; count = 0 }
+        }
+        while i + factor <= n {
+            emit(((samples[i] + samples[i + 1]) + (samples[i + 2] + samples[i + 3])) * scale)
+            i += factor
+        }
+        while i < n {
+            sum += samples[i]
+            count += 1
+            i += 1
+        }
+        state = PushState(sum: sum, count: count, head: h, dcIn: inPrevious, dcOut: outPrevious, written: state.written + written)
+    }
+
     /// The highest peak of the normalised autocorrelation over the pitch lags, for the newest window.
-    private mutating func measure() -> Float {
-        let n = ring.count
-        guard written >= n else { return 0 }
-        // The newest `n` samples in order into `line`.
-        let start = written % n
-        for i in 0..<n { line[i] = ring[(start + i) % n] }
-        return line.withUnsafeBufferPointer { p -> Float in
-            let base = p.baseAddress! + (n - window)
+    private func measure() -> Float {
+        guard filled >= span else { return 0 }
+        return ring.withUnsafeBufferPointer { p -> Float in
+            // The newest `span` samples are p[head ..< head + span]; the window is their last `window`.
+            let base = p.baseAddress! + head + span - window
             var e0: Float = 0
             for i in 0..<window { e0 += base[i] * base[i] }
             guard e0 > 1e-12 * Float(window) else { return 0 }
             var best: Float = 0
             var previous: Float = -1, current: Float = -1
+            // The lagged window's energy, slid one sample a lag.
+            var e1: Float = 0
+            let first = base - (minLag - 1)
+            for i in 0..<window { e1 += first[i] * first[i] }
             // r at minLag - 1 ... maxLag + 1, a peak being no lower than both neighbours.
             for lag in (minLag - 1)...(maxLag + 1) {
                 let lagged = base - lag
-                var cross: Float = 0, e1: Float = 0
-                for i in 0..<window {
-                    cross += base[i] * lagged[i]
-                    e1 += lagged[i] * lagged[i]
+                if lag > minLag - 1 {
+                    e1 += lagged[0] * lagged[0] - lagged[window] * lagged[window]
                 }
+                var cross: Float = 0
+                for i in 0..<window { cross += base[i] * lagged[i] }
                 let r = e1 > 0 ? cross / (e0 * e1).squareRoot() : 0
                 if lag > minLag, current >= previous, current >= r, current > best { best = current }
                 previous = current

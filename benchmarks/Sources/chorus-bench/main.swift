@@ -40,6 +40,8 @@ do {
         try runExportBenchmark(folder: benchOut, chorus: "\(here)/chorus", bench: "\(here)/chorus-bench")
         print("")
         try runServeBenchmark(folder: benchOut, chorus: "\(here)/chorus")
+    case "segment":
+        try runBenchmarks()
     case "remote-loop":
         try runRemoteLoopBenchmark(folder: benchOut, chorus: "\(here)/chorus")
     case "serve":
