@@ -56,8 +56,9 @@ public struct SegmenterConfiguration: Sendable, Hashable, Codable {
     public var requireVoicing = true
     /// A frame is voiced when its pitch-range periodicity (0 to 1) reaches this.
     public var voicedThreshold: Double = 0.55
-    /// Unvoiced stretches at least this long (seconds) inside what the energy calls speech are
-    /// not speech: they are cut out, keeping ``voicingMargin`` beside the voiced frames.
+    /// Steady unvoiced stretches at least this long (seconds, and never shorter than
+    /// ``minSilence``) inside what the energy calls speech are not speech: they are cut out,
+    /// keeping ``voicingMargin`` beside the voiced frames.
     public var unvoicedGap: Double = 1.5
     /// Seconds kept before the first and after the last voiced frame of a stretch (unvoiced
     /// onsets and endings such as "s", "f", "h"), within what the energy calls speech.
@@ -81,7 +82,7 @@ public struct SegmenterConfiguration: Sendable, Hashable, Codable {
         if !(dynamicRange >= 10) { return "dynamic range must be at least 10 dB" }
         if !(noiseWindow >= 0.5) { return "noise window must be at least 0.5 s" }
         if !(voicedThreshold > 0 && voicedThreshold < 1) { return "voiced threshold must be between 0 and 1" }
-        if !(unvoicedGap >= minSilence) { return "unvoiced gap (\(unvoicedGap) s) must be at least the min silence (\(minSilence) s)" }
+        if !(unvoicedGap > 0) { return "unvoiced gap must be more than 0 s" }
         if !(voicingMargin >= 0 && minVoiced >= 0) { return "voicing margin and min voiced must not be negative" }
         if !(silenceFloor >= -200 && silenceFloor <= 0) { return "silence floor must be between -200 and 0 dBFS" }
         if case .index(let i) = channel {

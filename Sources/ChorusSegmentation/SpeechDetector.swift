@@ -90,7 +90,7 @@ struct SpeechDetector {
         dynamicRange = Float(c.dynamicRange)
         requireVoicing = c.requireVoicing
         voicedThreshold = Float(c.voicedThreshold)
-        unvoicedGap = frames(c.unvoicedGap)
+        unvoicedGap = frames(max(c.unvoicedGap, c.minSilence))
         voicingMargin = c.voicingMargin > 0 ? frames(c.voicingMargin) : 0
         minVoiced = c.minVoiced > 0 ? frames(c.minVoiced) : 0
         voicing = FrameRing(capacity: past + future + minSilence + 3)
