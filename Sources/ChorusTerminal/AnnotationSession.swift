@@ -674,9 +674,11 @@ public final class AnnotationSession {
         summary.hungUp = hungUp
         clock.pause(at: Player.now())
         // An amendment not sent is kept in a file: nothing typed is lost.
-        if let amended = view.amending, view.editor.text != amended.text, let task = view.task {
-            summary.recovered = recover(view.editor.text, task: task, error: ProjectError(
-                code: .invalidInput, message: "an amendment of segment \(amended.segmentID) (annotation \(amended.annotationID)) was not sent before quitting"))
+        if let amended = view.amending, view.editor.text != amended.text {
+            summary.recovered = recover(
+                view.editor.text, name: "amendment\(amended.annotationID)",
+                header: "amendment of annotation \(amended.annotationID) · segment \(amended.segmentID) · \(amended.kind.rawValue) \(amended.language) · not sent: the submitted text stands",
+                error: ProjectError(code: .invalidInput, message: "your amendment of segment \(amended.segmentID) was not sent before quitting"))
         }
         if let task = view.task {
             let text = currentDraft
@@ -705,12 +707,19 @@ public final class AnnotationSession {
     /// Writes text the store would not take to `<project>/recovered/`, named by annotator,
     /// task and time. Returns the file and the store's error.
     private func recover(_ text: String, task: ClaimedTask, error: Error) -> SessionSummary.Recovered? {
+        recover(text, name: "task\(task.taskID)",
+                header: "task \(task.taskID) · segment \(task.segmentID) · \(task.recording) \(task.start)–\(task.end) s · \(task.kind.rawValue) \(task.language)",
+                error: error)
+    }
+
+    /// Writes `text` under `header` to `<recovery folder>/ANNOTATOR-NAME-TIME.txt`.
+    private func recover(_ text: String, name: String, header: String, error: Error) -> SessionSummary.Recovered? {
         let folder = recoveryFolder
         let stamp = Int(Date().timeIntervalSince1970)
-        let path = folder + "/\(options.annotator)-task\(task.taskID)-\(stamp).txt"
+        let path = folder + "/\(options.annotator)-\(name)-\(stamp).txt"
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            let body = "task \(task.taskID) · segment \(task.segmentID) · \(task.recording) \(task.start)–\(task.end) s · \(task.kind.rawValue) \(task.language)\n\(text)\n"
+            let body = header + "\n\(text)\n"
             try body.write(toFile: path, atomically: true, encoding: .utf8)
             return SessionSummary.Recovered(path: path, reason: "\(error)")
         } catch {

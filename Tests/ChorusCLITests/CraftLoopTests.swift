@@ -128,11 +128,22 @@ struct CraftLoopTests {
         try t.waitUntil("the segment's edges marked") { $0.contains("┃") }
         try t.press("C-n")
         try t.waitFor("The segment alone again.")
+        // Quitting in the middle of an amendment: asked, and the unsent change kept in a file.
+        try t.press("C-d")
+        try t.waitFor("Your submissions in this sitting")
+        try t.press("Enter")
+        try t.waitFor("Amending your text of segment 1")
+        try t.type(" kabisa")
         try t.press("C-q")
-        try t.waitFor("Quit now?")
+        try t.waitFor("The change you typed is not sent")
         try t.press("Enter")
         try t.waitForExit()
-        #expect(try p.rows("SELECT text FROM drafts").first?["text"].string == "nusu")
+        #expect(try p.rows("SELECT text FROM drafts").first?["text"].string == "nusu", "the current segment's draft is kept")
+        #expect(try p.rows("SELECT text FROM annotations").first?["text"].string == "habari za leo", "the unsent change did not replace it")
+        let kept = try FileManager.default.contentsOfDirectory(atPath: p.dir + "/recovered")
+        #expect(kept.count == 1 && kept.first?.hasPrefix("amina-amendment") == true, "\(kept)")
+        let body = try String(contentsOfFile: p.dir + "/recovered/" + (kept.first ?? ""), encoding: .utf8)
+        #expect(body.contains("habari za leo kabisa"))
     }
 
     @Test func boundariesMoveSplitAndMergeForEveryone() throws {
