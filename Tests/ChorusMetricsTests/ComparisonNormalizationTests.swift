@@ -7,6 +7,7 @@ import Testing
         #expect(n.apply("  Habari,   ZA [noise] Asubuhi!  ") == "habari za asubuhi")
         #expect(n.apply("Cafe\u{301} [LAUGH]") == n.apply("café"))
         #expect(n.apply("[cough] ndiyo") == "cough ndiyo", "a bracketed word that is not a tag keeps its letters")
+        #expect(n.apply("habari [0:12.4] za leo [12:05.0]") == "habari za leo", "play-time stamps are never speech")
     }
 
     @Test func unspacedLanguagesAreScoredPerCharacter() {

@@ -70,6 +70,17 @@ import TestSupport
         #expect(FileManager.default.fileExists(atPath: dir + "/chorus.sqlite") == (engine == .sqlite))
     }
 
+    @Test func timestampsAreTagsOnlyWhereTheProjectAllowsThem() throws {
+        var config = try Self.config()
+        #expect(ProjectConfig.timestamp(83.44) == "[1:23.4]" && ProjectConfig.timestamp(0) == "[0:00.0]" && ProjectConfig.timestamp(3599.96) == "[60:00.0]")
+        #expect(config.unknownTag(in: "habari [1:23.4] [noise]") == "[1:23.4]", "off by default")
+        config.timestamps = true
+        #expect(config.unknownTag(in: "habari [1:23.4] [noise]") == nil)
+        #expect(config.unknownTag(in: "habari [1:73.4]") == "[1:73.4]", "not a time")
+        config.seekSeconds = 0.2
+        #expect(config.problem() == "seek_seconds must be between 0.5 and 10 seconds")
+    }
+
     @Test func creatingOverAProjectIsRefused() throws {
         let dir = try Fixtures.scratch()
         _ = try Project.create(at: dir, config: try Self.config())

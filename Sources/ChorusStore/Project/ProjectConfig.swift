@@ -123,7 +123,6 @@ public struct ProjectConfig: Sendable, Equatable {
     }
 
     /// Whether `tag` is a stamp ``timestamp(_:)`` writes.
-    public static func isTimestamp(_ tag: Substring) -> Bool { isTimestamp(String(tag)) }
     public static func isTimestamp(_ tag: String) -> Bool {
         tag.wholeMatch(of: /\[[0-9]+:[0-5][0-9]\.[0-9]\]/) != nil
     }
