@@ -148,6 +148,8 @@ public final class AnnotationSession {
     /// While amending: the current task's editor and clock, waiting; the amendment's own clock.
     private var stash: (editor: LineEditor, fromMachineDraft: Bool)?
     private var amendClock = ActiveClock()
+    /// A submission's audio is in the player while the list of submissions is open.
+    private var playedFromHistory = false
 
     /// A loop over the project's own store.
     /// - Throws: ``TerminalError`` for key settings in chorus.yaml that cannot work.
@@ -400,6 +402,13 @@ public final class AnnotationSession {
             let pages = SessionScreen.helpPages(view, width: max(20, size.columns), rows: size.rows).count
             view.helpPage = min(max(0, view.helpPage + step), max(0, pages - 1))
         case .openHistory: openHistory()
+        case .closeHistory:
+            view.mode = .working
+            // A settled submission played from the list: the segment's own audio again.
+            if playedFromHistory, let task = view.task {
+                playedFromHistory = false
+                startAudio(task)
+            }
         case .historyMove(let step): view.historyPick = min(max(0, view.historyPick + step), max(0, view.history.count - 1))
         case .openSubmission: openSubmission()
         case .leaveAmend: leaveAmend(message: "Not amended: the text you submitted stands.")
@@ -753,12 +762,14 @@ public final class AnnotationSession {
         let request = ClipRequest(of: .submission(chosen.annotationID), recording: chosen.recording, start: chosen.start, end: chosen.end)
         guard chosen.amendable else {
             startAudio(request)
+            playedFromHistory = true
             flash("Segment \(chosen.segmentID) is \(chosen.settled ? "settled" : "a review"): its text can no longer change. Playing it.", error: false)
             return
         }
         let now = Player.now()
         clock.pause(at: now)
         stash = (view.editor, view.fromMachineDraft)
+        playedFromHistory = false
         view.amending = chosen
         view.editor = LineEditor(text: chosen.text)
         view.fromMachineDraft = false

@@ -47,6 +47,7 @@ enum SessionCommand: Equatable {
     /// Going back: open the list of this sitting's submissions, move in it, open one to amend,
     /// leave an amendment unsent (the current segment returns with its draft).
     case openHistory
+    case closeHistory
     case historyMove(Int)
     case openSubmission
     case leaveAmend
@@ -152,9 +153,9 @@ struct SessionMachine {
             case .pageUp?: return .historyMove(-10)
             case .pageDown?: return .historyMove(10)
             case .enter?: return .openSubmission
-            case .escape?: return .mode(.working)
+            case .escape?: return .closeHistory
             default:
-                if action == .back { return .mode(.working) }
+                if action == .back { return .closeHistory }
                 if action == .help { return .showHelp }
                 return nil
             }

@@ -146,6 +146,32 @@ struct CraftLoopTests {
         #expect(body.contains("habari za leo kabisa"))
     }
 
+    @Test func aSettledSubmissionPlaysButCannotChangeAndTheSegmentsAudioComesBack() throws {
+        let p = try LoopProject()
+        let t = try p.start(["transcribe", "--as", "amina"], columns: 100, rows: 30)
+        try t.waitFor("Segment 1 ·")
+        try t.type("habari ya leo")
+        try t.press("Enter")
+        try t.waitFor("Segment 2 ·")
+        // baraka agrees: segment 1 settles.
+        let project = try Project.open(at: p.dir)
+        let task = try project.work.claim(as: "baraka", kind: .transcribe)
+        #expect(task.segmentID == 1)
+        #expect(try project.work.submit(task: task.taskID, as: "baraka", text: "habari ya leo").settled != nil)
+        let own = try #require(try p.rows("SELECT end - start AS d FROM segments WHERE id = 2").first?["d"].double)
+        try t.press("C-d")
+        var screen = try t.waitFor("settled · habari ya leo")
+        try t.press("Enter")
+        screen = try t.waitFor("is settled: its text can no longer change")
+        #expect(!screen.contains("Amending"))
+        try t.press("Escape")
+        // The player holds segment 2's clip again, not segment 1's.
+        screen = try t.waitFor(" / " + String(format: "%d:%05.2f", Int(own) / 60, own.truncatingRemainder(dividingBy: 60)))
+        #expect(screen.contains("Segment 2 ·"))
+        try t.press("C-q")
+        try t.waitForExit()
+    }
+
     @Test func boundariesMoveSplitAndMergeForEveryone() throws {
         let p = try LoopProject()
         let before = try p.rows("SELECT start, \"end\" FROM segments WHERE id = 1").first

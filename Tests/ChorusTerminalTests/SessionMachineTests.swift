@@ -104,7 +104,7 @@ import Testing
         #expect(list.command(for: .key(Key(.up))) == .historyMove(-1) && list.command(for: .key(Key(.down))) == .historyMove(1))
         #expect(list.command(for: .key(Key(.pageUp))) == .historyMove(-10))
         #expect(list.command(for: Self.enter) == .openSubmission)
-        #expect(list.command(for: Self.escape) == .mode(.working) && list.command(for: Self.back) == .mode(.working))
+        #expect(list.command(for: Self.escape) == .closeHistory && list.command(for: Self.back) == .closeHistory)
         #expect(list.command(for: .text("x")) == nil, "typing does nothing in the list")
         var amending = machine(.working)
         amending.amending = true
