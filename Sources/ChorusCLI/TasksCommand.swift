@@ -89,7 +89,7 @@ struct TasksCommand: ParsableCommand {
     struct Skip: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Give a task back with a reason; never held against anyone.",
-            discussion: "Reasons: no-speech, unintelligible, wrong-language, distressing, other. 'distressing' puts a content warning on the segment for whoever comes next.")
+            discussion: "Reasons: no-speech, unintelligible, wrong-language, distressing, boundary-wrong (the segment starts or ends mid-word, or holds two utterances), other. 'distressing' puts a content warning on the segment for whoever comes next.")
 
         @OptionGroup var target: TaskArguments
 
