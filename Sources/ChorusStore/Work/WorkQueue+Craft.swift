@@ -313,7 +313,7 @@ extension WorkQueue {
                     ])
                 }
             case .merge:
-                guard let next, let nextStart else { throw fail("it is the last segment of its recording; there is nothing to merge with") }
+                guard let next else { throw fail("it is the last segment of its recording; there is nothing to merge with") }
                 let other = try next.int(Table.Segments.id)
                 let work = try c.query(
                     """
@@ -327,7 +327,6 @@ extension WorkQueue {
                 guard work == 0 else {
                     throw fail("the next segment (\(other)) already has work on it or someone holds it; skip as 'boundary wrong' so a reviewer can decide")
                 }
-                _ = nextStart
                 newEnd = try next.double(Table.Segments.end)
                 // A machine's draft of the next segment joins this one's, in order.
                 let drafts = try c.query("SELECT kind, language, text FROM machine_drafts WHERE segment_id = ?", [.integer(other)])
