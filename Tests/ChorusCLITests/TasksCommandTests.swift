@@ -33,6 +33,10 @@ import TestSupport
         let translate = try Self.object(try ChorusProcess.run(["tasks", "claim", "--as", "amina", "--kind", "translate", "--project", dir, "--json"]).stdout)
         #expect(translate["language"] as? String == "en")
         #expect(translate["source_texts"] as? [String] == ["Habari za asubuhi."])
+        // The next transcription shows the settled text of the segment before it.
+        let next = try Self.object(try ChorusProcess.run(["tasks", "claim", "--as", "baraka", "--project", dir, "--json"]).stdout)
+        let before = try #require(next["before"] as? [[String: Any]])
+        #expect(before.last?["text"] as? String == "Habari za asubuhi." && before.last?["whose"] as? String == "settled")
     }
 
     @Test func refusalsAreOneLineWithExitStatusOne() throws {

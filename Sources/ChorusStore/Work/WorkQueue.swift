@@ -79,6 +79,7 @@ public struct ClaimedTask: Sendable, Equatable, Codable {
         case taskID = "task_id", kind, language, segmentID = "segment_id", recording, start, end
         case leaseExpires = "lease_expires", contentWarning = "content_warning", draft, draftActiveSeconds = "draft_active_seconds"
         case machineDraft = "machine_draft", sourceTexts = "source_texts", sourceAnnotationIDs = "source_annotation_ids", context, original
+        case before
     }
 }
 
