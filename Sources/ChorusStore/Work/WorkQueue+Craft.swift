@@ -215,27 +215,41 @@ extension WorkQueue {
         return (try row.string(RecordingRecord.Columns.path), try row.double(Table.Segments.start), try row.double(Table.Segments.end))
     }
 
-    /// The two segments before `segment` in its recording with a text this person may see:
-    /// the settled one in `language`, else their own; oldest first.
-    func before(_ segment: Int64, language: String, me: Annotator, _ c: SQLConnection) throws -> [ContextLine] {
-        let previous = try c.query(
+    /// The two segments just before `segment` in its recording, nearest first: an index walk
+    /// backwards from it (segments of one recording never share a start).
+    static func previousSegments(_ segment: Int64, _ c: SQLConnection) throws -> [Int64] {
+        try c.query(
             """
-            SELECT p.id FROM segments s JOIN segments p ON p.recording_id = s.recording_id AND p.start < s.start
-            WHERE s.id = ? ORDER BY p.start DESC, p.id DESC LIMIT 2
-            """, [.integer(segment)]).map { try $0.int(Table.Segments.id) }
-        var lines: [ContextLine] = []
-        for id in previous.reversed() {
-            if let text = try c.query("SELECT text FROM settled WHERE segment_id = ? AND language = ?", [.integer(id), .text(language)]).first?
-                .string(Table.Settled.text) {
-                lines.append(ContextLine(segmentID: id, text: text, whose: .settled))
-            } else if let text = try c.query(
-                "SELECT text FROM annotations WHERE segment_id = ? AND language = ? AND annotator_id = ? ORDER BY id DESC LIMIT 1",
-                [.integer(id), .text(language), .integer(me.id)]).first?.string(Table.Annotations.text) {
-                lines.append(ContextLine(segmentID: id, text: text, whose: .yours))
+            SELECT p.id FROM segments p
+            WHERE p.recording_id = (SELECT recording_id FROM segments WHERE id = ?) AND p.start < (SELECT start FROM segments WHERE id = ?)
+            ORDER BY p.start DESC LIMIT 2
+            """, [.integer(segment), .integer(segment)]).map { try $0.int(Table.Segments.id) }
+    }
+
+    /// The texts of `previous` (nearest first) this person may see in `language`: the settled
+    /// text, else their own latest; oldest first.
+    func before(_ previous: [Int64], language: String, me: Annotator, _ c: SQLConnection) throws -> [ContextLine] {
+        guard !previous.isEmpty else { return [] }
+        let rows = try c.query(
+            """
+            SELECT p.id, st.text,
+              (SELECT a.text FROM annotations a WHERE a.segment_id = p.id AND a.language = ? AND a.annotator_id = ? ORDER BY a.id DESC LIMIT 1) AS own
+            FROM segments p LEFT JOIN settled st ON st.segment_id = p.id AND st.language = ?
+            WHERE p.id IN (\(previous.map { _ in "?" }.joined(separator: ", ")))
+            """, [.text(language), .integer(me.id), .text(language)] + previous.map { .integer($0) })
+        var lines: [Int64: ContextLine] = [:]
+        for row in rows {
+            let id = try row.int(Table.Segments.id)
+            if let text = try row.optionalString(Table.Settled.text) {
+                lines[id] = ContextLine(segmentID: id, text: text, whose: .settled)
+            } else if let text = try row.optionalString(Own.own) {
+                lines[id] = ContextLine(segmentID: id, text: text, whose: .yours)
             }
         }
-        return lines
+        return previous.reversed().compactMap { lines[$0] }
     }
+
+    private enum Own: String { case own }
 
     // MARK: Boundaries
 

@@ -156,13 +156,10 @@ extension WorkQueue {
         ])
     }
 
-    /// The settled source transcript of the segment just before `segment` in its recording.
-    func context(before segment: Int64, _ c: SQLConnection) throws -> String? {
-        try c.query(
-            """
-            SELECT st.text FROM settled st WHERE st.language = ? AND st.segment_id = (
-                SELECT p.id FROM segments s JOIN segments p ON p.recording_id = s.recording_id AND p.start < s.start
-                WHERE s.id = ? ORDER BY p.start DESC, p.id DESC LIMIT 1)
-            """, [.text(config.sourceLanguage.value), .integer(segment)]).first?.string(Table.Settled.text)
+    /// The settled source transcript of `previous`, the segment just before the task's.
+    func context(_ previous: Int64?, _ c: SQLConnection) throws -> String? {
+        guard let previous else { return nil }
+        return try c.query("SELECT text FROM settled WHERE segment_id = ? AND language = ?",
+                           [.integer(previous), .text(config.sourceLanguage.value)]).first?.string(Table.Settled.text)
     }
 }

@@ -220,6 +220,7 @@ public struct WorkQueue: Sendable {
             sourceIDs = try rows.map { try $0.int(Table.Annotations.id) }
             marked = try rows.filter { try $0.bool(Table.Annotations.boundaryChanged) }.map { try $0.int(Table.Annotations.id) }
         }
+        let previous = try Self.previousSegments(segmentID, c)
         let machine = try c.query(
             "SELECT text FROM machine_drafts WHERE segment_id = ? AND kind = ? AND language = ?",
             [.integer(segmentID), .text(k.rawValue), .text(language)]).first?.string(Table.MachineDrafts.text)
@@ -228,9 +229,9 @@ public struct WorkQueue: Sendable {
             start: try s.double(Table.Segments.start), end: try s.double(Table.Segments.end), leaseExpires: expires,
             contentWarning: try s.bool(Table.Segments.contentWarning), draft: try draftRow?.string(Table.Drafts.text),
             draftActiveSeconds: try draftRow?.optionalDouble(Table.Drafts.activeSeconds),
-            machineDraft: machine, sourceTexts: sources, sourceAnnotationIDs: sourceIDs, context: try context(before: segmentID, c), original: original,
+            machineDraft: machine, sourceTexts: sources, sourceAnnotationIDs: sourceIDs, context: try context(previous.first, c), original: original,
             speaker: try s.optionalString(Table.Segments.speaker), knownSpeakers: try Self.knownSpeakers(segment: segmentID, c),
-            before: try before(segmentID, language: language, me: me, c))
+            before: try before(previous, language: language, me: me, c))
         task.sourcesBeforeBoundaryChange = marked
         return task
     }
