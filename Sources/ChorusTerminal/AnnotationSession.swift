@@ -367,8 +367,10 @@ public final class AnnotationSession {
         let now = Player.now()
         timers.key(at: now)
         noteActivity(at: now)
-        if view.mode != .help && view.mode != .history && (view.amending != nil) { amendClock.event(at: now) }
-        else if [.working, .warning, .boundaries, .skipMenu, .skipComment, .tagMenu, .speakerMenu].contains(view.mode) { clock.event(at: now) }
+        // Keys on a screen of the task count as work on it (or on the amendment open in it).
+        if [.working, .warning, .boundaries, .skipMenu, .skipComment, .tagMenu, .speakerMenu].contains(view.mode) {
+            if view.amending != nil { amendClock.event(at: now) } else { clock.event(at: now) }
+        }
         var machine = SessionMachine(
             mode: view.mode, sinceModeChange: now - modeSince, keys: keys, versions: view.task?.sourceTexts.count ?? 0,
             tags: view.tags, speakers: view.task?.knownSpeakers ?? [], typedSpeaker: view.speakerName.text, breakAfterMinutes: config.breakAfterMinutes)

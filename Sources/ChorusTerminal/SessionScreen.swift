@@ -115,6 +115,13 @@ enum SessionScreen {
         func fit(_ s: String) { out.append(s.fitted(to: width)) }
         func wrapped(_ s: String) { for row in wrap(s, width: width) { line(row) } }
         func rule() { line(style.dim(String(repeating: "─", count: width))) }
+        /// An editor's rows after `mark` (the text, or a prompt's answer); where its cursor is.
+        func editor(_ e: LineEditor, mark: String) -> (row: Int, column: Int) {
+            let layout = e.layout(width: width - 2)
+            let top = out.count
+            for (i, r) in layout.rows.enumerated() { line((i == 0 ? mark + " " : "  ") + e.text(of: r)) }
+            return (top + layout.cursorRow, 2 + layout.cursorColumn)
+        }
 
         line(header(v, width: width, style: style))
         rule()
@@ -236,12 +243,7 @@ enum SessionScreen {
                     let keys = (v.keys.keys[.speaker] ?? []).first.map { " (\($0.description) changes)" } ?? ""
                     line(style.dim(("speaker: " + speaker + keys).fitted(to: width)))
                 }
-                let layout = v.editor.layout(width: width - 2)
-                let top = out.count
-                for (i, r) in layout.rows.enumerated() {
-                    line((i == 0 ? "> " : "  ") + v.editor.text(of: r))
-                }
-                cursor = (top + layout.cursorRow, 2 + layout.cursorColumn)
+                cursor = editor(v.editor, mark: ">")
                 switch v.mode {
                 case .skipMenu:
                     line()
@@ -252,10 +254,7 @@ enum SessionScreen {
                 case .skipComment:
                     line()
                     line(style.bold("Skip as \"other\": why? (optional) Enter skips, Escape goes back".fitted(to: width)))
-                    let layout = v.comment.layout(width: width - 2)
-                    let top = out.count
-                    for (i, r) in layout.rows.enumerated() { line((i == 0 ? "? " : "  ") + v.comment.text(of: r)) }
-                    cursor = (top + layout.cursorRow, 2 + layout.cursorColumn)
+                    cursor = editor(v.comment, mark: "?")
                 case .rejectPick:
                     line()
                     line(style.bold("Reject which version? 1–\(task.sourceTexts.count); its author sees your reason and may appeal once".fitted(to: width)))
@@ -264,20 +263,14 @@ enum SessionScreen {
                 case .rejectReason:
                     line()
                     line(style.bold("Why is version \(v.rejecting) rejected? (its author reads this; Enter sends, Escape cancels)".fitted(to: width)))
-                    let layout = v.reason.layout(width: width - 2)
-                    let top = out.count
-                    for (i, r) in layout.rows.enumerated() { line((i == 0 ? "? " : "  ") + v.reason.text(of: r)) }
-                    cursor = (top + layout.cursorRow, 2 + layout.cursorColumn)
+                    cursor = editor(v.reason, mark: "?")
                 case .speakerMenu:
                     line()
                     line(style.bold("Who speaks in this segment? A number, or type a new name and Enter; Escape: back".fitted(to: width)))
                     if !task.knownSpeakers.isEmpty {
                         line("  " + task.knownSpeakers.prefix(9).enumerated().map { "\($0.offset + 1) \($0.element)" }.joined(separator: "   ").fitted(to: width - 2))
                     }
-                    let layout = v.speakerName.layout(width: width - 2)
-                    let top = out.count
-                    for (i, r) in layout.rows.enumerated() { line((i == 0 ? "? " : "  ") + v.speakerName.text(of: r)) }
-                    cursor = (top + layout.cursorRow, 2 + layout.cursorColumn)
+                    cursor = editor(v.speakerName, mark: "?")
                 case .tagMenu:
                     line()
                     line(style.bold("Insert a tag:"))

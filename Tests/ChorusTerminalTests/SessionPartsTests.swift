@@ -1,4 +1,4 @@
-import ChorusTerminal
+@testable import ChorusTerminal
 import Testing
 
 @Suite struct WordDiffTests {
@@ -34,5 +34,17 @@ import Testing
         clock.event(at: 1000)  // back after a break: the break is not counted
         clock.event(at: 1003)
         #expect(clock.seconds == 53)
+    }
+}
+
+@Suite struct WaveformTests {
+    @Test func aQuietClipShowsItsShapeFromTheLowestBlockToTheHighest() {
+        // Speech peaking between -40 and -26 dBFS: on a fixed -60..0 scale it was ▃ to ▄ only.
+        let peaks: [Double] = [-40, -38, -30, -26, -33, -40, -27]
+        let levels = SessionScreen.levels(peaks)
+        #expect(levels.min() == 0 && levels.max() == 7, "\(levels)")
+        #expect(levels[3] == 7 && levels[2] > levels[1])
+        // A steady tone stays flat instead of filling the strip: the range is at least 12 dB.
+        #expect(Set(SessionScreen.levels([-20, -20.5, -20])).count <= 2)
     }
 }
