@@ -46,6 +46,8 @@ struct SpeechDetector {
     private let requireVoicing: Bool
     private let voicedThreshold: Float
     private let unvoicedGap, voicingMargin, minVoiced: Int
+    /// Frames a pause may grow by where the speech stands little above the noise.
+    private let pauseAllowance: Int
     /// Per-frame voicing, alongside `raw`.
     private var voicing: FrameRing
 
@@ -93,6 +95,7 @@ struct SpeechDetector {
         unvoicedGap = frames(max(c.unvoicedGap, c.minSilence))
         voicingMargin = c.voicingMargin > 0 ? frames(c.voicingMargin) : 0
         minVoiced = c.minVoiced > 0 ? frames(c.minVoiced) : 0
+        pauseAllowance = Int((Self.lowSNRPause * framesPerSecond).rounded())
         voicing = FrameRing(capacity: past + future + minSilence + 3)
         raw = FrameRing(capacity: past + future + minSilence + 3)
         rawPower = FrameRing(capacity: 4)
@@ -162,8 +165,11 @@ struct SpeechDetector {
 
         if !inSpeech {
             // Voicing starts speech too, a few dB above the noise: a quiet talker beside a loud
-            // one (the level, and so the start threshold, are the loud one's).
-            let voicedOnset = requireVoicing && isVoiced(t) && s > voicedStart
+            // one (the level, and so the start threshold, are the loud one's). Where most of the
+            // window is speech, the noise's "spread" is the speech's own and lifts voicedStart
+            // far up the range; strong voicing needs only a smaller share of it.
+            let strongStart = floor + max(startMargin, min(startSpread * spread, Self.strongOnsetShare * range))
+            let voicedOnset = requireVoicing && ((isVoiced(t) && s > voicedStart) || (s > strongStart && isVoiced(t, threshold: Self.strongVoicing)))
             guard s > start || voicedOnset else { return }
             var b = t
             let limit = max(lastEnd, t - past, 0)
@@ -187,7 +193,11 @@ struct SpeechDetector {
             // at low SNR, a quiet speaker).
             let voicedSpeech = requireVoicing && voiced && s > voicedStop
             silenceRun = s < stop && !voicedSpeech ? silenceRun + 1 : 0
-            if silenceRun >= minSilence {
+            // At low SNR a word's weak ending and the next one's onset sink under the noise, and
+            // the pause between them looks longer than it is: the pause needed grows by up to
+            // ``lowSNRPause`` as the speech level comes within 35 dB of the floor (all of it at 15 dB).
+            let lowSNR = max(0, min(1, (Self.lowSNRRange.upperBound - range) / (Self.lowSNRRange.upperBound - Self.lowSNRRange.lowerBound)))
+            if silenceRun >= minSilence + Int((lowSNR * Float(pauseAllowance)).rounded()) {
                 var end = t + 1 - silenceRun
                 if end - 1 > regionStart && raw[end - 1] < stop { end -= 1 }
                 close(at: end, forced: false, emit: emit)
@@ -200,11 +210,11 @@ struct SpeechDetector {
 
     /// Whether frame `t` is voiced: inside a run of at least ``voicedRun`` consecutive frames
     /// whose voicing reaches the threshold (a lone periodic frame is a click or a rustle).
-    private func isVoiced(_ t: Int) -> Bool {
-        let k = Self.voicedRun
+    private func isVoiced(_ t: Int, threshold: Float? = nil) -> Bool {
+        let k = Self.voicedRun, threshold = threshold ?? voicedThreshold
         var run = 0
         for f in max(0, t - k + 1)...min(received - 1, t + k - 1) {
-            run = voicing[f] >= voicedThreshold ? run + 1 : 0
+            run = voicing[f] >= threshold ? run + 1 : 0
             if run >= k && f >= t { return true }
             if f >= t && run == 0 { return false }
         }
@@ -213,6 +223,14 @@ struct SpeechDetector {
 
     /// Consecutive voiced frames that make voicing evidence: 60 ms (three measurements), a vowel.
     static let voicedRun = 6
+    /// Voicing this clear (a vowel; noise and distant babble rarely hold it for 60 ms) may start
+    /// speech at ``strongOnsetShare`` of the way from the floor to the speech level.
+    static let strongVoicing: Float = 0.75
+    static let strongOnsetShare: Float = 0.3
+    /// Seconds a pause must grow by at low SNR, and the floor-to-speech range (dB) over which
+    /// it does: none above the upper bound, all of it at the lower.
+    static let lowSNRPause = 0.08
+    static let lowSNRRange: ClosedRange<Float> = 15...35
 
     private mutating func close(at end: Int, forced: Bool, emit: (SpeechRegion) -> Void) {
         inSpeech = false

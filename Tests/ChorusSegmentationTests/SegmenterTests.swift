@@ -26,12 +26,47 @@ import TestSupport
 
     @Test("speech regions found within 20 ms under hiss at 20 dB SNR and hum at 15 dB", arguments: [16_000, 48_000])
     func noisyBoundaries(rate: Int) throws {
-        let (speech, truth) = Signals.compose(rate: rate, pattern: Self.pattern, level: -12)
+        // The shortest pause is 0.45 s here: these bursts' level stands only 16 dB above the
+        // noise floor, where a pause must be up to 0.08 s longer than the minimum (see the next test).
+        let pattern = Self.pattern.map { $0 == 0.35 ? 0.45 : $0 }
+        let (speech, truth) = Signals.compose(rate: rate, pattern: pattern, level: -12)
         // The bursts' RMS is about -21 dBFS.
         let hiss = Signals.whiteNoise(count: speech.count, level: -41)
         let hum = Signals.hum(count: speech.count, rate: rate, level: -36)
         let (segments, _) = try SilenceSegmenter.segments(of: Signals.mix(Signals.mix(speech, hiss), hum), sampleRate: rate, channels: 1)
         Self.expectBoundaries(segments, truth, within: 0.02)
+    }
+
+    /// At low SNR the weak end of a word and the onset of the next sink under the noise, so the
+    /// pause between them measures longer than it is: a pause just over the minimum that splits
+    /// a clean recording joins the two utterances under loud hiss, while a clearly longer one
+    /// still splits.
+    @Test func aPauseMustBeLongerWhereTheSpeechIsCloseToTheNoise() throws {
+        let rate = 16_000
+        let short = Signals.compose(rate: rate, pattern: [1, 1.5, 0.34, 1.5, 1])
+        let long = Signals.compose(rate: rate, pattern: [1, 1.5, 0.45, 1.5, 1])
+        func count(_ speech: [Float], hiss level: Double) throws -> Int {
+            try SilenceSegmenter.segments(of: Signals.mix(speech, Signals.whiteNoise(count: speech.count, level: level)), sampleRate: rate, channels: 1).segments.count
+        }
+        #expect(try count(short.samples, hiss: -70) == 2)
+        #expect(try count(short.samples, hiss: -26) == 1)
+        #expect(try count(long.samples, hiss: -26) == 2)
+    }
+
+    /// A quiet talker answering a loud one in a recording that is mostly the loud one: the
+    /// speech level, and the noise's apparent spread, are the loud talker's, but clear voicing
+    /// a little above the noise starts speech.
+    @Test func aQuietTalkerBesideALoudOneIsFound() throws {
+        let rate = 16_000
+        let loud = Signals.compose(rate: rate, pattern: [0.5, 3, 0.5, 3, 0.5, 3, 0.5, 3, 0.5, 3, 0.5, 3, 0.5], level: -12)
+        // The quiet talker (26 dB down) speaks 11.5-13 s, in place of the loud one's fourth turn (11-14 s).
+        let quiet = Signals.compose(rate: rate, pattern: [11.5, 1.5, 8.5], level: -38)
+        var speech = loud.samples
+        for i in Int(loud.speech[3].start * Double(rate))..<Int(loud.speech[3].end * Double(rate)) { speech[i] = quiet.samples[i] }
+        let samples = Signals.mix(speech, Signals.whiteNoise(count: speech.count, level: -75))
+        let (segments, _) = try SilenceSegmenter.segments(of: samples, sampleRate: rate, channels: 1)
+        #expect(segments.contains { abs($0.speechStart - quiet.speech[0].start) < 0.05 && abs($0.speechEnd - quiet.speech[0].end) < 0.15 },
+                "\(segments.map { ($0.speechStart, $0.speechEnd) }) for \(quiet.speech)")
     }
 
     @Test func loudHissAtFiveDecibelsStillSeparatesUtterances() throws {
