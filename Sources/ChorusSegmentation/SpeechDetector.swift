@@ -246,7 +246,8 @@ struct SpeechDetector {
     /// voiced frames, with ``SegmenterConfiguration/voicingMargin`` beside them. An unvoiced
     /// stretch is cut out only when it is long (``SegmenterConfiguration/unvoicedGap``) *and*
     /// steady, noise-like (its energy varies by under ``steadyLimit`` dB, where speech rises
-    /// and falls with every syllable); unvoiced edges are trimmed only when steady too. A region
+    /// and falls with every syllable); unvoiced edges are trimmed when steady too, and otherwise
+    /// kept no longer than ``SegmenterConfiguration/unvoicedGap``. A region
     /// with too little voicing is no speech at all. Without ``requireVoicing``, the region.
     private func emitVoiced(_ region: SpeechRegion, voiced: ArraySlice<Bool>, energies: ArraySlice<Float>, emit: (SpeechRegion) -> Void) {
         guard requireVoicing else { emit(region); return }
@@ -271,8 +272,12 @@ struct SpeechDetector {
         let length = region.end - region.start
         for (k, run) in kept.enumerated() {
             var first = max(0, run.first - voicingMargin), last = min(length, run.last + 1 + voicingMargin)
-            if k == 0 && !steady(0..<first) { first = 0 }
-            if k == kept.count - 1 && !steady(last..<length) { last = length }
+            // An unvoiced edge that is not steady may be a consonant, a breathy ending or speech
+            // whose voicing the noise hides: kept, but no further than an unvoiced stretch
+            // inside speech may run (``unvoicedGap``).
+            let edge = max(voicingMargin, unvoicedGap)
+            if k == 0 && !steady(0..<first) { first = max(0, run.first - edge) }
+            if k == kept.count - 1 && !steady(last..<length) { last = min(length, run.last + 1 + edge) }
             guard last - first >= max(minSegment, 1) else { continue }
             emit(SpeechRegion(start: region.start + first, end: region.start + last, forcedEnd: region.forcedEnd && last == length))
         }
