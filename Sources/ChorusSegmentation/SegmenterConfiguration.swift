@@ -64,7 +64,7 @@ public struct SegmenterConfiguration: Sendable, Hashable, Codable {
     /// onsets and endings such as "s", "f", "h"), within what the energy calls speech.
     public var voicingMargin: Double = 0.25
     /// Seconds of voiced frames a stretch needs to be speech at all.
-    public var minVoiced: Double = 0.05
+    public var minVoiced: Double = 0.08
 
     public init() {}
 
