@@ -227,9 +227,10 @@ struct SpeechDetector {
     /// speech at ``strongOnsetShare`` of the way from the floor to the speech level.
     static let strongVoicing: Float = 0.75
     static let strongOnsetShare: Float = 0.3
-    /// Seconds a pause must grow by at low SNR, and the floor-to-speech range (dB) over which
-    /// it does: none above the upper bound, all of it at the lower.
-    static let lowSNRPause = 0.08
+    /// Seconds a pause must grow by at low SNR (a weak word ending and a weak onset, up to
+    /// 80 ms each), and the floor-to-speech range (dB) over which it does: none above the
+    /// upper bound, all of it at the lower.
+    static let lowSNRPause = 0.16
     static let lowSNRRange: ClosedRange<Float> = 15...35
 
     private mutating func close(at end: Int, forced: Bool, emit: (SpeechRegion) -> Void) {

@@ -26,9 +26,9 @@ import TestSupport
 
     @Test("speech regions found within 20 ms under hiss at 20 dB SNR and hum at 15 dB", arguments: [16_000, 48_000])
     func noisyBoundaries(rate: Int) throws {
-        // The shortest pause is 0.45 s here: these bursts' level stands only 16 dB above the
-        // noise floor, where a pause must be up to 0.08 s longer than the minimum (see the next test).
-        let pattern = Self.pattern.map { $0 == 0.35 ? 0.45 : $0 }
+        // The shortest pause is 0.5 s here: these bursts' level stands only 16 dB above the
+        // noise floor, where a pause must be up to 0.16 s longer than the minimum (see the next test).
+        let pattern = Self.pattern.map { $0 == 0.35 ? 0.5 : $0 }
         let (speech, truth) = Signals.compose(rate: rate, pattern: pattern, level: -12)
         // The bursts' RMS is about -21 dBFS.
         let hiss = Signals.whiteNoise(count: speech.count, level: -41)
@@ -43,8 +43,8 @@ import TestSupport
     /// still splits.
     @Test func aPauseMustBeLongerWhereTheSpeechIsCloseToTheNoise() throws {
         let rate = 16_000
-        let short = Signals.compose(rate: rate, pattern: [1, 1.5, 0.34, 1.5, 1])
-        let long = Signals.compose(rate: rate, pattern: [1, 1.5, 0.45, 1.5, 1])
+        let short = Signals.compose(rate: rate, pattern: [1, 1.5, 0.38, 1.5, 1])
+        let long = Signals.compose(rate: rate, pattern: [1, 1.5, 0.5, 1.5, 1])
         func count(_ speech: [Float], hiss level: Double) throws -> Int {
             try SilenceSegmenter.segments(of: Signals.mix(speech, Signals.whiteNoise(count: speech.count, level: level)), sampleRate: rate, channels: 1).segments.count
         }
