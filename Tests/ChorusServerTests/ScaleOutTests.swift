@@ -1,3 +1,4 @@
+@testable import ChorusStore
 import Foundation
 import Testing
 import TestSupport
@@ -25,6 +26,16 @@ import TestSupport
         nonisolated(unsafe) var failures: [String] = []
         nonisolated(unsafe) var workers: [SimulatedAnnotator] = []
         let group = DispatchGroup()
+        // Translation tasks are made as transcripts settle, so "nothing to do" for one person
+        // is the end only once every task in the project is done (on a loaded machine a quick
+        // worker used to stop while the last translation task was still to come).
+        let giveUp = Date().addingTimeInterval(150)
+        let folder = team.folder
+        @Sendable func finished() -> Bool {
+            guard let project = try? Project.open(at: folder) else { return false }
+            let open = try? project.store.database.read { c in try c.query("SELECT COUNT(*) AS n FROM tasks WHERE state <> 'done'").first?.values.values.first?.int }
+            return open == 0
+        }
         for (name, token) in zip(people, tokens) {
             let worker = SimulatedAnnotator(name: name, token: token, port: nginx.plainPort, backoff: 0.2)
             workers.append(worker)
@@ -32,9 +43,15 @@ import TestSupport
             Thread.detachNewThread {
                 defer { group.leave() }
                 do {
-                    while try worker.cycle() {
-                        lock.withLock { done += 1 }
-                        Thread.sleep(forTimeInterval: 0.05)
+                    while Date() < giveUp {
+                        if try worker.cycle() {
+                            lock.withLock { done += 1 }
+                            Thread.sleep(forTimeInterval: 0.05)
+                        } else if finished() {
+                            break
+                        } else {
+                            Thread.sleep(forTimeInterval: 0.2)
+                        }
                     }
                 } catch {
                     lock.withLock { failures.append("\(error)") }

@@ -80,9 +80,22 @@ public struct TestTLS: Sendable {
 }
 
 /// A free TCP port on loopback (bound and released; good enough for a test).
-public func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
+public func freePort() throws -> Int { try freePorts(1)[0] }
+
+/// `count` different free TCP ports on loopback: all are held until all are found, since a
+/// port released can be handed out again at once (two calls to ``freePort()`` in a row may
+/// return the same one).
+public func freePorts(_ count: Int) throws -> [Int] {
+    var sockets: [Int32] = []
+    defer { sockets.forEach { close($0) } }
+    return try (0..<count).map { _ in
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        sockets.append(fd)
+        return try boundPort(fd)
+    }
+}
+
+private func boundPort(_ fd: Int32) throws -> Int {
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -121,8 +134,9 @@ public final class NginxProcess: @unchecked Sendable {
     public let plainPort: Int
 
     public init(folder: String, upstreams: [Int], tls: TestTLS, clientTimeout: Int = 3) throws {
-        let port = try freePort()
-        plainPort = try freePort()
+        let ports = try freePorts(2)
+        let port = ports[0]
+        plainPort = ports[1]
         self.tls = tls
         let servers = upstreams.map { "    server 127.0.0.1:\($0) max_fails=1 fail_timeout=2s;" }.joined(separator: "\n")
         let config = """
