@@ -4,12 +4,16 @@
 /// near 1 even a few dB above the noise.
 ///
 /// The analysis-rate samples (about 8 kHz) are averaged in fours to about 2 kHz, which keeps the
-/// fundamental and the first harmonics, where voicing is strongest (the average's nulls fall on
-/// 2 and 4 kHz, so little of the formants above folds down), and DC is removed. Every other
-/// frame (20 ms apart) the normalised autocorrelation of the last 30 ms is taken at lags from
-/// 2.5 ms to 12.5 ms (400 to 80 Hz pitch), and the voicing is its highest *peak* there: noise
-/// whose correlation only decays with the lag (pink, brown, low rumble) has no peak, and mains
-/// hum (50 or 60 Hz, a period of 16.7 ms or more) lies outside the range.
+/// first harmonics, where voicing is strongest (the average's nulls fall on 2 and 4 kHz, so
+/// little of the formants above folds down), and a third-order high-pass at 150 Hz takes away
+/// DC, rumble and the lowest mains harmonics. Every other frame (20 ms apart) the normalised
+/// autocorrelation of the last 30 ms is taken at lags from 2.5 ms to 16.7 ms (400 to 60 Hz
+/// pitch), and the voicing is its highest *peak* there: noise whose correlation only decays
+/// with the lag (pink, brown) has no peak. The range reaches down to 60 Hz for low and creaky
+/// voices (a man with a cold reads 63 to 73 Hz); their harmonics above 150 Hz still repeat at
+/// the voice's period, while rumble, strongest below, no longer reads as periodic. Mains hum
+/// repeats at 20 ms (50 Hz, outside the range) or 16.7 ms (60 Hz): peaks at lags of 57.5 to
+/// 62.5 Hz are not counted.
 ///
 /// Streaming and allocation-free after the first call; frames are counted from the start of the
 /// input like the energy meter's, so the two stay paired.
@@ -19,6 +23,8 @@ struct VoicingMeter {
     private let window: Int
     private let minLag: Int
     private let maxLag: Int
+    /// Lags of 60 Hz mains hum's period, whose peaks are not counted.
+    private let mains: Range<Int>
     /// The last `span` pitch-rate samples, each written twice (at i and i + span) so that the
     /// newest `span` are always one contiguous run ending at `head + span`.
     private let span: Int
@@ -30,22 +36,28 @@ struct VoicingMeter {
     private var sinceFrame = 0
     private var frames = 0
     private var last: Float = 0
-    private var dcIn: Float = 0, dcOut: Float = 0
-    private let dcPole: Float
+    /// The high-pass: a one-pole section (y = x - x[-1] + p y[-1]) and a two-pole Butterworth one.
+    private var onePole = Biquad.identity, twoPole = Biquad.identity
 
     /// Samples of the analysis rate averaged into one pitch-rate sample.
     static let factor = 4
+    /// The pitch range, Hz.
+    static let pitch = 60.0...400.0
+    /// The high-pass's cutoff, Hz.
+    static let highPass = 150.0
 
     init(analysisRate: Double, hopSamples: Int) {
         self.hopSamples = hopSamples
         let rate = analysisRate / Double(Self.factor)
         window = max(16, Int((0.030 * rate).rounded()))
-        minLag = max(2, Int((rate / 400).rounded(.down)))
-        maxLag = max(minLag + 2, Int((rate / 80).rounded(.up)))
+        minLag = max(2, Int((rate / Self.pitch.upperBound).rounded(.down)))
+        maxLag = max(minLag + 2, Int((rate / Self.pitch.lowerBound).rounded(.up)))
+        mains = Int((rate / 62.5).rounded(.down))..<(Int((rate / 57.5).rounded(.up)) + 1)
         span = window + maxLag + 2
         ring = [Float](repeating: 0, count: 2 * span)
-        // A one-pole DC blocker at about 40 Hz.
-        dcPole = Float(1 - 2 * Double.pi * 40 / rate)
+        let pole = Float(1 - 2 * Double.pi * Self.highPass / rate)
+        onePole = Biquad(b0: 1, b1: -1, b2: 0, a1: -pole, a2: 0)
+        twoPole = Biquad.highPass(cutoff: Self.highPass, rate: rate, q: 0.707_106_8)
     }
 
     /// Feeds analysis-rate samples; appends one voicing value (0 to 1) per completed frame.
@@ -70,32 +82,29 @@ struct VoicingMeter {
         }
     }
 
-    /// Averages samples in fours, removes DC and writes the results into the ring.
+    /// Averages samples in fours, high-passes them and writes the results into the ring.
     private mutating func push(_ samples: UnsafeBufferPointer<Float>) {
-        var state = PushState(sum: groupSum, count: groupCount, head: head, dcIn: dcIn, dcOut: dcOut, written: 0)
-        let pole = dcPole, span = span
-        ring.withUnsafeMutableBufferPointer { r in Self.push(samples, into: r.baseAddress!, span: span, pole: pole, state: &state) }
+        var state = PushState(sum: groupSum, count: groupCount, head: head, onePole: onePole, twoPole: twoPole, written: 0)
+        let span = span
+        ring.withUnsafeMutableBufferPointer { r in Self.push(samples, into: r.baseAddress!, span: span, state: &state) }
         groupSum = state.sum
         groupCount = state.count
         head = state.head
-        dcIn = state.dcIn
-        dcOut = state.dcOut
+        onePole = state.onePole
+        twoPole = state.twoPole
         filled += state.written
     }
 
     struct PushState {
-        var sum: Float, count: Int, head: Int, dcIn: Float, dcOut: Float, written: Int
+        var sum: Float, count: Int, head: Int, onePole: Biquad, twoPole: Biquad, written: Int
     }
 
     /// The loop of ``push(_:)``, on plain values so they stay in registers.
-    private static func push(_ samples: UnsafeBufferPointer<Float>, into r: UnsafeMutablePointer<Float>, span: Int, pole: Float, state: inout PushState) {
-        var sum = state.sum, count = state.count, h = state.head, inPrevious = state.dcIn, outPrevious = state.dcOut, written = 0
+    private static func push(_ samples: UnsafeBufferPointer<Float>, into r: UnsafeMutablePointer<Float>, span: Int, state: inout PushState) {
+        var sum = state.sum, count = state.count, h = state.head, onePole = state.onePole, twoPole = state.twoPole, written = 0
         let scale = 1 / Float(factor)
         @inline(__always) func emit(_ v: Float) {
-            // y[n] = x[n] - x[n-1] + p * y[n-1]
-            let y = v - inPrevious + pole * outPrevious
-            inPrevious = v
-            outPrevious = y
+            let y = twoPole.process(onePole.process(v))
             r[h] = y
             r[h + span] = y
             h = h + 1 == span ? 0 : h + 1
@@ -120,7 +129,7 @@ struct VoicingMeter {
             count += 1
             i += 1
         }
-        state = PushState(sum: sum, count: count, head: h, dcIn: inPrevious, dcOut: outPrevious, written: state.written + written)
+        state = PushState(sum: sum, count: count, head: h, onePole: onePole, twoPole: twoPole, written: state.written + written)
     }
 
     /// The highest peak of the normalised autocorrelation over the pitch lags, for the newest window.
@@ -147,7 +156,7 @@ struct VoicingMeter {
                 var cross: Float = 0
                 for i in 0..<window { cross += base[i] * lagged[i] }
                 let r = e1 > 0 ? cross / (e0 * e1).squareRoot() : 0
-                if lag > minLag, current >= previous, current >= r, current > best { best = current }
+                if lag > minLag, current >= previous, current >= r, current > best, !mains.contains(lag - 1) { best = current }
                 previous = current
                 current = r
             }

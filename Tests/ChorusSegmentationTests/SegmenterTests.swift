@@ -309,6 +309,14 @@ import TestSupport
         }
         let voice = try voicing(Signals.speech(seconds: 4, rate: rate, level: -30))
         #expect(voice > 0.8, "a voice reads \(voice)")
+        // A low voice (a man with a cold, creaking at 63 to 73 Hz) is a voice too, with breath
+        // noise 10 dB under it.
+        let low = Signals.speech(seconds: 4, rate: rate, level: -30, pitch: 68, swing: 5)
+        let breathy = try voicing(Signals.mix(low, Signals.whiteNoise(count: low.count, level: -50)))
+        #expect(Double(breathy) > SegmenterConfiguration().voicedThreshold, "a low voice reads \(breathy)")
+        // Mains hum at 60 Hz repeats within the pitch range and is still no voice.
+        let hum60 = try voicing(Signals.hum(count: rate * 4, rate: rate, level: -20, mains: 60))
+        #expect(hum60 < 0.3, "60 Hz hum reads \(hum60)")
         for level in [-60.0, -20.0] {
             let white = try voicing(Signals.whiteNoise(count: rate * 4, level: level))
             let hum = try voicing(Signals.hum(count: rate * 4, rate: rate, level: level))

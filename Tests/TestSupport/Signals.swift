@@ -3,10 +3,10 @@ import Foundation
 /// Builders of test signals with known speech regions. Deterministic: noise comes from a
 /// seeded generator, so a test sees the same samples on every run.
 public enum Signals {
-    /// A speech-like burst: a harmonic series on a gliding 120–180 Hz fundamental (harmonics up to
-    /// 3.5 kHz, falling 6 dB per octave) under a 4 Hz syllable envelope that never falls below
+    /// A speech-like burst: a harmonic series on a fundamental gliding `pitch` ± `swing` Hz
+    /// (120–180 Hz unless told; harmonics up to 3.5 kHz, falling 6 dB per octave) under a 4 Hz syllable envelope that never falls below
     /// -12 dB, with 5 ms ramps. `level` is the peak in dBFS.
-    public static func speech(seconds: Double, rate: Int, level: Double = -12, seed: UInt64 = 1) -> [Float] {
+    public static func speech(seconds: Double, rate: Int, level: Double = -12, seed: UInt64 = 1, pitch: Double = 150, swing: Double = 30) -> [Float] {
         let n = Int(seconds * Double(rate))
         var out = [Float](repeating: 0, count: n)
         var phase = 0.0
@@ -18,7 +18,7 @@ public enum Signals {
         for h in 1...Int(3500 / f0max) { norm += 1 / Double(h) }
         for i in 0..<n {
             let t = Double(i) / Double(rate)
-            let f0 = 150 + 30 * sin(2 * .pi * 0.7 * t + offset)
+            let f0 = pitch + swing * sin(2 * .pi * 0.7 * t + offset)
             phase += 2 * .pi * f0 / Double(rate)
             var x = 0.0
             var h = 1
@@ -48,13 +48,13 @@ public enum Signals {
     }
 
     /// Mains hum: 50 Hz with harmonics to 350 Hz, at an RMS of about `level` dBFS.
-    public static func hum(count: Int, rate: Int, level: Double) -> [Float] {
+    public static func hum(count: Int, rate: Int, level: Double, mains: Double = 50) -> [Float] {
         let amp = pow(10, level / 20) * 1.1
         return (0..<count).map { i in
             let t = Double(i) / Double(rate)
             var x = 0.0
             for (k, a) in [1.0, 0.5, 0.35, 0.2, 0.12, 0.08, 0.05].enumerated() {
-                x += a * sin(2 * .pi * 50 * Double(k + 1) * t)
+                x += a * sin(2 * .pi * mains * Double(k + 1) * t)
             }
             return Float(amp * x)
         }

