@@ -4,8 +4,8 @@ import Foundation
 /// seeded generator, so a test sees the same samples on every run.
 public enum Signals {
     /// A speech-like burst: a harmonic series on a fundamental gliding `pitch` ± `swing` Hz
-    /// (120–180 Hz unless told; harmonics up to 3.5 kHz, falling 6 dB per octave) under a 4 Hz syllable envelope that never falls below
-    /// -12 dB, with 5 ms ramps. `level` is the peak in dBFS.
+    /// (120–180 Hz unless told; harmonics up to 3.5 kHz, falling 6 dB per octave) under a 4 Hz
+    /// syllable envelope that never falls below -12 dB, with 5 ms ramps. `level` is the peak in dBFS.
     public static func speech(seconds: Double, rate: Int, level: Double = -12, seed: UInt64 = 1, pitch: Double = 150, swing: Double = 30) -> [Float] {
         let n = Int(seconds * Double(rate))
         var out = [Float](repeating: 0, count: n)
@@ -47,7 +47,7 @@ public enum Signals {
         return (0..<count).map { _ in Float(sigma * rng.gaussian()) }
     }
 
-    /// Mains hum: 50 Hz with harmonics to 350 Hz, at an RMS of about `level` dBFS.
+    /// Mains hum: `mains` Hz (50 unless told) and its next six harmonics, at an RMS of about `level` dBFS.
     public static func hum(count: Int, rate: Int, level: Double, mains: Double = 50) -> [Float] {
         let amp = pow(10, level / 20) * 1.1
         return (0..<count).map { i in
