@@ -5,7 +5,7 @@ import ChorusSegmentation
 struct SegmenterOptions: ParsableArguments {
     private static let defaults = SegmenterConfiguration()
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("A pause at least this long (seconds) separates segments.", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("A pause at least this long (seconds) separates segments (up to 0.16 s longer in heavy noise).", valueName: "seconds"))
     var minSilence: Double = defaults.minSilence
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Speech shorter than this (seconds) is dropped as a click or cough.", valueName: "seconds"))

@@ -14,7 +14,9 @@ public struct SegmenterConfiguration: Sendable, Hashable, Codable {
 
     /// Analysis frame length and hop, in seconds. Boundaries fall on this grid.
     public var frameDuration: Double = 0.010
-    /// A pause at least this long (seconds) ends a segment; shorter pauses stay inside one.
+    /// A pause at least this long (seconds) ends a segment; shorter pauses stay inside one. Where
+    /// the speech stands within 35 dB of the noise floor the pause must be up to 0.16 s longer
+    /// (weak word endings and onsets hide under the noise).
     public var minSilence: Double = 0.30
     /// Speech shorter than this (seconds, before padding) is dropped as a click or cough.
     public var minSegment: Double = 0.15

@@ -169,7 +169,7 @@ struct SpeechDetector {
             // window is speech, the noise's "spread" is the speech's own and lifts voicedStart
             // far up the range; strong voicing needs only a smaller share of it.
             let strongStart = floor + max(startMargin, min(startSpread * spread, Self.strongOnsetShare * range))
-            let voicedOnset = requireVoicing && ((isVoiced(t) && s > voicedStart) || (s > strongStart && isVoiced(t, threshold: Self.strongVoicing)))
+            let voicedOnset = requireVoicing && ((s > voicedStart && isVoiced(t)) || (s > strongStart && isVoiced(t, threshold: Self.strongVoicing)))
             guard s > start || voicedOnset else { return }
             var b = t
             let limit = max(lastEnd, t - past, 0)
