@@ -247,6 +247,15 @@ struct Biquad {
             a1: Float(-2 * c / a0), a2: Float((1 - alpha) / a0))
     }
 
+    /// A notch at `frequency`, `bandwidth` Hz wide between its -3 dB points.
+    static func notch(frequency: Double, rate: Double, bandwidth: Double) -> Biquad {
+        let w = 2 * Double.pi * frequency / rate
+        let alpha = Double.sin(w) / (2 * (frequency / bandwidth)), c = Double.cos(w), a0 = 1 + alpha
+        return Biquad(
+            b0: Float(1 / a0), b1: Float(-2 * c / a0), b2: Float(1 / a0),
+            a1: Float(-2 * c / a0), a2: Float((1 - alpha) / a0))
+    }
+
     static func lowPass(cutoff: Double, rate: Double, q: Double) -> Biquad {
         let w = 2 * Double.pi * cutoff / rate
         let alpha = Double.sin(w) / (2 * q), c = Double.cos(w), a0 = 1 + alpha
