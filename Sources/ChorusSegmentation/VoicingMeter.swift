@@ -114,33 +114,35 @@ struct VoicingMeter {
 
     /// Averages samples in fours, high-passes them and writes the results into the ring.
     private mutating func push(_ samples: UnsafeBufferPointer<Float>) {
-        var state = PushState(sum: groupSum, count: groupCount, head: head, onePole: onePole, twoPole: twoPole, notches: notches, notching: notching, written: 0)
-        let span = span
-        ring.withUnsafeMutableBufferPointer { r in Self.push(samples, into: r.baseAddress!, span: span, state: &state) }
+        var state = PushState(sum: groupSum, count: groupCount, head: head, onePole: onePole, twoPole: twoPole, written: 0)
+        let span = span, notching = notching
+        ring.withUnsafeMutableBufferPointer { r in
+            withUnsafeMutablePointer(to: &notches) { n in
+                Self.push(samples, into: r.baseAddress!, span: span, notches: notching ? n : nil, state: &state)
+            }
+        }
         groupSum = state.sum
         groupCount = state.count
         head = state.head
         onePole = state.onePole
         twoPole = state.twoPole
-        notches = state.notches
         filled += state.written
     }
 
     struct PushState {
-        var sum: Float, count: Int, head: Int, onePole: Biquad, twoPole: Biquad, notches: NotchPipeline, notching: Bool, written: Int
+        var sum: Float, count: Int, head: Int, onePole: Biquad, twoPole: Biquad, written: Int
     }
 
     /// The loop of ``push(_:)``, on plain values so they stay in registers.
-    private static func push(_ samples: UnsafeBufferPointer<Float>, into r: UnsafeMutablePointer<Float>, span: Int, state: inout PushState) {
-        var sum = state.sum, count = state.count, h = state.head, onePole = state.onePole, twoPole = state.twoPole, notches = state.notches, written = 0
-        let notching = state.notching
+    private static func push(_ samples: UnsafeBufferPointer<Float>, into r: UnsafeMutablePointer<Float>, span: Int, notches: UnsafeMutablePointer<NotchPipeline>?, state: inout PushState) {
+        var sum = state.sum, count = state.count, h = state.head, onePole = state.onePole, twoPole = state.twoPole, written = 0
         let scale = 1 / Float(factor)
         @inline(__always) func emit(_ v: Float) {
             let y = twoPole.process(onePole.process(v))
             r[h] = y
             r[h + span] = y
-            if notching {
-                let (y50, y60) = notches.process(y)
+            if let notches {
+                let (y50, y60) = notches.pointee.process(y)
                 r[h + 2 * span] = y50
                 r[h + 3 * span] = y50
                 r[h + 4 * span] = y60
@@ -168,7 +170,7 @@ struct VoicingMeter {
             count += 1
             i += 1
         }
-        state = PushState(sum: sum, count: count, head: h, onePole: onePole, twoPole: twoPole, notches: notches, notching: notching, written: state.written + written)
+        state = PushState(sum: sum, count: count, head: h, onePole: onePole, twoPole: twoPole, written: state.written + written)
     }
 
     /// The highest peak of the normalised autocorrelation over the pitch lags, for the newest
@@ -247,8 +249,10 @@ struct VoicingMeter {
     /// it (a voice at 100, 120, 150 or 200 Hz repeats at the mains period too; hum, with its
     /// fundamental there, does not repeat sooner).
     private func humPeriodicity(period: Double) -> Float {
+        let r = correlation(at: period)
+        guard r > Self.humPeriodicity else { return r }
         for k in 2...5 where correlation(at: period / Double(k)) > Self.humPeriodicity { return -1 }
-        return correlation(at: period)
+        return r
     }
 
     /// The highest normalised autocorrelation of the newest window, as it is, at the whole lags
