@@ -2,8 +2,10 @@ import ChorusAudio
 import Foundation
 
 /// Writes a long test recording block by block: a minute of speech-like bursts and pauses
-/// (0.3 to 4 s), tiled, over low hiss, so memory stays flat however long the file.
-func generate(path: String, hours: Double, rate: Int, channels: Int, type: AudioFileType) throws {
+/// (0.3 to 4 s), tiled, over low hiss (and with `hum`, over 50 Hz mains hum and its harmonics
+/// at about -40 dBFS, which makes the segmenter run its hum notches), so memory stays flat
+/// however long the file.
+func generate(path: String, hours: Double, rate: Int, channels: Int, type: AudioFileType, hum: Bool = false) throws {
     let minute = speechMinute(rate: rate)
     let frames = Int(hours * 3600 * Double(rate))
     let writer = try AudioWriter(path: path, type: type, encoding: .pcm16, sampleRate: rate, channels: channels, compressionLevel: 0)
@@ -15,7 +17,11 @@ func generate(path: String, hours: Double, rate: Int, channels: Int, type: Audio
         for i in 0..<n {
             noise ^= noise << 13; noise ^= noise >> 7; noise ^= noise << 17
             let hiss = (Float(noise >> 40) / Float(1 << 24) - 0.5) * 0.002
-            let x = minute[(written + i) % minute.count] + hiss
+            var x = minute[(written + i) % minute.count] + hiss
+            if hum {
+                let t = Double(written + i) / Double(rate)
+                x += Float(0.008 * (sin(2 * .pi * 50 * t) + 0.5 * sin(2 * .pi * 100 * t) + 0.35 * sin(2 * .pi * 150 * t) + 0.2 * sin(2 * .pi * 200 * t)))
+            }
             for c in 0..<channels { block[i * channels + c] = c == 0 ? x : 0.8 * x }
         }
         try block.withUnsafeBufferPointer { try writer.write(UnsafeBufferPointer(rebasing: $0[0..<(n * channels)])) }

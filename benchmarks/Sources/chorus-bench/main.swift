@@ -75,8 +75,8 @@ func runBenchmarks() throws {
     let out = env["BENCH_DIR"] ?? "benchmarks/out"
     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
     let ffmpeg = ["/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg"].first { FileManager.default.isExecutableFile(atPath: $0) }
-    let kinds: [(name: String, rate: Int, channels: Int, type: AudioFileType)] = [
-        ("16k-mono.wav", 16_000, 1, .wav), ("48k-stereo.flac", 48_000, 2, .flac),
+    let kinds: [(name: String, rate: Int, channels: Int, type: AudioFileType, hum: Bool)] = [
+        ("16k-mono.wav", 16_000, 1, .wav, false), ("16k-mono-hum.wav", 16_000, 1, .wav, true), ("48k-stereo.flac", 48_000, 2, .flac, false),
     ]
     print("Chorus segmentation benchmark: best of 3 runs each, wall time; peak RSS of each process.")
     print("Baseline: libsndfile decode-only of the same file in the same blocks (chorus-bench decode).")
@@ -89,7 +89,7 @@ func runBenchmarks() throws {
             let path = "\(out)/\(h == h.rounded() ? String(Int(h)) : String(h))h-\(kind.name)"
             if !FileManager.default.fileExists(atPath: path) {
                 FileHandle.standardError.write(Data("generating \(path) ...\n".utf8))
-                try generate(path: path, hours: h, rate: kind.rate, channels: kind.channels, type: kind.type)
+                try generate(path: path, hours: h, rate: kind.rate, channels: kind.channels, type: kind.type, hum: kind.hum)
             }
             _ = try runChild(["\(here)/chorus-bench", "decode", path])  // warm the page cache
             let decode = try best(of: 3, ["\(here)/chorus-bench", "decode", path])
