@@ -191,7 +191,11 @@ struct SpeechDetector {
             regionVoiced.append(voiced)
             // A voiced frame above the noise is no pause, however low its energy (weak vowels
             // at low SNR, a quiet speaker).
-            let voicedSpeech = requireVoicing && voiced && s > voicedStop
+            // Nor is a strongly voiced one above the level that let it start speech: else a quiet
+            // talker started by strong voicing under ``voicedStop`` counts as a pause from its
+            // first frame and is closed, empty, after the minimum silence.
+            let strongStop = floor + max(stopMargin, min(stopSpread * spread, Self.strongOnsetShare * range * stopSpread / max(startSpread, 1e-6)))
+            let voicedSpeech = requireVoicing && voiced && (s > voicedStop || (s > strongStop && isVoiced(t, threshold: Self.strongVoicing)))
             silenceRun = s < stop && !voicedSpeech ? silenceRun + 1 : 0
             // At low SNR a word's weak ending and the next one's onset sink under the noise, and
             // the pause between them looks longer than it is: the pause needed grows by up to
