@@ -77,9 +77,8 @@ import TestSupport
     /// the hum's lines lie among the voice's harmonics and hide its periodicity, so where the
     /// quiet moments repeat at the mains period the voicing is also read with the lines notched
     /// out. Also after seconds of digital silence (an edited recording), which is no quiet moment.
-    @Test("a low voice under mains hum louder than itself is found", arguments: [(50.0, 0.0), (60.0, 0.0), (60.0, 4.0)])
-    func aLowVoiceUnderLouderHumIsFound(mains: Double, silence: Double) throws {
-        let rate = 16_000
+    @Test("a low voice under mains hum louder than itself is found", arguments: [(50.0, 0.0, 16_000), (60.0, 0.0, 16_000), (60.0, 4.0, 16_000), (60.0, 0.0, 44_100)])
+    func aLowVoiceUnderLouderHumIsFound(mains: Double, silence: Double, rate: Int) throws {
         var speech: [Float] = []
         var truth: [(start: Double, end: Double)] = []
         for i in 0..<5 {
