@@ -183,6 +183,7 @@ struct VoicingMeter {
             notching = true
             notchingSince = measured
         }
+        // (The ring's views are numbered as `hum` numbers the mains: 1 without 50 Hz's lines, 2 without 60 Hz's.)
         return notching && measured - notchingSince >= Self.humBlock && hum != 0 ? max(measure(view: hum), measure(view: 0)) : measure(view: 0)
     }
 
@@ -221,9 +222,10 @@ struct VoicingMeter {
         return heard
     }
 
-    /// The quietest window's energy in each of the last blocks, and in the current block, with
-    /// its periodicity at the mains period (50 Hz, 60 Hz); infinite energy where a block has not
-    /// been measured. `heard` is the verdict at the last block's end.
+    /// The quietest window's energy in each of the last 20 blocks (`quiet`, 10 s) and in the
+    /// current one (`quietest`), with its periodicity at the mains period (50 Hz, 60 Hz);
+    /// infinite energy where a block has not been measured. `heard` is the verdict at the last
+    /// block's end.
     private var quiet = [(energy: Float, r50: Float, r60: Float)](repeating: (.infinity, -2, -2), count: 20)
     private var quietest: (energy: Float, r50: Float, r60: Float) = (.infinity, -2, -2)
     private var heard = 0
@@ -324,7 +326,7 @@ struct VoicingMeter {
 /// Two cascades of ``stages`` biquads (the notches on 50 Hz's harmonics, those on 60 Hz's),
 /// run as one pipeline across SIMD lanes: at each sample every stage takes the output its
 /// predecessor gave one sample before, so each cascade is one vector step a sample instead of
-/// eight dependent ones, and its output comes ``stages`` - 1 samples (3.5 ms) late.
+/// eight dependent ones, and its output comes ``stages`` - 1 samples (about 3.5 ms) late.
 struct NotchPipeline {
     static let stages = 8
     private var filters: Biquad16
