@@ -234,11 +234,13 @@ import TestSupport
         #expect(throws: SegmentationError.self) { try SilenceSegmenter(configuration: c, sampleRate: rate, channels: 2) }
     }
 
+    /// (Over mains hum in one channel, so that the hum notches run too.)
     @Test("the same segments whatever the block size", arguments: [1, 7, 160, 4096])
     func blockSizeDoesNotMatter(block: Int) throws {
         let rate = 16_000
         let (speech, _) = Signals.compose(rate: rate, pattern: Self.pattern)
-        let samples = Signals.interleave([speech, Signals.whiteNoise(count: speech.count, level: -45)])
+        let noise = Signals.mix(Signals.whiteNoise(count: speech.count, level: -45), Signals.hum(count: speech.count, rate: rate, level: -30, mains: 60))
+        let samples = Signals.interleave([speech, noise])
         let whole = try SilenceSegmenter.segments(of: samples, sampleRate: rate, channels: 2)
         var segmenter = try SilenceSegmenter(sampleRate: rate, channels: 2)
         var found: [Segment] = []
