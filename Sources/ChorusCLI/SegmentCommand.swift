@@ -185,6 +185,8 @@ struct SegmentReport {
     var speechSeconds = 0.0
     var segments = 0
     var noPause: [String] = []
+    /// Files in which mains hum was heard, with its frequency.
+    var mainsHum: [(path: String, hertz: Int)] = []
     var failures: [String] = []
     /// Files whose content a project already held (import only).
     var alreadyImported: [String]?
@@ -219,6 +221,7 @@ struct SegmentReport {
         speechSeconds += result.summary.speechDuration
         segments += result.summary.segments
         if result.summary.noPauseFound { noPause.append(result.path) }
+        if let hertz = result.summary.mainsHum { mainsHum.append((result.path, hertz)) }
         withSpeaker += result.speakers.compactMap { $0 }.count
         speakerCuts += result.speakerCuts
         speakerOverlaps += result.speakerOverlaps
@@ -245,6 +248,9 @@ struct SegmentReport {
         if !noPause.isEmpty {
             lines.append("no pause found in \(noPause.count) file\(noPause.count == 1 ? "" : "s"): \(noPause.map(OneLine.escape).joined(separator: ", "))")
         }
+        if !mainsHum.isEmpty {
+            lines.append("mains hum heard in \(mainsHum.count) file\(mainsHum.count == 1 ? "" : "s"): \(mainsHum.map { "\(OneLine.escape($0.path)) (\($0.hertz) Hz)" }.joined(separator: ", "))")
+        }
         if !failures.isEmpty {
             lines.append("failed: \(failures.count) file\(failures.count == 1 ? "" : "s"): \(failures.map(OneLine.escape).joined(separator: ", "))")
         }
@@ -255,6 +261,7 @@ struct SegmentReport {
         func list(_ xs: [String]) -> String { "[" + xs.map(SegmentManifest.jsonString).joined(separator: ",") + "]" }
         return "{\"files\":\(files),\"audio_hours\":\(String(format: "%.4f", seconds / 3600)),\"segments\":\(segments)"
             + ",\"speech_share\":\(String(format: "%.4f", speechShare)),\"no_pause_found\":\(list(noPause))"
+            + ",\"mains_hum\":[" + mainsHum.map { "{\"file\":\(SegmentManifest.jsonString($0.path)),\"hz\":\($0.hertz)}" }.joined(separator: ",") + "]"
             + ",\"speaker_segments\":\(withSpeaker),\"speaker_cuts\":\(speakerCuts),\"speaker_overlaps\":\(speakerOverlaps)"
             + (alreadyImported.map { ",\"already_imported\":\(list($0)),\"resegmented\":\(list(resegmented)),\"metadata_changed\":\(list(metadataChanged))" } ?? "")
             + ",\"failed\":\(list(failures))}"

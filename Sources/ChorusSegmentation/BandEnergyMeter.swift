@@ -40,6 +40,8 @@ struct BandEnergyMeter {
     private var scratchCount = 0
     /// Voicing per frame, from the same analysis-rate samples.
     private var voicingMeter: VoicingMeter
+    /// The mains frequency (50 or 60 Hz) whose hum the voicing meter heard, if any.
+    var mainsHum: Int? { voicingMeter.mainsHeard }
 
     init(sampleRate: Int, channels: Int, channel: Int?, frameDuration: Double, bandLow: Double, bandHigh: Double) {
         self.channels = channels

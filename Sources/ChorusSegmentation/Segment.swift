@@ -32,6 +32,10 @@ public struct SegmentationSummary: Sendable, Hashable, Codable {
     public var pauses: Int = 0
     /// Segments cut because speech ran past the maximum length.
     public var forcedSplits: Int = 0
+    /// The mains frequency (50 or 60 Hz) whose hum was heard in the quiet moments, if any (the
+    /// last heard, should both be): a grounding fault in the recording chain, whose lines the
+    /// voicing was then also read without.
+    public var mainsHum: Int?
 
     public init() {}
 

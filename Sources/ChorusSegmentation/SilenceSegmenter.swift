@@ -96,6 +96,7 @@ public struct SilenceSegmenter {
         if tail >= configuration.minSilence || previousEnd == nil && summary.duration >= configuration.minSilence {
             summary.pauses += 1
         }
+        summary.mainsHum = meter.mainsHum
         return summary
     }
 

@@ -218,6 +218,7 @@ struct VoicingMeter {
                 let r50 = near50[near50.count / 2], r60 = near60[near60.count / 2]
                 heard = r60 > Self.humPeriodicity && r60 >= r50 ? 2 : r50 > Self.humPeriodicity ? 1 : 0
             }
+            if heard != 0 { mainsHeard = heard == 2 ? 60 : 50 }
         }
         return heard
     }
@@ -229,6 +230,8 @@ struct VoicingMeter {
     private var quiet = [(energy: Float, r50: Float, r60: Float)](repeating: (.infinity, -2, -2), count: 20)
     private var quietest: (energy: Float, r50: Float, r60: Float) = (.infinity, -2, -2)
     private var heard = 0
+    /// The mains frequency whose hum was last heard, if any.
+    private(set) var mainsHeard: Int?
     private var measured = 0, notchingSince = 0
     /// Scratch for the median, kept so that measuring does not allocate.
     private var near50: [Float] = [], near60: [Float] = []

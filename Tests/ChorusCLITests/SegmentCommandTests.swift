@@ -53,6 +53,24 @@ import TestSupport
         #expect(leftovers == ["segments.jsonl"])
     }
 
+    /// Mains hum is a fault of the recording chain a data engineer wants to hear about: the
+    /// summary names the files it was heard in, with its frequency.
+    @Test func theSummaryNamesTheFilesWithMainsHum() throws {
+        let dir = try Fixtures.scratch()
+        let speech = Signals.compose(rate: 16_000, pattern: [1.5, 2, 1.5, 2.5, 1.5]).samples
+        try Fixtures.write(Signals.mix(speech, Signals.hum(count: speech.count, rate: 16_000, level: -30, mains: 60)), to: dir + "/hum.wav", rate: 16_000)
+        try Fixtures.write(Signals.mix(speech, Signals.whiteNoise(count: speech.count, level: -50)), to: dir + "/clean.wav", rate: 16_000)
+        let json = try ChorusProcess.run(["segment", dir + "/hum.wav", dir + "/clean.wav", "--dry-run", "--jobs", "1", "--out", dir + "/m.jsonl", "--json"])
+        #expect(json.status == 0)
+        let summary = try #require(Self.lines(json.stdout).first)
+        let hum = try #require(summary["mains_hum"] as? [[String: Any]])
+        #expect(hum.count == 1)
+        #expect(hum.first?["file"] as? String == dir + "/hum.wav")
+        #expect(hum.first?["hz"] as? Int == 60)
+        let text = try ChorusProcess.run(["segment", dir + "/hum.wav", dir + "/clean.wav", "--dry-run", "--jobs", "1", "--out", dir + "/m.jsonl"])
+        #expect(text.stdout.contains("mains hum heard in 1 file: \(dir)/hum.wav (60 Hz)"))
+    }
+
     @Test func theSampleCorpusGivesThirtyOneSegmentsTheSameEveryRun() throws {
         let first = try ChorusProcess.run(["segment", Fixtures.corpus, "--dry-run", "--jobs", "2"])
         let second = try ChorusProcess.run(["segment", Fixtures.corpus, "--dry-run", "--jobs", "1"])

@@ -92,7 +92,9 @@ import TestSupport
         let breath = Signals.mix(speech, Signals.whiteNoise(count: speech.count, level: -56))
         let samples = Signals.silence(seconds: silence, rate: rate)
             + Signals.mix(breath, Signals.hum(count: speech.count, rate: rate, level: 20 * log10(rms) + 5, mains: mains))
-        let (segments, _) = try SilenceSegmenter.segments(of: samples, sampleRate: rate, channels: 1)
+        let (segments, summary) = try SilenceSegmenter.segments(of: samples, sampleRate: rate, channels: 1)
+        // The summary says which hum it heard.
+        #expect(summary.mainsHum == Int(mains))
         // (Beside digital silence the noise floor reads lower, and edges spread into the hum by up to 0.2 s.)
         SegmenterTests.expectBoundaries(segments, truth.map { ($0.start + silence, $0.end + silence) }, within: silence > 0 ? 0.25 : 0.15)
     }
@@ -322,8 +324,10 @@ import TestSupport
         // Voiced bursts at -12 dBFS peak; the noise steps from -70 to -40 dBFS at 10 s and back at 30 s.
         let (speech, truth) = Signals.compose(rate: rate, pattern: [12, 2.5, 6, 3, 8.5, 2, 6])
         let noise = Self.steps([-70, -40, -40, -70], rate: rate)
-        let (segments, _) = try SilenceSegmenter.segments(of: Signals.mix(speech, Array(noise.prefix(speech.count))), sampleRate: rate, channels: 1)
+        let (segments, summary) = try SilenceSegmenter.segments(of: Signals.mix(speech, Array(noise.prefix(speech.count))), sampleRate: rate, channels: 1)
         SegmenterTests.expectBoundaries(segments, truth, within: 0.3)
+        // Voices at 120 and 150 Hz repeat at the mains period too, and white noise is no hum.
+        #expect(summary.mainsHum == nil)
     }
 
     @Test func voicingIsHighForAVoiceAndLowForNoiseAndHumWhateverTheLevel() throws {
