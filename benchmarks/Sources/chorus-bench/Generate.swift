@@ -3,7 +3,7 @@ import Foundation
 
 /// Writes a long test recording block by block: a minute of speech-like bursts and pauses
 /// (0.3 to 4 s), tiled, over low hiss (and with `hum`, over 50 Hz mains hum and its harmonics
-/// at about -40 dBFS, which makes the segmenter run its hum notches), so memory stays flat
+/// at about -43 dBFS RMS, which makes the segmenter run its hum notches), so memory stays flat
 /// however long the file.
 func generate(path: String, hours: Double, rate: Int, channels: Int, type: AudioFileType, hum: Bool = false) throws {
     let minute = speechMinute(rate: rate)
