@@ -153,11 +153,17 @@ struct SpeechDetector {
         let floor = max(levels.value(at: 1), silenceFloor, level - dynamicRange)
         let spread = max(0, levels.value(at: 2) - levels.value(at: 0))
         let range = max(0, level - floor)
-        // Where the 25th percentile is already speech (a clean file), the "spread" is the
-        // dynamic range itself; the spread term is trusted only up to a share of the range.
-        // Above the noise by its own fluctuation: what voiced frames must reach.
-        let voicedStart = floor + max(startMargin, min(startSpread * spread, capShare * range))
-        let voicedStop = floor + max(stopMargin, min(stopSpread * spread, capShare * range * stopSpread / max(startSpread, 1e-6)))
+        // Above the noise by its own fluctuation, and at least the margin. Where the 25th
+        // percentile is already speech (a clean file), the "spread" is the dynamic range itself:
+        // the spread term is trusted only up to `share` of the range (the stop threshold's share
+        // in proportion to its spread).
+        func aboveNoise(start: Bool, share: Float) -> Float {
+            start ? floor + max(startMargin, min(startSpread * spread, share * range))
+                : floor + max(stopMargin, min(stopSpread * spread, share * range * stopSpread / max(startSpread, 1e-6)))
+        }
+        // What voiced frames must reach.
+        let voicedStart = aboveNoise(start: true, share: capShare)
+        let voicedStop = aboveNoise(start: false, share: capShare)
         // And for any frame, also a share of the way up to the speech level.
         let start = max(voicedStart, floor + startFraction * range)
         let stop = max(voicedStop, floor + stopFraction * range)
@@ -168,7 +174,7 @@ struct SpeechDetector {
             // one (the level, and so the start threshold, are the loud one's). Where most of the
             // window is speech, the noise's "spread" is the speech's own and lifts voicedStart
             // far up the range; strong voicing needs only a smaller share of it.
-            let strongStart = floor + max(startMargin, min(startSpread * spread, Self.strongOnsetShare * range))
+            let strongStart = aboveNoise(start: true, share: Self.strongOnsetShare)
             let voicedOnset = requireVoicing && ((s > voicedStart && isVoiced(t)) || (s > strongStart && isVoiced(t, threshold: Self.strongVoicing)))
             guard s > start || voicedOnset else { return }
             var b = t
@@ -194,7 +200,7 @@ struct SpeechDetector {
             // Nor is a strongly voiced one above the level that let it start speech: else a quiet
             // talker started by strong voicing under ``voicedStop`` counts as a pause from its
             // first frame and is closed, empty, after the minimum silence.
-            let strongStop = floor + max(stopMargin, min(stopSpread * spread, Self.strongOnsetShare * range * stopSpread / max(startSpread, 1e-6)))
+            let strongStop = aboveNoise(start: false, share: Self.strongOnsetShare)
             let voicedSpeech = requireVoicing && voiced && (s > voicedStop || (s > strongStop && isVoiced(t, threshold: Self.strongVoicing)))
             silenceRun = s < stop && !voicedSpeech ? silenceRun + 1 : 0
             // At low SNR a word's weak ending and the next one's onset sink under the noise, and

@@ -21,8 +21,8 @@
 /// Hum also hides a voice: its lines lie among a low voice's harmonics, and under 60 Hz hum
 /// 10 dB below a man with a cold, 2 % of his frames read voiced instead of 17 %. So the quiet
 /// moments are watched (``hum()``): where they repeat at the mains period, and not sooner as a
-/// voice at 100 or 120 Hz would, notches on that mains' harmonics (4 Hz wide, 100 to 450 Hz or
-/// 120 to 480 Hz) run from then on, and the voicing is the higher of the readings with and
+/// voice at 100 or 120 Hz would, notches on that mains' 2nd to 9th harmonics (4 Hz wide, 100 to
+/// 450 Hz or 120 to 540 Hz) run from then on, and the voicing is the higher of the readings with and
 /// without them (without, for a voice whose harmonics sit on the lines). Recordings without
 /// hum never run the notches and pay nothing for them.
 ///
@@ -195,7 +195,7 @@ struct VoicingMeter {
     private mutating func hum() -> Int {
         let e = energy()
         if e < quietest.energy {
-            quietest = (e, humPeriodicity(period: mains50), humPeriodicity(period: mains60))
+            quietest = (e, humPeriodicity(period: mains50, energy: e), humPeriodicity(period: mains60, energy: e))
         }
         measured += 1
         if measured % Self.humBlock == 0 {
@@ -253,20 +253,20 @@ struct VoicingMeter {
     /// autocorrelation there, or -1 where it also repeats at a half, third, fourth or fifth of
     /// it (a voice at 100, 120, 150 or 200 Hz repeats at the mains period too; hum, with its
     /// fundamental there, does not repeat sooner).
-    private func humPeriodicity(period: Double) -> Float {
-        let r = correlation(at: period)
+    /// `e0` is the window's energy (``energy()``).
+    private func humPeriodicity(period: Double, energy e0: Float) -> Float {
+        let r = correlation(at: period, energy: e0)
         guard r > Self.humPeriodicity else { return r }
-        for k in 2...5 where correlation(at: period / Double(k)) > Self.humPeriodicity { return -1 }
+        for k in 2...5 where correlation(at: period / Double(k), energy: e0) > Self.humPeriodicity { return -1 }
         return r
     }
 
-    /// The highest normalised autocorrelation of the newest window, as it is, at the whole lags
-    /// either side of `lag`.
-    private func correlation(at lag: Double) -> Float {
+    /// The highest normalised autocorrelation of the newest window, as it is (energy `e0`), at
+    /// the whole lags either side of `lag`.
+    private func correlation(at lag: Double, energy e0: Float) -> Float {
         let lags = Int(lag.rounded(.down))...Int(lag.rounded(.up))
         return ring.withUnsafeBufferPointer { p -> Float in
             let base = p.baseAddress! + head + span - window
-            let e0 = Self.dot(base, base, window)
             var best: Float = -2
             for lag in lags {
                 let lagged = base - lag
