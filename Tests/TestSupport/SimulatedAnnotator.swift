@@ -52,7 +52,11 @@ public final class SimulatedAnnotator: @unchecked Sendable {
     }
 
     /// After a failure, a claim's answer may have been lost with the task held: the next cycle
-    /// asks for the held task first.
+    /// asks for the held task first. A loss the client never sees can leave one held too: the
+    /// proxy passes a claim whose instance died after leasing on to the other instance
+    /// (`proxy_next_upstream ... non_idempotent`), which leases another; so before taking "nothing
+    /// to do" for an answer the person asks for what they hold, as `chorus transcribe` does
+    /// before every claim.
     private var mayHold = true
 
     /// One task cycle; false when there is no work left.
@@ -72,6 +76,10 @@ public final class SimulatedAnnotator: @unchecked Sendable {
             task = answer.json()["task"] as? [String: Any]
             // A claim that had to be retried may have leased a task whose answer was lost.
             if retries > retriesBefore { mayHold = true }
+            if task == nil && answer.status == 200 {
+                answer = try call("GET", "/v1/tasks/held")
+                task = answer.json()["task"] as? [String: Any]
+            }
         }
         timing.claim.append(Date().timeIntervalSince(started) * 1000)
         guard let task, let id = task["task_id"] as? Int else {
