@@ -23,7 +23,7 @@ public struct SilenceSegmenter {
     private var samplesSeen: Int64 = 0
     private var powers: [Float] = []
     /// Voicing of frames whose power has not arrived yet, from `voicingHead` on.
-    private var voicing: [Float] = []
+    private var voicing: [FrameVoicing] = []
     private var voicingHead = 0
     private var held: SpeechRegion?
     private var previousEnd: Double?
@@ -68,9 +68,9 @@ public struct SilenceSegmenter {
     /// Hands the detector each new frame's power with its voicing (which arrived no later).
     private mutating func pushPowers(_ emit: (SpeechRegion) -> Void) {
         for power in powers {
-            let v = voicingHead < voicing.count ? voicing[voicingHead] : 0
+            let v = voicingHead < voicing.count ? voicing[voicingHead] : FrameVoicing(periodicity: 0, lowPower: 0)
             voicingHead += 1
-            detector.push(power: power, voicing: v, emit: emit)
+            detector.push(power: power, voicing: v.periodicity, lowPower: v.lowPower, emit: emit)
         }
         if voicingHead > 4096 {
             let done = min(voicingHead, voicing.count)

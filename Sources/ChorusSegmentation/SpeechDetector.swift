@@ -12,6 +12,8 @@ public struct FrameDecision: Sendable {
     public var start: Float, stop: Float
     /// Pitch-range periodicity, 0 to 1 (see ``VoicingMeter``).
     public var voicing: Float
+    /// Smoothed energy and noise floor in the voicing's band (about 150 Hz to 1 kHz), dBFS.
+    public var lowEnergy: Float, lowFloor: Float
     /// Whether the frame was judged speech (before minimum-length and padding rules).
     public var speech: Bool
 }
@@ -57,6 +59,10 @@ struct SpeechDetector {
     private var rawPower: FrameRing
     private var smooth: FrameRing
     private var levels = RollingPercentiles(quantiles: [0.05, 0.10, 0.25, 0.95])
+    /// The same for the voicing's band (about 150 Hz to 1 kHz; see ``FrameVoicing``).
+    private var lowPower: FrameRing
+    private var lowSmooth: FrameRing
+    private var lowLevels = RollingPercentiles(quantiles: [0.05, 0.10, 0.25, 0.95])
     /// Frames received so far.
     private(set) var received = 0
     /// The next frame to decide.
@@ -100,14 +106,17 @@ struct SpeechDetector {
         raw = FrameRing(capacity: past + future + minSilence + 3)
         rawPower = FrameRing(capacity: 4)
         smooth = FrameRing(capacity: past + future + minSilence + 3)
+        lowPower = FrameRing(capacity: 4)
+        lowSmooth = FrameRing(capacity: past + future + minSilence + 3)
         regionEnergies.reserveCapacity(maxSegment + 1)
     }
 
     /// Adds the mean power (linear, 1 = full scale RMS) and the voicing of the next frame; emits
     /// regions that are now decided.
-    mutating func push(power: Float, voicing v: Float, emit: (SpeechRegion) -> Void) {
+    mutating func push(power: Float, voicing v: Float, lowPower low: Float, emit: (SpeechRegion) -> Void) {
         voicing[received] = v
         rawPower[received] = power
+        lowPower[received] = low
         raw[received] = Self.decibels(power)
         received += 1
         // Frame j-1 can be smoothed once frame j is here.
@@ -134,11 +143,16 @@ struct SpeechDetector {
     /// Smooths frame `t` (mean power of frames t-1...t+1, in dB) and adds it to the window.
     private mutating func addSmoothed(_ t: Int) {
         let first = max(0, t - 1), last = min(received - 1, t + 1)
-        var power: Float = 0
-        for f in first...last { power += rawPower[f] }
+        var power: Float = 0, low: Float = 0
+        for f in first...last {
+            power += rawPower[f]
+            low += lowPower[f]
+        }
         let s = Self.decibels(power / Float(last - first + 1))
         smooth[t] = s
         levels.insert(s)
+        lowSmooth[t] = Self.decibels(low / Float(last - first + 1))
+        lowLevels.insert(lowSmooth[t])
         smoothedCount = t + 1
     }
 
@@ -147,19 +161,21 @@ struct SpeechDetector {
         next += 1
         // The window for frame t is [t - past, t + future]; drop what fell out of it.
         let leaving = t - past - 1
-        if leaving >= 0 { levels.remove(smooth[leaving]) }
-        let s = smooth[t]
-        let level = levels.value(at: 3)
-        let floor = max(levels.value(at: 1), silenceFloor, level - dynamicRange)
-        let spread = max(0, levels.value(at: 2) - levels.value(at: 0))
-        let range = max(0, level - floor)
-        // Above the noise by its own fluctuation, and at least the margin. Where the 25th
-        // percentile is already speech (a clean file), the "spread" is the dynamic range itself:
-        // the spread term is trusted only up to `share` of the range (the stop threshold's share
-        // in proportion to its spread).
-        func aboveNoise(start: Bool, share: Float) -> Float {
-            start ? floor + max(startMargin, min(startSpread * spread, share * range))
-                : floor + max(stopMargin, min(stopSpread * spread, share * range * stopSpread / max(startSpread, 1e-6)))
+        if leaving >= 0 {
+            levels.remove(smooth[leaving])
+            lowLevels.remove(lowSmooth[leaving])
+        }
+        let s = smooth[t], sl = lowSmooth[t]
+        // (Static: a method of self taking one of self's properties inout would copy self.)
+        let main = Self.noise(&levels, silenceFloor: silenceFloor, dynamicRange: dynamicRange)
+        let low = Self.noise(&lowLevels, silenceFloor: silenceFloor, dynamicRange: dynamicRange)
+        let (floor, range) = (main.floor, main.range)
+        func aboveNoise(start: Bool, share: Float) -> Float { threshold(main, start: start, share: share) }
+        /// Whether a voiced frame stands above the noise, in the speech band or in the voicing's
+        /// own (where a low voice's first harmonics stand out of white or pink noise that the
+        /// whole band's energy barely shows it above).
+        func voicedAbove(start: Bool, share: Float) -> Bool {
+            s > threshold(main, start: start, share: share) || sl > threshold(low, start: start, share: share)
         }
         // What voiced frames must reach.
         let voicedStart = aboveNoise(start: true, share: capShare)
@@ -167,15 +183,15 @@ struct SpeechDetector {
         // And for any frame, also a share of the way up to the speech level.
         let start = max(voicedStart, floor + startFraction * range)
         let stop = max(voicedStop, floor + stopFraction * range)
-        defer { trace?(FrameDecision(frame: t, energy: s, floor: floor, level: floor + range, start: start, stop: stop, voicing: voicing[t], speech: inSpeech)) }
+        defer { trace?(FrameDecision(frame: t, energy: s, floor: floor, level: floor + range, start: start, stop: stop, voicing: voicing[t], lowEnergy: sl, lowFloor: low.floor, speech: inSpeech)) }
 
         if !inSpeech {
             // Voicing starts speech too, a few dB above the noise: a quiet talker beside a loud
             // one (the level, and so the start threshold, are the loud one's). Where most of the
             // window is speech, the noise's "spread" is the speech's own and lifts voicedStart
             // far up the range; strong voicing needs only a smaller share of it.
-            let strongStart = aboveNoise(start: true, share: Self.strongOnsetShare)
-            let voicedOnset = requireVoicing && ((s > voicedStart && isVoiced(t)) || (s > strongStart && isVoiced(t, threshold: Self.strongVoicing)))
+            let voicedOnset = requireVoicing && ((voicedAbove(start: true, share: capShare) && isVoiced(t))
+                || (voicedAbove(start: true, share: Self.strongOnsetShare) && isVoiced(t, threshold: Self.strongVoicing)))
             guard s > start || voicedOnset else { return }
             var b = t
             let limit = max(lastEnd, t - past, 0)
@@ -200,8 +216,8 @@ struct SpeechDetector {
             // Nor is a strongly voiced one above the level that let it start speech: else a quiet
             // talker started by strong voicing under ``voicedStop`` counts as a pause from its
             // first frame and is closed, empty, after the minimum silence.
-            let strongStop = aboveNoise(start: false, share: Self.strongOnsetShare)
-            let voicedSpeech = requireVoicing && voiced && (s > voicedStop || (s > strongStop && isVoiced(t, threshold: Self.strongVoicing)))
+            let voicedSpeech = requireVoicing && voiced && (voicedAbove(start: false, share: capShare)
+                || (voicedAbove(start: false, share: Self.strongOnsetShare) && isVoiced(t, threshold: Self.strongVoicing)))
             silenceRun = s < stop && !voicedSpeech ? silenceRun + 1 : 0
             // At low SNR a word's weak ending and the next one's onset sink under the noise, and
             // the pause between them looks longer than it is: the pause needed grows by up to
@@ -216,6 +232,26 @@ struct SpeechDetector {
                 splitAtQuietest(emit: emit)
             }
         }
+    }
+
+    /// Above the noise by its own fluctuation, and at least the margin. Where the 25th
+    /// percentile is already speech (a clean file), the "spread" is the dynamic range itself:
+    /// the spread term is trusted only up to `share` of the range (the stop threshold's share
+    /// in proportion to its spread).
+    @inline(__always)
+    private func threshold(_ band: Band, start: Bool, share: Float) -> Float {
+        start ? band.floor + max(startMargin, min(startSpread * band.spread, share * band.range))
+            : band.floor + max(stopMargin, min(stopSpread * band.spread, share * band.range * stopSpread / max(startSpread, 1e-6)))
+    }
+
+    typealias Band = (floor: Float, spread: Float, range: Float)
+
+    /// The noise floor, the noise's spread and the range up to the speech level, in dB, from a
+    /// window's percentiles (5th, 10th, 25th, 95th).
+    private static func noise(_ levels: inout RollingPercentiles, silenceFloor: Float, dynamicRange: Float) -> Band {
+        let level = levels.value(at: 3)
+        let floor = max(levels.value(at: 1), silenceFloor, level - dynamicRange)
+        return (floor, max(0, levels.value(at: 2) - levels.value(at: 0)), max(0, level - floor))
     }
 
     /// Whether frame `t` is voiced: inside a run of at least ``voicedRun`` consecutive frames

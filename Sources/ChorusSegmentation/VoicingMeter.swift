@@ -55,6 +55,8 @@ struct VoicingMeter {
     private var sinceFrame = 0
     private var frames = 0
     private var last: Float = 0
+    /// Sum of squares and count of the current frame's pitch-rate samples (its low-band power).
+    private var frameSquares: Float = 0, frameSamples = 0
     /// The high-pass: a one-pole section (y = x - x[-1] + p y[-1]) and a two-pole Butterworth one.
     private var onePole = Biquad.identity, twoPole = Biquad.identity
     /// Notches on the harmonics of 50 Hz and of 60 Hz mains in the pitch band, run once hum has
@@ -99,7 +101,7 @@ struct VoicingMeter {
     }
 
     /// Feeds analysis-rate samples; appends one voicing value (0 to 1) per completed frame.
-    mutating func feed(_ samples: ArraySlice<Float>, into out: inout [Float]) {
+    mutating func feed(_ samples: ArraySlice<Float>, into out: inout [FrameVoicing]) {
         samples.withUnsafeBufferPointer { buffer in
             var i = 0
             while i < buffer.count {
@@ -114,7 +116,9 @@ struct VoicingMeter {
                     // no faster than that, and it halves the cost.
                     frames += 1
                     if frames % 2 == 1 { last = measure() }
-                    out.append(last)
+                    out.append(FrameVoicing(periodicity: last, lowPower: frameSamples > 0 ? frameSquares / Float(frameSamples) : 0))
+                    frameSquares = 0
+                    frameSamples = 0
                 }
             }
         }
@@ -122,7 +126,7 @@ struct VoicingMeter {
 
     /// Averages samples in fours, high-passes them and writes the results into the ring.
     private mutating func push(_ samples: UnsafeBufferPointer<Float>) {
-        var state = PushState(sum: groupSum, count: groupCount, head: head, onePole: onePole, twoPole: twoPole, written: 0)
+        var state = PushState(sum: groupSum, count: groupCount, head: head, onePole: onePole, twoPole: twoPole, written: 0, squares: 0)
         let span = span, notching = notching
         ring.withUnsafeMutableBufferPointer { r in
             withUnsafeMutablePointer(to: &notches) { n in
@@ -135,19 +139,23 @@ struct VoicingMeter {
         onePole = state.onePole
         twoPole = state.twoPole
         filled += state.written
+        frameSquares += state.squares
+        frameSamples += state.written
     }
 
     struct PushState {
-        var sum: Float, count: Int, head: Int, onePole: Biquad, twoPole: Biquad, written: Int
+        var sum: Float, count: Int, head: Int, onePole: Biquad, twoPole: Biquad, written: Int, squares: Float
     }
 
     /// The loop of ``push(_:)``, on plain values so they stay in registers.
     private static func push(_ samples: UnsafeBufferPointer<Float>, into r: UnsafeMutablePointer<Float>, span: Int, notches: UnsafeMutablePointer<NotchPipeline>?, state: inout PushState) {
         var sum = state.sum, count = state.count, h = state.head, onePole = state.onePole, twoPole = state.twoPole, written = 0
+        var squares: Float = 0
         let scale = 1 / Float(factor)
         @inline(__always) func emit(_ v: Float) {
             let y = twoPole.process(onePole.process(v))
             r[h] = y
+            squares += y * y
             r[h + span] = y
             if let notches {
                 let (y50, y60) = notches.pointee.process(y)
@@ -178,7 +186,7 @@ struct VoicingMeter {
             count += 1
             i += 1
         }
-        state = PushState(sum: sum, count: count, head: h, onePole: onePole, twoPole: twoPole, written: state.written + written)
+        state = PushState(sum: sum, count: count, head: h, onePole: onePole, twoPole: twoPole, written: state.written + written, squares: state.squares + squares)
     }
 
     /// The highest peak of the normalised autocorrelation over the pitch lags, for the newest
@@ -341,6 +349,14 @@ struct VoicingMeter {
         }
         return sum
     }
+}
+
+/// One frame's voicing, and the power of the band it is read in (about 150 Hz to 1 kHz, where
+/// a voice's first harmonics are): evidence that stands out of white or pink noise when the
+/// whole speech band's energy barely moves.
+struct FrameVoicing {
+    var periodicity: Float
+    var lowPower: Float
 }
 
 /// How much uncorrelated noise lowers a window's periodicity, and so how much to raise it.

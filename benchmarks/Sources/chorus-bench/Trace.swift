@@ -10,7 +10,7 @@ func trace(path: String, from: Double, to: Double) throws {
             let t = Double(d.frame) * hop
             guard t >= from && t < to else { return }
             let r = { (x: Float) in String(Double((x * 10).rounded()) / 10) }
-            print("\(String(Double((t * 100).rounded()) / 100))\t\(r(d.energy))\tfloor \(r(d.floor))\tlevel \(r(d.level))\tstart \(r(d.start))\tstop \(r(d.stop))\tvoicing \(r(d.voicing))\t\(d.speech ? "SPEECH" : "")")
+            print("\(String(Double((t * 100).rounded()) / 100))\t\(r(d.energy))\tfloor \(r(d.floor))\tlevel \(r(d.level))\tstart \(r(d.start))\tstop \(r(d.stop))\tvoicing \(r(d.voicing))\tlow \(r(d.lowEnergy)) over \(r(d.lowFloor))\t\(d.speech ? "SPEECH" : "")")
         }
         var buffer = [Float](repeating: 0, count: 4096 * reader.info.channels)
         try buffer.withUnsafeMutableBufferPointer { block in
