@@ -35,7 +35,9 @@ struct SpeechRegion: Equatable {
 /// thresholds and fluctuating noise wide ones), and a fraction of the way up to the speech
 /// level (the 95th percentile). Speech starts above the start threshold and is traced back to
 /// where it rose above the stop threshold; it ends after ``SegmenterConfiguration/minSilence``
-/// below the stop threshold (hysteresis). Decisions lag input by the look-ahead half of the
+/// below the stop threshold (hysteresis). A voiced frame needs less (see ``decide``), and may
+/// stand above the noise in the voicing's band (about 150 Hz to 1 kHz, tracked the same way)
+/// instead of the speech band. Decisions lag input by the look-ahead half of the
 /// window, so memory is bounded by the window and the maximum segment length, never by the file.
 struct SpeechDetector {
     private let past: Int
@@ -170,7 +172,6 @@ struct SpeechDetector {
         let main = Self.noise(&levels, silenceFloor: silenceFloor, dynamicRange: dynamicRange)
         let low = Self.noise(&lowLevels, silenceFloor: silenceFloor, dynamicRange: dynamicRange)
         let (floor, range) = (main.floor, main.range)
-        func aboveNoise(start: Bool, share: Float) -> Float { threshold(main, start: start, share: share) }
         /// Whether a voiced frame stands above the noise, in the speech band or in the voicing's
         /// own (where a low voice's first harmonics stand out of white or pink noise that the
         /// whole band's energy barely shows it above).
@@ -178,8 +179,8 @@ struct SpeechDetector {
             s > threshold(main, start: start, share: share) || sl > threshold(low, start: start, share: share)
         }
         // What voiced frames must reach.
-        let voicedStart = aboveNoise(start: true, share: capShare)
-        let voicedStop = aboveNoise(start: false, share: capShare)
+        let voicedStart = threshold(main, start: true, share: capShare)
+        let voicedStop = threshold(main, start: false, share: capShare)
         // And for any frame, also a share of the way up to the speech level.
         let start = max(voicedStart, floor + startFraction * range)
         let stop = max(voicedStop, floor + stopFraction * range)

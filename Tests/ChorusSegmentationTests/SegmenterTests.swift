@@ -73,12 +73,9 @@ import TestSupport
                 "\(segments.map { ($0.speechStart, $0.speechEnd) }) for \(quiet.speech)")
     }
 
-    /// A low voice (68 Hz, a man with a cold) under mains hum louder than itself (a bad ground):
-    /// the hum's lines lie among the voice's harmonics and hide its periodicity, so where the
-    /// quiet moments repeat at the mains period the voicing is also read with the lines notched
-    /// out. Also after seconds of digital silence (an edited recording), which is no quiet moment.
-    @Test("a low voice under mains hum louder than itself is found", arguments: [(50.0, 0.0, 16_000), (60.0, 0.0, 16_000), (60.0, 4.0, 16_000), (60.0, 0.0, 44_100)])
-    func aLowVoiceUnderLouderHumIsFound(mains: Double, silence: Double, rate: Int) throws {
+    /// Five utterances of 2.5 s by a low voice (68 Hz, a man with a cold) at -30 dBFS, 1.5 s apart
+    /// and 1.5 s from each end.
+    static func lowVoice(rate: Int) -> (samples: [Float], speech: [(start: Double, end: Double)]) {
         var speech: [Float] = []
         var truth: [(start: Double, end: Double)] = []
         for i in 0..<5 {
@@ -87,7 +84,16 @@ import TestSupport
             speech += Signals.speech(seconds: 2.5, rate: rate, level: -30, seed: UInt64(i), pitch: 68, swing: 5)
             truth.append((start, start + 2.5))
         }
-        speech += Signals.silence(seconds: 1.5, rate: rate)
+        return (speech + Signals.silence(seconds: 1.5, rate: rate), truth)
+    }
+
+    /// A low voice (68 Hz, a man with a cold) under mains hum louder than itself (a bad ground):
+    /// the hum's lines lie among the voice's harmonics and hide its periodicity, so where the
+    /// quiet moments repeat at the mains period the voicing is also read with the lines notched
+    /// out. Also after seconds of digital silence (an edited recording), which is no quiet moment.
+    @Test("a low voice under mains hum louder than itself is found", arguments: [(50.0, 0.0, 16_000), (60.0, 0.0, 16_000), (60.0, 4.0, 16_000), (60.0, 0.0, 44_100)])
+    func aLowVoiceUnderLouderHumIsFound(mains: Double, silence: Double, rate: Int) throws {
+        let (speech, truth) = Self.lowVoice(rate: rate)
         let rms = (speech.reduce(0) { $0 + Double($1) * Double($1) } / Double(speech.count)).squareRoot()
         let breath = Signals.mix(speech, Signals.whiteNoise(count: speech.count, level: -56))
         let samples = Signals.silence(seconds: silence, rate: rate)
@@ -136,15 +142,7 @@ import TestSupport
     @Test("a low voice in hiss is found, and the hiss alone is not speech", arguments: [(true, -48.0), (false, -42.0), (false, -44.0)])
     func aLowVoiceInHissIsFound(lowPassed: Bool, hiss: Double) throws {
         let rate = 16_000
-        var speech: [Float] = []
-        var truth: [(start: Double, end: Double)] = []
-        for i in 0..<5 {
-            speech += Signals.silence(seconds: 1.5, rate: rate)
-            let start = Double(speech.count) / Double(rate)
-            speech += Signals.speech(seconds: 2.5, rate: rate, level: -30, seed: UInt64(i), pitch: 68, swing: 5)
-            truth.append((start, start + 2.5))
-        }
-        speech += Signals.silence(seconds: 1.5, rate: rate)
+        let (speech, truth) = Self.lowVoice(rate: rate)
         // Hiss low-passed to about 1 kHz (a fan, an air conditioner): it lies where the voice's
         // harmonics are.
         let white = Signals.whiteNoise(count: speech.count + 8, level: hiss)
