@@ -170,13 +170,21 @@ struct SpeechDetector {
         let s = smooth[t], sl = lowSmooth[t]
         // (Static: a method of self taking one of self's properties inout would copy self.)
         let main = Self.noise(&levels, silenceFloor: silenceFloor, dynamicRange: dynamicRange)
-        let low = Self.noise(&lowLevels, silenceFloor: silenceFloor, dynamicRange: dynamicRange)
         let (floor, range) = (main.floor, main.range)
-        /// Whether a voiced frame stands above the noise, in the speech band or in the voicing's
-        /// own (where a low voice's first harmonics stand out of white or pink noise that the
-        /// whole band's energy barely shows it above).
-        func voicedAbove(start: Bool, share: Float) -> Bool {
-            s > threshold(main, start: start, share: share) || sl > threshold(low, start: start, share: share)
+        // The voicing band's, only where a voiced frame needs it.
+        var lowBand: Band?
+        func low() -> Band {
+            if let lowBand { return lowBand }
+            let band = Self.noise(&lowLevels, silenceFloor: silenceFloor, dynamicRange: dynamicRange)
+            lowBand = band
+            return band
+        }
+        /// Whether the frame is voiced (`voiced`, asked only when needed) and stands above the
+        /// noise, in the speech band or in the voicing's own (where a low voice's first harmonics
+        /// stand out of white or pink noise that the whole band's energy barely shows it above).
+        func voicedAbove(start: Bool, share: Float, _ voiced: @autoclosure () -> Bool) -> Bool {
+            if s > threshold(main, start: start, share: share) { return voiced() }
+            return voiced() && sl > threshold(low(), start: start, share: share)
         }
         // What voiced frames must reach.
         let voicedStart = threshold(main, start: true, share: capShare)
@@ -184,15 +192,15 @@ struct SpeechDetector {
         // And for any frame, also a share of the way up to the speech level.
         let start = max(voicedStart, floor + startFraction * range)
         let stop = max(voicedStop, floor + stopFraction * range)
-        defer { trace?(FrameDecision(frame: t, energy: s, floor: floor, level: floor + range, start: start, stop: stop, voicing: voicing[t], lowEnergy: sl, lowFloor: low.floor, speech: inSpeech)) }
+        defer { trace?(FrameDecision(frame: t, energy: s, floor: floor, level: floor + range, start: start, stop: stop, voicing: voicing[t], lowEnergy: sl, lowFloor: trace == nil ? 0 : low().floor, speech: inSpeech)) }
 
         if !inSpeech {
             // Voicing starts speech too, a few dB above the noise: a quiet talker beside a loud
             // one (the level, and so the start threshold, are the loud one's). Where most of the
             // window is speech, the noise's "spread" is the speech's own and lifts voicedStart
             // far up the range; strong voicing needs only a smaller share of it.
-            let voicedOnset = requireVoicing && ((voicedAbove(start: true, share: capShare) && isVoiced(t))
-                || (voicedAbove(start: true, share: Self.strongOnsetShare) && isVoiced(t, threshold: Self.strongVoicing)))
+            let voicedOnset = requireVoicing && (voicedAbove(start: true, share: capShare, isVoiced(t))
+                || voicedAbove(start: true, share: Self.strongOnsetShare, isVoiced(t, threshold: Self.strongVoicing)))
             guard s > start || voicedOnset else { return }
             var b = t
             let limit = max(lastEnd, t - past, 0)
@@ -217,8 +225,8 @@ struct SpeechDetector {
             // Nor is a strongly voiced one above the level that let it start speech: else a quiet
             // talker started by strong voicing under ``voicedStop`` counts as a pause from its
             // first frame and is closed, empty, after the minimum silence.
-            let voicedSpeech = requireVoicing && voiced && (voicedAbove(start: false, share: capShare)
-                || (voicedAbove(start: false, share: Self.strongOnsetShare) && isVoiced(t, threshold: Self.strongVoicing)))
+            let voicedSpeech = requireVoicing && voiced && (voicedAbove(start: false, share: capShare, true)
+                || voicedAbove(start: false, share: Self.strongOnsetShare, isVoiced(t, threshold: Self.strongVoicing)))
             silenceRun = s < stop && !voicedSpeech ? silenceRun + 1 : 0
             // At low SNR a word's weak ending and the next one's onset sink under the noise, and
             // the pause between them looks longer than it is: the pause needed grows by up to
