@@ -59,7 +59,7 @@ struct BandEnergyMeter {
     }
 
     /// Feeds interleaved frames; appends each completed frame's mean power (linear) to `powers`
-    /// and its voicing (0 to 1, see ``VoicingMeter``) to `voicing`. Voicing arrives first: the
+    /// and its voicing (0 to 1, with the voicing band's power; see ``VoicingMeter``) to `voicing`. Voicing arrives first: the
     /// powers of a block's frames may follow with a later block.
     mutating func feed(_ samples: UnsafeBufferPointer<Float>, into powers: inout [Float], voicing: inout [FrameVoicing]) {
         decimate(samples)

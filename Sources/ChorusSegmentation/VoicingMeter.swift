@@ -31,8 +31,8 @@ import RealModule
 /// Noise that does not repeat still takes its share of every window's energy, and so of its
 /// periodicity: a voice as loud as white noise reads half as voiced. Where the quiet moments
 /// are aperiodic (not babble, not hum), the reading is raised by the share the noise takes
-/// (``NoiseCorrection``): a man with a cold under white noise 10 dB below his speech had 23 of
-/// his 52 s missed, 13 with it.
+/// (``NoiseCorrection``): in a 52 s recording of two speakers, one with a cold, under white
+/// noise 10 dB below their speech, 23 s of the speech was missed without it and 13 s with it.
 ///
 /// Streaming and allocation-free after the first call; frames are counted from the start of the
 /// input like the energy meter's, so the two stay paired.
@@ -100,7 +100,8 @@ struct VoicingMeter {
         notches = NotchPipeline(lines(50) + lines(60))
     }
 
-    /// Feeds analysis-rate samples; appends one voicing value (0 to 1) per completed frame.
+    /// Feeds analysis-rate samples; appends, per completed frame, its voicing (0 to 1) and the
+    /// power of the band the voicing is read in.
     mutating func feed(_ samples: ArraySlice<Float>, into out: inout [FrameVoicing]) {
         samples.withUnsafeBufferPointer { buffer in
             var i = 0
