@@ -242,27 +242,25 @@ struct Biquad {
     }
 
     static func highPass(cutoff: Double, rate: Double, q: Double) -> Biquad {
-        let w = 2 * Double.pi * cutoff / rate
-        let alpha = Double.sin(w) / (2 * q), c = Double.cos(w), a0 = 1 + alpha
-        return Biquad(
-            b0: Float((1 + c) / 2 / a0), b1: Float(-(1 + c) / a0), b2: Float((1 + c) / 2 / a0),
-            a1: Float(-2 * c / a0), a2: Float((1 - alpha) / a0))
+        cookbook(frequency: cutoff, rate: rate, q: q) { c in ((1 + c) / 2, -(1 + c), (1 + c) / 2) }
     }
 
     /// A notch at `frequency`, `bandwidth` Hz wide between its -3 dB points.
     static func notch(frequency: Double, rate: Double, bandwidth: Double) -> Biquad {
-        let w = 2 * Double.pi * frequency / rate
-        let alpha = Double.sin(w) / (2 * (frequency / bandwidth)), c = Double.cos(w), a0 = 1 + alpha
-        return Biquad(
-            b0: Float(1 / a0), b1: Float(-2 * c / a0), b2: Float(1 / a0),
-            a1: Float(-2 * c / a0), a2: Float((1 - alpha) / a0))
+        cookbook(frequency: frequency, rate: rate, q: frequency / bandwidth) { c in (1, -2 * c, 1) }
     }
 
     static func lowPass(cutoff: Double, rate: Double, q: Double) -> Biquad {
-        let w = 2 * Double.pi * cutoff / rate
+        cookbook(frequency: cutoff, rate: rate, q: q) { c in ((1 - c) / 2, 1 - c, (1 - c) / 2) }
+    }
+
+    /// A section of the Audio EQ Cookbook: its numerator from cos(w), all over a0 = 1 + alpha.
+    private static func cookbook(frequency: Double, rate: Double, q: Double, numerator: (Double) -> (Double, Double, Double)) -> Biquad {
+        let w = 2 * Double.pi * frequency / rate
         let alpha = Double.sin(w) / (2 * q), c = Double.cos(w), a0 = 1 + alpha
+        let (b0, b1, b2) = numerator(c)
         return Biquad(
-            b0: Float((1 - c) / 2 / a0), b1: Float((1 - c) / a0), b2: Float((1 - c) / 2 / a0),
+            b0: Float(b0 / a0), b1: Float(b1 / a0), b2: Float(b2 / a0),
             a1: Float(-2 * c / a0), a2: Float((1 - alpha) / a0))
     }
 }

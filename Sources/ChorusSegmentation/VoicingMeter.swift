@@ -201,7 +201,7 @@ struct VoicingMeter {
             notching = true
             notchingSince = measured
         }
-        let plain = measure(view: 0)
+        let plain = measure(view: 0, energy: e)
         noise.add(energy: e, voicing: plain)
         // (The ring's views are numbered as `hum` numbers the mains: 1 without 50 Hz's lines, 2 without 60 Hz's.)
         if notching && measured - notchingSince >= Self.humBlock && hum != 0 { return max(measure(view: hum), plain) }
@@ -304,12 +304,12 @@ struct VoicingMeter {
     }
 
     /// The highest peak for one of the ring's three views of the signal.
-    private func measure(view: Int) -> Float {
+    /// `energy` is the window's energy where the caller has it (``energy()``, for view 0).
+    private func measure(view: Int, energy: Float? = nil) -> Float {
         ring.withUnsafeBufferPointer { p -> Float in
             // The newest `span` samples are p[head ..< head + span]; the window is their last `window`.
             let base = p.baseAddress! + 2 * span * view + head + span - window
-            var e0: Float = 0
-            for i in 0..<window { e0 += base[i] * base[i] }
+            let e0 = energy ?? Self.dot(base, base, window)
             guard e0 > 1e-12 * Float(window) else { return 0 }
             var best: Float = 0
             var previous: Float = -1, current: Float = -1

@@ -13,14 +13,9 @@ Usage: steps_snr.py SETDIR TOOL=MANIFEST.jsonl ...
 import json, os, sys
 import numpy as np
 
+from score import frames
+
 BANDS = [(-np.inf, -10, "under -10 dB"), (-10, 0, "-10 to 0 dB"), (0, 10, "0 to 10 dB"), (10, np.inf, "over 10 dB")]
-
-
-def frames(segs, n):
-    lab = np.zeros(n, bool)
-    for s, e in segs:
-        lab[int(round(s * 100)):int(round(e * 100))] = True
-    return lab
 
 
 def local_power(x, rate, n):
