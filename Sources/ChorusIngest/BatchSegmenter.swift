@@ -52,9 +52,11 @@ public enum BatchSegmenter {
         progress: (Int) -> Void = { _ in },
         deliver: (Int, FileOutcome) -> Void
     ) {
+        let concurrent = FileSegmenter.coreToSpare(jobs: jobs, files: files.count)
         OrderedBatch.run(count: files.count, jobs: jobs, work: { index in
             do {
-                return .segmented(try FileSegmenter.segment(path: files[index], configuration: configuration, allowTruncated: allowTruncated))
+                return .segmented(try FileSegmenter.segment(
+                    path: files[index], configuration: configuration, allowTruncated: allowTruncated, concurrent: concurrent))
             } catch {
                 return .failed(path: files[index], reason: reason(error))
             }

@@ -1,5 +1,6 @@
 import ChorusAudio
 import ChorusSegmentation
+import Foundation
 
 /// The segments of one audio file and what was learnt reading it.
 public struct FileSegmentation: Sendable {
@@ -26,6 +27,11 @@ public enum FileSegmenter {
     /// constant while the decoding and analysing threads hand over a block only every few seconds of audio.
     public static let blockSamples = 131_072
 
+    /// Whether `jobs` files at once (of `files`) leave a core free for each file's voicing thread.
+    public static func coreToSpare(jobs: Int, files: Int) -> Bool {
+        max(1, min(jobs, files)) < ProcessInfo.processInfo.activeProcessorCount
+    }
+
     /// Frames per decoded block for a file of `channels` channels.
     public static func blockFrames(channels: Int) -> Int { max(1, blockSamples / channels) }
 
@@ -33,9 +39,12 @@ public enum FileSegmenter {
     /// - Parameter allowTruncated: segment what decodes when a file ends before its header says
     ///   it should (a recorder that died mid-take) or its data is damaged part way, with a
     ///   warning, instead of failing.
+    /// - Parameter concurrent: measure voicing on a thread of its own beside the decoder's and the
+    ///   caller's (``ChorusSegmentation/SilenceSegmenter/concurrent``); for a core that would
+    ///   otherwise idle. The segments are the same either way.
     /// - Throws: ``ChorusAudio/AudioError`` for unreadable, damaged or truncated audio, and when the
     ///   configuration cannot work for this file (a channel it does not have).
-    public static func segment(path: String, configuration: SegmenterConfiguration, allowTruncated: Bool = false) throws -> FileSegmentation {
+    public static func segment(path: String, configuration: SegmenterConfiguration, allowTruncated: Bool = false, concurrent: Bool = false) throws -> FileSegmentation {
         try AudioReader.withReader(at: path) { reader in
             var segmenter: SilenceSegmenter
             do {
@@ -43,6 +52,7 @@ public enum FileSegmenter {
             } catch let error as SegmentationError {
                 throw AudioError(code: .invalidArgument, path: path, message: error.message)
             }
+            segmenter.concurrent = concurrent
             var segments: [Segment] = []
             var warnings: [String] = []
             do {

@@ -29,13 +29,14 @@ public enum ProjectImport {
         jobs: Int, progress: (Int) -> Void = { _ in }, deliver: (Int, ImportOutcome) -> Void
     ) {
         let store = project.store
+        let concurrent = FileSegmenter.coreToSpare(jobs: jobs, files: files.count)
         OrderedBatch.run(count: files.count, jobs: jobs, work: { index -> ImportOutcome in
             let path = files[index]
             do {
                 let sha = try ContentHash.sha256(path: path)
                 let known = try store.recording(sha256: sha) != nil
                 if known && !resegment { return .known(path: path, sha256: sha, metadataChanged: false) }
-                var result = try FileSegmenter.segment(path: path, configuration: configuration, allowTruncated: allowTruncated)
+                var result = try FileSegmenter.segment(path: path, configuration: configuration, allowTruncated: allowTruncated, concurrent: concurrent)
                 diarization?.apply(to: &result)
                 return known ? .resegmented(result, sha256: sha) : .imported(result, sha256: sha)
             } catch {

@@ -34,14 +34,10 @@ struct BandEnergyMeter {
     private let useLow: Bool
     private var groupSum: Float = 0
     private var groupCount = 0
-    private var scratch: [Float] = []
     /// Analysis samples not yet filtered, preceded by `warmUp` samples of history (zeros at the start).
     private var pending = [Float](repeating: 0, count: BandEnergyMeter.warmUp)
-    private var scratchCount = 0
-    /// Voicing per frame, from the same analysis-rate samples.
-    private var voicingMeter: VoicingMeter
-    /// The mains frequency (50 or 60 Hz) whose hum the voicing meter heard, if any.
-    var mainsHum: Int? { voicingMeter.mainsHeard }
+    /// The analysis rate, Hz.
+    let analysisRate: Double
 
     init(sampleRate: Int, channels: Int, channel: Int?, frameDuration: Double, bandLow: Double, bandHigh: Double) {
         self.channels = channels
@@ -55,20 +51,20 @@ struct BandEnergyMeter {
         }
         useLow = bandHigh < 0.45 * rate
         if useLow { low = Biquad.lowPass(cutoff: bandHigh, rate: rate, q: 0.707_106_8) }
-        voicingMeter = VoicingMeter(analysisRate: rate, hopSamples: hopSamples)
+        analysisRate = rate
     }
 
-    /// Feeds interleaved frames; appends each completed frame's mean power (linear) to `powers`
-    /// and its voicing (0 to 1, with the voicing band's power; see ``VoicingMeter``) to `voicing`. Voicing arrives first: the
-    /// powers of a block's frames may follow with a later block.
-    mutating func feed(_ samples: UnsafeBufferPointer<Float>, into powers: inout [Float], voicing: inout [FrameVoicing]) {
-        decimate(samples)
-        voicingMeter.feed(scratch[0..<scratchCount], into: &voicing)
-        filter(into: &powers)
+    /// Pass 1 for a block of interleaved frames: its analysis-rate samples, written to the start
+    /// of `scratch` (grown when needed), are returned as a count and kept for ``filter(into:)``.
+    /// The voicing meter reads the same samples (``VoicingMeter/feed(_:into:)``).
+    mutating func decimate(_ samples: UnsafeBufferPointer<Float>, into scratch: inout [Float]) -> Int {
+        let produced = decimated(samples, into: &scratch)
+        pending.append(contentsOf: scratch[0..<produced])
+        return produced
     }
 
-    /// Pass 1: mix and average groups of `decimation` frames into `scratch`.
-    private mutating func decimate(_ samples: UnsafeBufferPointer<Float>) {
+    /// Mixes and averages groups of `decimation` frames into `scratch`.
+    private mutating func decimated(_ samples: UnsafeBufferPointer<Float>, into scratch: inout [Float]) -> Int {
         let frames = samples.count / channels
         let m = decimation
         let capacity = (frames + groupCount) / m + 1
@@ -128,9 +124,9 @@ struct BandEnergyMeter {
                 i += 1
             }
         }
-        scratchCount = produced
         groupSum = sum
         groupCount = count
+        return produced
     }
 
     /// Analysis samples each chunk starts from rest before its own samples.
@@ -142,9 +138,9 @@ struct BandEnergyMeter {
     /// independent chains a CPU overlaps: the filter is bound by latency, not arithmetic.
     static let lanes = 8
 
-    /// Pass 2: band-filter whole groups of eight chunks and sum squares per frame.
-    private mutating func filter(into powers: inout [Float]) {
-        pending.append(contentsOf: scratch[0..<scratchCount])
+    /// Pass 2: band-filter whole groups of eight chunks of what ``decimate(_:into:)`` kept, and
+    /// append each completed frame's mean power (linear) to `powers`.
+    mutating func filter(into powers: inout [Float]) {
         let chunk = hopSamples * Self.chunkFrames
         var start = 0
         while pending.count - Self.warmUp - start >= Self.lanes * chunk {

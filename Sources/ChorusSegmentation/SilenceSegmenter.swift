@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Splits audio into speech segments on silence, streaming: feed blocks of interleaved
 /// samples as they are decoded and receive segments as soon as they are decided.
 ///
@@ -18,13 +20,14 @@ public struct SilenceSegmenter {
     public let channels: Int
 
     private var meter: BandEnergyMeter
-    private var detector: SpeechDetector
+    /// The block's analysis-rate samples, which the energy meter and the voicing meter both read.
+    private var scratch: [Float] = []
+    /// The two halves of the analysis, which may run on two threads at once (``concurrent``):
+    /// neither touches the other's state.
+    private var voicingStage: VoicingStage
+    private var decisions: Decisions
     private let hopSeconds: Double
     private var samplesSeen: Int64 = 0
-    private var powers: [Float] = []
-    /// Voicing of frames whose power has not arrived yet, from `voicingHead` on.
-    private var voicing: [FrameVoicing] = []
-    private var voicingHead = 0
     private var held: SpeechRegion?
     private var previousEnd: Double?
     private var summary = SegmentationSummary()
@@ -46,47 +49,113 @@ public struct SilenceSegmenter {
             sampleRate: sampleRate, channels: channels, channel: picked, frameDuration: configuration.frameDuration,
             bandLow: configuration.bandLow, bandHigh: configuration.bandHigh)
         hopSeconds = Double(meter.hopFrames) / Double(sampleRate)
-        detector = SpeechDetector(configuration: configuration, framesPerSecond: 1 / hopSeconds)
+        voicingStage = VoicingStage(meter: VoicingMeter(analysisRate: meter.analysisRate, hopSamples: meter.hopSamples))
+        decisions = Decisions(detector: SpeechDetector(configuration: configuration, framesPerSecond: 1 / hopSeconds))
     }
+
+    /// Whether a block's voicing is measured on a second thread while this one filters the band
+    /// energy and decides the frames before it. The output is the same either way; it is faster
+    /// when a core is free (one file at a time), and only adds switching when every core is
+    /// already busy with a file of its own (batches of files turn it off then).
+    public var concurrent = false
 
     /// Receives every frame decision when set (a debugging aid; slows the segmenter down).
     public var trace: ((FrameDecision) -> Void)? {
-        get { detector.trace }
-        set { detector.trace = newValue }
+        get { decisions.detector.trace }
+        set { decisions.detector.trace = newValue }
     }
 
     /// Feeds interleaved samples (any number of whole frames); calls `emit` for each segment decided.
     public mutating func process(_ samples: UnsafeBufferPointer<Float>, emit: (Segment) -> Void) {
         samplesSeen += Int64(samples.count / channels)
-        powers.removeAll(keepingCapacity: true)
-        meter.feed(samples, into: &powers, voicing: &voicing)
-        var regions: [SpeechRegion] = []
-        pushPowers { regions.append($0) }
-        for region in regions { accept(region, emit: emit) }
+        let count = meter.decimate(samples, into: &scratch)
+        if concurrent && count >= Self.concurrentMinimum {
+            // One thread measures this block's voicing (reading `scratch`, writing only
+            // `voicingStage`); the other filters its band energy (`meter`) and decides the
+            // frames whose voicing came with earlier blocks (`decisions`). Both finish before
+            // this returns, and this block's voicing is handed over after.
+            let block = scratch[0..<count]
+            withUnsafeMutablePointer(to: &voicingStage) { voicing in
+                withUnsafeMutablePointer(to: &meter) { meter in
+                    withUnsafeMutablePointer(to: &decisions) { decisions in
+                        nonisolated(unsafe) let (voicing, meter, decisions) = (voicing, meter, decisions)
+                        DispatchQueue.concurrentPerform(iterations: 2) { part in
+                            if part == 0 {
+                                voicing.pointee.measure(block)
+                            } else {
+                                meter.pointee.filter(into: &decisions.pointee.powers)
+                                decisions.pointee.pushReady(finishing: false)
+                            }
+                        }
+                    }
+                }
+            }
+            decisions.voicing += voicingStage.fresh
+        } else {
+            voicingStage.measure(scratch[0..<count])
+            decisions.voicing += voicingStage.fresh
+            meter.filter(into: &decisions.powers)
+            decisions.pushReady(finishing: false)
+        }
+        emitRegions(emit)
     }
 
-    /// Hands the detector each new frame's power with its voicing (which arrived no later).
-    private mutating func pushPowers(_ emit: (SpeechRegion) -> Void) {
-        for power in powers {
-            let v = voicingHead < voicing.count ? voicing[voicingHead] : FrameVoicing(periodicity: 0, lowPower: 0)
-            voicingHead += 1
-            detector.push(power: power, voicing: v.periodicity, lowPower: v.lowPower, emit: emit)
+    /// Smallest block (analysis samples) worth handing to a second thread.
+    static let concurrentMinimum = 4096
+
+    /// The voicing meter, and the voicing of the block it last read.
+    private struct VoicingStage {
+        var meter: VoicingMeter
+        var fresh: [FrameVoicing] = []
+
+        mutating func measure(_ samples: ArraySlice<Float>) {
+            fresh.removeAll(keepingCapacity: true)
+            meter.feed(samples, into: &fresh)
         }
-        if voicingHead > 4096 {
-            let done = min(voicingHead, voicing.count)
-            voicing.removeFirst(done)
-            voicingHead -= done
+    }
+
+    /// The detector, with the frames' powers and voicing not yet handed to it (from `powerHead`
+    /// and `voicingHead` on: a frame goes once both have arrived) and the regions it decided.
+    private struct Decisions {
+        var detector: SpeechDetector
+        var powers: [Float] = []
+        var powerHead = 0
+        var voicing: [FrameVoicing] = []
+        var voicingHead = 0
+        var regions: [SpeechRegion] = []
+
+        /// Hands the detector each frame whose power and voicing have both arrived (at the end
+        /// of the input, a frame whose voicing never came reads unvoiced).
+        mutating func pushReady(finishing: Bool) {
+            while powerHead < powers.count && (finishing || voicingHead < voicing.count) {
+                let v = voicingHead < voicing.count ? voicing[voicingHead] : FrameVoicing(periodicity: 0, lowPower: 0)
+                detector.push(power: powers[powerHead], voicing: v.periodicity, lowPower: v.lowPower) { regions.append($0) }
+                powerHead += 1
+                voicingHead += 1
+            }
+            if powerHead > 4096 {
+                powers.removeFirst(powerHead)
+                powerHead = 0
+            }
+            if voicingHead > 4096 {
+                let done = min(voicingHead, voicing.count)
+                voicing.removeFirst(done)
+                voicingHead -= done
+            }
         }
+    }
+
+    private mutating func emitRegions(_ emit: (Segment) -> Void) {
+        for region in decisions.regions { accept(region, emit: emit) }
+        decisions.regions.removeAll(keepingCapacity: true)
     }
 
     /// Ends the input; emits the remaining segments and returns what was seen.
     public mutating func finish(emit: (Segment) -> Void) -> SegmentationSummary {
-        var regions: [SpeechRegion] = []
-        powers.removeAll(keepingCapacity: true)
-        meter.finish(into: &powers)
-        pushPowers { regions.append($0) }
-        detector.finish { regions.append($0) }
-        for region in regions { accept(region, emit: emit) }
+        meter.finish(into: &decisions.powers)
+        decisions.pushReady(finishing: true)
+        decisions.detector.finish { decisions.regions.append($0) }
+        emitRegions(emit)
         summary.duration = Double(samplesSeen) / Double(sampleRate)
         if let last = held {
             emitHeld(last, nextStart: nil, emit: emit)
@@ -96,7 +165,7 @@ public struct SilenceSegmenter {
         if tail >= configuration.minSilence || previousEnd == nil && summary.duration >= configuration.minSilence {
             summary.pauses += 1
         }
-        summary.mainsHum = meter.mainsHum
+        summary.mainsHum = voicingStage.meter.mainsHeard
         return summary
     }
 

@@ -23,6 +23,23 @@ struct Reference: Decodable {
         return try text.split(separator: "\n").map { try JSONDecoder().decode(Reference.self, from: Data($0.utf8)) }
     }
 
+    /// The sample recordings as libsndfile decodes them, with the voicing on its own thread
+    /// (a single file with a core to spare) and without: the same segments and summary.
+    @Test func aSecondThreadForTheVoicingChangesNothing() throws {
+        let recordings = Set(try Self.references().map(\.recording)).sorted()
+        #expect(recordings.count >= 3)
+        for recording in recordings {
+            let path = Fixtures.corpus + "/" + recording
+            let serial = try FileSegmenter.segment(path: path, configuration: SegmenterConfiguration())
+            let concurrent = try FileSegmenter.segment(path: path, configuration: SegmenterConfiguration(), concurrent: true)
+            #expect(concurrent.segments == serial.segments, "\(recording)")
+            #expect(concurrent.summary == serial.summary, "\(recording)")
+            #expect(!serial.segments.isEmpty, "\(recording)")
+        }
+        #expect(FileSegmenter.coreToSpare(jobs: 4, files: 1) == (ProcessInfo.processInfo.activeProcessorCount > 1))
+        #expect(!FileSegmenter.coreToSpare(jobs: ProcessInfo.processInfo.activeProcessorCount, files: 100))
+    }
+
     @Test func everyReferenceUtteranceIsOneSegment() throws {
         let references = try Self.references()
         #expect(references.count == 33)

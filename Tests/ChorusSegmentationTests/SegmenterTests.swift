@@ -291,6 +291,32 @@ import TestSupport
         #expect(!found.isEmpty)
     }
 
+    /// The voicing measured on a second thread while this one decides the frames before it:
+    /// the same segments, block by block and whole, over hum so that the notches run too.
+    @Test("the same segments with the voicing on a second thread", arguments: [8_192, 50_000, 0])
+    func concurrentVoicingDoesNotMatter(block: Int) throws {
+        let rate = 16_000
+        let (speech, _) = Signals.compose(rate: rate, pattern: Self.pattern + Self.pattern)
+        let noise = Signals.mix(Signals.whiteNoise(count: speech.count, level: -45), Signals.hum(count: speech.count, rate: rate, level: -30, mains: 50))
+        let samples = Signals.mix(speech, noise)
+        let serial = try SilenceSegmenter.segments(of: samples, sampleRate: rate, channels: 1)
+        var segmenter = try SilenceSegmenter(sampleRate: rate, channels: 1)
+        segmenter.concurrent = true
+        var found: [Segment] = []
+        let step = block == 0 ? samples.count : block
+        var i = 0
+        while i < samples.count {
+            let j = min(samples.count, i + step)
+            samples[i..<j].withUnsafeBufferPointer { segmenter.process($0) { found.append($0) } }
+            i = j
+        }
+        let summary = segmenter.finish { found.append($0) }
+        #expect(found == serial.segments)
+        #expect(summary == serial.summary)
+        #expect(summary.mainsHum == 50)
+        #expect(found.count >= 6)
+    }
+
     @Test func invalidConfigurationsAreRefusedWithAReason() {
         var c = SegmenterConfiguration()
         c.minSilence = 0
