@@ -56,7 +56,7 @@ struct SegmenterOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp("Analysis frame length (seconds); boundaries fall on this grid.", valueName: "seconds"))
     var frameLength: Double = defaults.frameDuration
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("A frame is voiced when its pitch-range periodicity (0 to 1) reaches this.", valueName: "0-1"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("A frame is voiced when its pitch-range periodicity (0 to 1) reaches this. Try 0.45 for hoarse, creaky or breathy voices (more of them is found; in loud noise a second or so may then be called speech).", valueName: "0-1"))
     var voicedThreshold: Double = defaults.voicedThreshold
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Steady unvoiced stretches this long (seconds) inside speech are cut out as noise.", valueName: "seconds"))
