@@ -12,8 +12,9 @@ A second table gives each tool's frame F1 on these files beside a ceiling: the f
 detector that calls no noise speech and finds every frame of speech that stands at or above
 the noise (its power over 50 ms) in at least one of five bands (200 Hz-4 kHz, 150 Hz-1 kHz,
 1-2 kHz, 2-4 kHz, 4-7.8 kHz), its gaps under 0.3 s inside a true region filled (the truth's own
-rule). Energy in bands cannot do better without calling noise speech; a tool above the ceiling
-is finding speech under louder noise by calling noise speech too (or by a model of speech).
+rule). It is what a detector gets that finds speech wherever, and only where, it stands above
+the noise in some band, and calls no noise speech; to do better a tool must find speech under
+louder noise: by bridging longer gaps, by a model of speech, or by calling noise speech too.
 
 Usage: steps_snr.py SETDIR TOOL=MANIFEST.jsonl ...
 """
