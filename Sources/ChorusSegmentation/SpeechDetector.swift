@@ -192,7 +192,7 @@ struct SpeechDetector {
         // And for any frame, also a share of the way up to the speech level.
         let start = max(voicedStart, floor + startFraction * range)
         let stop = max(voicedStop, floor + stopFraction * range)
-        defer { trace?(FrameDecision(frame: t, energy: s, floor: floor, level: floor + range, start: start, stop: stop, voicing: voicing[t], lowEnergy: sl, lowFloor: trace == nil ? 0 : low().floor, speech: inSpeech)) }
+        defer { trace?(FrameDecision(frame: t, energy: s, floor: floor, level: floor + range, start: start, stop: stop, voicing: voicing[t], lowEnergy: sl, lowFloor: low().floor, speech: inSpeech)) }
 
         if !inSpeech {
             // Voicing starts speech too, a few dB above the noise: a quiet talker beside a loud
