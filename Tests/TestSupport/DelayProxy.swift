@@ -19,13 +19,11 @@ public final class DelayProxy: @unchecked Sendable {
     public init(to target: Int, delay: Double) throws {
         self.target = target
         self.delay = delay
-        port = try freePort()
+        // Bound to a port the system picks, not one found free and bound after: another test's
+        // server could take it in between.
         listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var one: Int32 = 1
-        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var address = Self.loopback(port)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard bound == 0, listen(listener, 64) == 0 else { throw TestSetupError("the proxy cannot listen on \(port)") }
+        port = try boundPort(listener)
+        guard listen(listener, 64) == 0 else { throw TestSetupError("the proxy cannot listen on \(port)") }
         Thread.detachNewThread { [self] in acceptLoop() }
     }
 

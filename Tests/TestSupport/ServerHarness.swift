@@ -95,7 +95,8 @@ public func freePorts(_ count: Int) throws -> [Int] {
     }
 }
 
-private func boundPort(_ fd: Int32) throws -> Int {
+/// Binds `fd` to a port on loopback that the system picks, and returns it.
+func boundPort(_ fd: Int32) throws -> Int {
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
