@@ -108,7 +108,7 @@ let package = Package(
         // The work through `chorus serve`, for the loop on an annotator's own machine (URLSession).
         // The work API's JSON: one definition for the server that encodes it and the client that reads it.
         .target(name: "ChorusAPI", dependencies: ["ChorusStore"]),
-        .target(name: "ChorusRemote", dependencies: ["ChorusStore", "ChorusAPI", "CCurl"]),
+        .target(name: "ChorusRemote", dependencies: ["ChorusSupport", "ChorusStore", "ChorusAPI", "CCurl"]),
         // `chorus serve`: the work API over HTTP, each request acting as one person; its
         // OpenAPI document is compiled in.
         .target(

@@ -1,4 +1,5 @@
 import CSndFile
+import ChorusSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -151,7 +152,8 @@ public final class AudioWriter {
     public let sampleRate: Int
     /// Interleaved channels per frame.
     public let channels: Int
-    private let temporaryPath: String
+    /// Where it is written first (see ``Replacement``).
+    private let replacement: Replacement
     private var handle: OpaquePointer?
 
     /// Creates the writer (`sf_open` with `SFM_WRITE`, after `sf_format_check`).
@@ -170,8 +172,10 @@ public final class AudioWriter {
         guard sf_format_check(&sfinfo) == SF_TRUE else {
             throw AudioError(code: .unsupported, path: path, message: "libsndfile cannot write \(type.rawValue) with \(encoding.rawValue) samples at \(sampleRate) Hz, \(channels) channels")
         }
-        temporaryPath = Self.temporaryName(for: path)
-        guard let opened = sf_open(temporaryPath, Int32(SFM_WRITE), &sfinfo) else {
+        do { replacement = try Replacement(path: path) } catch {
+            throw AudioError(code: .write, path: path, message: error.message)
+        }
+        guard let opened = sf_open(replacement.writePath, Int32(SFM_WRITE), &sfinfo) else {
             let cause = sndMessage(sf_strerror(nil))
             throw AudioError(code: .write, path: path, message: "cannot create: \(cause)", cause: cause)
         }
@@ -184,7 +188,7 @@ public final class AudioWriter {
     deinit {
         if let handle {
             sf_close(handle)
-            unlink(temporaryPath)
+            replacement.discard()
         }
     }
 
@@ -214,13 +218,11 @@ public final class AudioWriter {
         self.handle = nil
         let status = sf_close(handle)
         guard status == 0 else {
-            unlink(temporaryPath)
+            replacement.discard()
             throw AudioError(code: .write, path: path, message: "closing failed: \(sndMessage(sf_error_number(status)))")
         }
-        guard rename(temporaryPath, path) == 0 else {
-            let cause = String(cString: strerror(errno))
-            unlink(temporaryPath)
-            throw AudioError(code: .write, path: path, message: "cannot move into place: \(cause)", cause: cause)
+        do { try replacement.commit() } catch {
+            throw AudioError(code: .write, path: path, message: error.message)
         }
     }
 
@@ -238,13 +240,6 @@ public final class AudioWriter {
         sfinfo.channels = Int32(channels)
         sfinfo.format = Int32(format(type: type, encoding: encoding))
         return sf_format_check(&sfinfo) == SF_TRUE
-    }
-
-    static func temporaryName(for path: String) -> String {
-        let slash = path.lastIndex(of: "/")
-        let dir = slash.map { String(path[...$0]) } ?? ""
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        return "\(dir).\(name).tmp-\(getpid())"
     }
 
     static func format(type: AudioFileType, encoding: SampleEncoding) -> Int {

@@ -64,15 +64,17 @@ final class ProgressBar {
 }
 
 /// Text written to a temporary name beside `path` and renamed into place by ``commit()``;
-/// removed if never committed, so a failed run never leaves half a file.
+/// removed if never committed, so a failed run never leaves half a file. A device, pipe or
+/// descriptor (`/dev/null`, `/dev/stdout`, a FIFO) is written in place, and a symbolic link's
+/// target is replaced, the link kept (see ``Replacement``).
 final class AtomicTextFile {
     let path: String
-    private let temporary: String?
+    private let replacement: Replacement?
     private var file: UnsafeMutablePointer<FILE>?
 
     private init(stream: UnsafeMutablePointer<FILE>) {
         path = "standard output"
-        temporary = nil
+        replacement = nil
         file = stream
     }
 
@@ -86,18 +88,19 @@ final class AtomicTextFile {
 
     init(path: String) throws {
         self.path = path
-        let url = URL(fileURLWithPath: path)
-        temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())").path
-        guard let f = fopen(temporary, "w") else {
+        let replacement = try Replacement(path: path)
+        self.replacement = replacement
+        // In place: appending, neither created nor truncated (a FIFO waits for its reader here).
+        guard let f = fopen(replacement.writePath, replacement.inPlace ? "a" : "w") else {
             throw CLIError("\(path): cannot create: \(String(cString: strerror(errno)))")
         }
         file = f
     }
 
     deinit {
-        if let file, let temporary {
+        if let file, let replacement {
             fclose(file)
-            unlink(temporary)
+            replacement.discard()
         }
     }
 
@@ -107,22 +110,20 @@ final class AtomicTextFile {
     }
 
     func commit() throws {
-        guard let temporary else {
+        guard let replacement else {
             if let file, fflush(file) != 0 { throw CLIError("standard output: write failed: \(String(cString: strerror(errno)))") }
             return
         }
         guard let f = file else { return }
         file = nil
-        let flushed = fflush(f) == 0 && fsync(fileno(f)) == 0
+        // A device or pipe cannot be synced (fsync fails with EINVAL): only flushed.
+        let flushed = fflush(f) == 0 && (replacement.inPlace || fsync(fileno(f)) == 0)
         let closed = fclose(f) == 0
         guard flushed && closed else {
-            unlink(temporary)
+            replacement.discard()
             throw CLIError("\(path): write failed: \(String(cString: strerror(errno)))")
         }
-        guard rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw CLIError("\(path): cannot move into place: \(String(cString: strerror(errno)))")
-        }
+        try replacement.commit()
     }
 }
 

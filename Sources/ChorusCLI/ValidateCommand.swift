@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChorusIngest
 import ChorusStore
+import ChorusSupport
 import ChorusValidation
 import Foundation
 
@@ -47,8 +48,10 @@ struct ValidateCommand: ParsableCommand {
         let path = folder + "/report.json", html = folder + "/report.html"
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-            try Data(ReportHTML.render(report, title: (project.folder as NSString).lastPathComponent).utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
+            try Replacement.write(data, to: path)
+            try Replacement.write(Data(ReportHTML.render(report, title: (project.folder as NSString).lastPathComponent).utf8), to: html)
+        } catch let error as ReplacementError {
+            throw CLIError(error.message, location: error.path)
         } catch {
             throw CLIError("\(folder): cannot write the report: \(error.localizedDescription)")
         }

@@ -1,5 +1,6 @@
 import ChorusAPI
 import ChorusStore
+import ChorusSupport
 import Foundation
 
 /// The login `chorus login` saves for the loop on an annotator's machine: the server, whose
@@ -79,12 +80,11 @@ public struct SavedLogin: Codable, Sendable, Equatable {
     }
 
     private static func writePrivately(_ data: Data, to path: String) throws {
-        let temporary = path + ".partial"
-        FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600])
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
-        try handle.write(contentsOf: data)
-        try handle.close()
-        guard rename(temporary, path) == 0 else { throw ProjectError(code: .invalidConfig, message: "cannot save \(path)") }
+        do {
+            try Replacement.write(data, to: path, permissions: 0o600)
+        } catch {
+            throw ProjectError(code: .invalidConfig, message: "cannot save \(path): \(error.message)")
+        }
     }
 }
 

@@ -129,6 +129,28 @@ struct LosslessCase: CustomTestStringConvertible, Sendable {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
     }
 
+    /// The writer replaces what a symbolic link points to, keeps the link and the replaced
+    /// file's permissions, and a writer never finished leaves the old file whole.
+    @Test func writerReplacesALinksTargetAndKeepsTheLinkAndPermissions() throws {
+        let dir = try Fixtures.scratch()
+        try FileManager.default.createDirectory(atPath: dir + "/takes", withIntermediateDirectories: true)
+        try Fixtures.write([0.5, 0.5], to: dir + "/takes/clip.wav", rate: 8000)
+        #expect(chmod(dir + "/takes/clip.wav", 0o640) == 0)
+        #expect(symlink("takes/clip.wav", dir + "/clip.wav") == 0)
+        do {
+            let abandoned = try AudioWriter(path: dir + "/clip.wav", type: .wav, encoding: .pcm16, sampleRate: 8000, channels: 1)
+            try abandoned.write([0.1])
+        }
+        #expect(try Fixtures.readAll(dir + "/takes/clip.wav").0.declaredFrames == 2)
+        try Fixtures.write([0.25, 0.25, 0.25], to: dir + "/clip.wav", rate: 8000)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/clip.wav") == "takes/clip.wav")
+        #expect(try Fixtures.readAll(dir + "/takes/clip.wav").0.declaredFrames == 3)
+        var info = stat()
+        #expect(stat(dir + "/takes/clip.wav", &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o640)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/takes") == ["clip.wav"])
+    }
+
     @Test func writerRefusesImpossibleFormats() throws {
         let dir = try Fixtures.scratch()
         #expect(throws: AudioError.self) {

@@ -53,6 +53,67 @@ import TestSupport
         #expect(leftovers == ["segments.jsonl"])
     }
 
+    /// `--out /dev/null` (or `/dev/stdout`, or a named pipe) is written in place: renaming the
+    /// manifest over it put a regular file where the device was, which as root replaced the
+    /// machine's /dev/null. A FIFO stands in for the device here.
+    @Test func outToAPipeWritesIntoThePipeAndLeavesItAPipe() throws {
+        let dir = try Self.folderWithGoodAndBadFiles()
+        let scratch = try Fixtures.scratch()
+        let fifo = scratch + "/manifest.fifo"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        // A reader is there before the writer opens (so the writer does not wait for one).
+        let reader = open(fifo, O_RDONLY | O_NONBLOCK)
+        #expect(reader >= 0)
+        defer { close(reader) }
+        let run = try ChorusProcess.run(["segment", dir + "/a.wav", "--dry-run", "-q", "--out", fifo])
+        #expect(run.status == 0, "\(run.stderr)")
+        var info = stat()
+        #expect(lstat(fifo, &info) == 0)
+        #expect(info.st_mode & S_IFMT == S_IFIFO)
+        var received = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = read(reader, &buffer, buffer.count)
+            if count <= 0 { break }
+            received.append(contentsOf: buffer[0..<count])
+        }
+        let toStdout = try ChorusProcess.run(["segment", dir + "/a.wav", "--dry-run", "-q"])
+        #expect(String(decoding: received, as: UTF8.self) == toStdout.stdout)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch) == ["manifest.fifo"])
+    }
+
+    /// A manifest path that is a symbolic link (a dotfile manager's, a shared folder's) keeps
+    /// its link: the file it points to is replaced. And a file kept private stays private.
+    @Test func outThroughASymbolicLinkReplacesItsTargetAndKeepsTheLinkAndPermissions() throws {
+        let dir = try Self.folderWithGoodAndBadFiles()
+        let scratch = try Fixtures.scratch()
+        try FileManager.default.createDirectory(atPath: scratch + "/shared", withIntermediateDirectories: true)
+        try Fixtures.writeText("old\n", to: scratch + "/shared/segments.jsonl")
+        #expect(chmod(scratch + "/shared/segments.jsonl", 0o600) == 0)
+        #expect(symlink("shared/segments.jsonl", scratch + "/segments.jsonl") == 0)
+        let run = try ChorusProcess.run(["segment", dir + "/a.wav", "--dry-run", "-q", "--out", scratch + "/segments.jsonl"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let link = try FileManager.default.destinationOfSymbolicLink(atPath: scratch + "/segments.jsonl")
+        #expect(link == "shared/segments.jsonl")
+        let toStdout = try ChorusProcess.run(["segment", dir + "/a.wav", "--dry-run", "-q"])
+        #expect(try String(contentsOfFile: scratch + "/shared/segments.jsonl", encoding: .utf8) == toStdout.stdout)
+        var info = stat()
+        #expect(stat(scratch + "/shared/segments.jsonl", &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o600)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch + "/shared") == ["segments.jsonl"])
+        // A directory is refused, in one line, and left alone.
+        let refused = try ChorusProcess.run(["segment", dir + "/a.wav", "--dry-run", "-q", "--out", scratch + "/shared"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("\(scratch)/shared: is a directory"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch + "/shared") == ["segments.jsonl"])
+        // A link that leads to itself is refused, and kept.
+        #expect(symlink("loop.jsonl", scratch + "/loop.jsonl") == 0)
+        let loop = try ChorusProcess.run(["segment", dir + "/a.wav", "--dry-run", "-q", "--out", scratch + "/loop.jsonl"])
+        #expect(loop.status != 0)
+        #expect(loop.stderr.contains("\(scratch)/loop.jsonl: too many levels of symbolic links"))
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: scratch + "/loop.jsonl") == "loop.jsonl")
+    }
+
     /// Mains hum is a fault of the recording chain a data engineer wants to hear about: the
     /// summary names the files it was heard in, with its frequency.
     @Test func theSummaryNamesTheFilesWithMainsHum() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import ChorusSupport
 
 /// One corpus in the making: a folder with `chorus.yaml` and a store.
 public final class Project: Sendable {
@@ -32,13 +33,10 @@ public final class Project: Sendable {
             }
             let database = try Self.database(config, folder, create: true)
             try Migrations.apply(to: database)
-            let temporary = folder + "/.\(ProjectConfig.fileName).tmp-\(getpid())"
             do {
-                try config.yaml.write(toFile: temporary, atomically: false, encoding: .utf8)
-                guard rename(temporary, configPath) == 0 else { throw CocoaError(.fileWriteUnknown) }
-            } catch {
-                unlink(temporary)
-                throw ProjectError(code: .invalidConfig, message: "cannot write the project config", path: configPath)
+                try Replacement.write(Data(config.yaml.utf8), to: configPath)
+            } catch let error as ReplacementError {
+                throw ProjectError(code: .invalidConfig, message: "cannot write the project config: \(error.message)", path: configPath)
             }
             return Project(folder: folder, config: config, database: database)
         }
