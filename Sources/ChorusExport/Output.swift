@@ -158,11 +158,13 @@ final class Output: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     }
 
-    /// Writes a file under a temporary name and renames it into place.
+    /// Writes a file under a temporary name and renames it into place (``Replacement``).
     func write(_ relative: String, _ data: Data) throws {
         do {
             try makeFolder(for: relative)
-            try data.write(to: URL(fileURLWithPath: path(relative)), options: .atomic)
+            try Replacement.write(data, to: path(relative))
+        } catch let error as ReplacementError {
+            throw ExportError(.write, at: path(relative), error.message)
         } catch {
             throw ExportError(.write, at: path(relative), "cannot write: \(error.localizedDescription)")
         }
@@ -174,16 +176,20 @@ final class Output: @unchecked Sendable {
     /// Writes a file too large to hold in memory: `body` writes the temporary path it is
     /// given, which is renamed into place when it returns.
     func stream(_ relative: String, _ body: (String) throws -> Void) throws {
-        let temporary = path(relative) + ".tmp"
+        var replacement: Replacement?
         do {
             try makeFolder(for: relative)
-            try body(temporary)
-            if rename(temporary, path(relative)) != 0 { throw ExportError(.write, at: path(relative), "cannot rename into place: \(String(cString: strerror(errno)))") }
+            let r = try Replacement(path: path(relative))
+            replacement = r
+            try body(r.writePath)
+            try r.commit()
         } catch let error as ExportError {
-            unlink(temporary)
+            replacement?.discard()
             throw error
+        } catch let error as ReplacementError {
+            throw ExportError(.write, at: path(relative), error.message)
         } catch {
-            unlink(temporary)
+            replacement?.discard()
             throw ExportError(.write, at: path(relative), "cannot write: \(error.localizedDescription)")
         }
         keep(relative)

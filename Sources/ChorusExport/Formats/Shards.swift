@@ -1,5 +1,6 @@
 import ChorusAudio
 import ChorusStore
+import ChorusSupport
 import Foundation
 
 extension ExportFormat {
@@ -39,7 +40,7 @@ struct ShardSequence {
     /// Called as each shard closes, with its number (Lhotse Shar writes its cuts file then).
     var closed: (Int) throws -> Void = { _ in }
     private var tar: TarWriter?
-    private var temporary = ""
+    private var replacement: Replacement?
     private(set) var number = 0
 
     init(output: Output, limit: Int, name: @escaping (Int) -> String) {
@@ -54,8 +55,10 @@ struct ShardSequence {
         if tar == nil {
             let relative = name(number)
             try output.makeFolder(for: relative)
-            temporary = output.path(relative) + ".tmp"
-            tar = try TarWriter(path: temporary)
+            do { replacement = try Replacement(path: output.path(relative)) } catch {
+                throw ExportError(.write, at: output.path(relative), error.message)
+            }
+            tar = try TarWriter(path: replacement!.writePath)
         }
         do {
             for (n, data) in members { try tar?.add(n, data) }
@@ -69,10 +72,12 @@ struct ShardSequence {
         guard let t = tar else { return }
         tar = nil
         let relative = name(number)
-        do { try t.finish() } catch { throw ExportError(.write, at: output.path(relative), "cannot write: \(error.localizedDescription)") }
-        guard rename(temporary, output.path(relative)) == 0 else {
-            throw ExportError(.write, at: output.path(relative), "cannot rename into place: \(String(cString: strerror(errno)))")
+        do { try t.finish() } catch {
+            replacement?.discard()
+            throw ExportError(.write, at: output.path(relative), "cannot write: \(error.localizedDescription)")
         }
+        do { try replacement?.commit() } catch { throw ExportError(.write, at: output.path(relative), error.message) }
+        replacement = nil
         output.keep(relative)
         try closed(number)
         number += 1
