@@ -70,7 +70,7 @@ struct AnnotationsCommand: ParsableCommand {
         func run() throws {
             let project = try projectOptions.open()
             let lines = try project.work.exportAnnotations()
-            let sink = try out.map { try AtomicTextFile(path: $0) } ?? AtomicTextFile.standardOutput()
+            let sink = try out.map { try AtomicTextFile(path: $0, inputs: project.ownFiles) } ?? AtomicTextFile.standardOutput()
             for line in lines { try sink.write(line + "\n") }
             try sink.commit()
         }

@@ -86,9 +86,14 @@ final class AtomicTextFile {
         return AtomicTextFile(stream: stream)
     }
 
-    init(path: String) throws {
+    /// - Parameter inputs: what the same run reads; the output may not replace any of them.
+    init(path: String, inputs: [String] = []) throws {
         self.path = path
         let replacement = try Replacement(path: path)
+        if let input = replacement.replaces(anyOf: inputs) {
+            let what = input == path ? "a file this run reads" : "the same file as \(input), which this run reads"
+            throw CLIError("is \(what): writing the output there would destroy it; choose another file", location: path)
+        }
         self.replacement = replacement
         // In place: appending, neither created nor truncated (a FIFO waits for its reader here).
         guard let f = fopen(replacement.writePath, replacement.inPlace ? "a" : "w") else {

@@ -142,7 +142,7 @@ struct SegmentCommand: ParsableCommand {
 
     /// Writes the manifest to standard output or `--out`.
     private func writeManifest(files: [String], diarization: Diarization?, report: inout SegmentReport, console: Console) throws {
-        let sink = try out.map { try AtomicTextFile(path: $0) }
+        let sink = try out.map { try AtomicTextFile(path: $0, inputs: files + rttm + (metadata.map { [$0] } ?? [])) }
         let output = try sink ?? AtomicTextFile.standardOutput()
         let progress = ProgressBar(console: console, total: files.count, label: "segmenting", enabled: !quiet)
         var writeError: Error?

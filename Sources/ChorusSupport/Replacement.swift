@@ -68,6 +68,21 @@ public struct Replacement: Sendable {
         (destination, writePath, mode) = (target, Self.temporaryName(for: target), permissions)
     }
 
+    /// The first of `paths` that is the file this output would replace (the same file, by
+    /// device and inode, whatever the names and links), if any: an output must never replace
+    /// what the same run reads (a recording, the project's store). Nothing for an output
+    /// written in place.
+    public func replaces(anyOf paths: some Sequence<String>) -> String? {
+        guard !inPlace else { return nil }
+        var target = stat()
+        guard stat(destination, &target) == 0 else { return nil }
+        for candidate in paths {
+            var info = stat()
+            if stat(candidate, &info) == 0, info.st_dev == target.st_dev, info.st_ino == target.st_ino { return candidate }
+        }
+        return nil
+    }
+
     /// Renames the temporary file over the destination, with the permissions decided at
     /// ``init(path:permissions:)``; nothing when written in place. On failure the temporary
     /// file is removed.

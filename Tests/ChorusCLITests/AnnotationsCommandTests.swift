@@ -102,6 +102,21 @@ import TestSupport
         #expect(run.stdout == "{\"imported\":1}\n")
     }
 
+    /// `--out` naming the project's own store (a slip of the tab key) once replaced the
+    /// database with the export: it is refused, by name, and the store is untouched.
+    @Test func anExportNeverReplacesTheProjectsOwnFiles() throws {
+        let dir = try Self.project()
+        #expect(try ChorusProcess.run(["annotations", "import", Fixtures.corpus + "/annotations.jsonl", "--project", dir]).status == 0)
+        for name in ["chorus.sqlite", "chorus.yaml"] {
+            let run = try ChorusProcess.run(["annotations", "export", "--project", dir, "--out", dir + "/" + name])
+            #expect(run.status != 0)
+            #expect(run.stderr.contains("\(dir)/\(name): is a file this run reads: writing the output there would destroy it"), "\(run.stderr)")
+        }
+        // (Opening the store checkpoints it, so its bytes may move: what it holds may not.)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/chorus.sqlite")).prefix(15) == Data("SQLite format 3".utf8))
+        #expect(try Self.export(dir).count == 47)
+    }
+
     @Test func anExportImportsIntoAnotherProject() throws {
         let first = try Self.project()
         #expect(try ChorusProcess.run(["annotations", "import", Fixtures.corpus + "/annotations.jsonl", "--project", first]).status == 0)

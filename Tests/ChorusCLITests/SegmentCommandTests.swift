@@ -114,6 +114,23 @@ import TestSupport
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: scratch + "/loop.jsonl") == "loop.jsonl")
     }
 
+    /// `--out` naming one of the recordings being segmented (`--out a.wav` for `a.jsonl`)
+    /// once replaced the recording with its manifest. It is refused before anything is read,
+    /// under its own name or another (a hard link), and the recording is untouched.
+    @Test func outNeverReplacesARecordingItSegments() throws {
+        let dir = try Self.folderWithGoodAndBadFiles()
+        let audio = try Data(contentsOf: URL(fileURLWithPath: dir + "/a.wav"))
+        let same = try ChorusProcess.run(["segment", dir + "/a.wav", "--dry-run", "-q", "--out", dir + "/a.wav"])
+        #expect(same.status != 0)
+        #expect(same.stderr.contains("\(dir)/a.wav: is a file this run reads: writing the output there would destroy it"), "\(same.stderr)")
+        #expect(link(dir + "/a.wav", dir + "/also-a.wav") == 0)
+        let linked = try ChorusProcess.run(["segment", dir, "--dry-run", "-q", "--out", dir + "/also-a.wav"])
+        #expect(linked.status != 0)
+        #expect(linked.stderr.contains("\(dir)/also-a.wav: is "), "\(linked.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/a.wav")) == audio)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/also-a.wav")) == audio)
+    }
+
     /// Mains hum is a fault of the recording chain a data engineer wants to hear about: the
     /// summary names the files it was heard in, with its frequency.
     @Test func theSummaryNamesTheFilesWithMainsHum() throws {

@@ -10,6 +10,17 @@ public final class Project: Sendable {
     /// Recordings, segments and the work on them.
     public let store: ProjectStore
 
+    /// The files that are the project itself: `chorus.yaml` and, for a SQLite store, its
+    /// database with its journal files. No output may replace them.
+    public var ownFiles: [String] {
+        var files = [folder + "/" + ProjectConfig.fileName]
+        if !PostgresDatabase.isURL(config.database) {
+            let database = folder + "/" + config.database
+            files += [database, database + "-wal", database + "-shm"]
+        }
+        return files
+    }
+
     private init(folder: String, config: ProjectConfig, database: SQLDatabase) {
         self.folder = folder
         self.config = config
