@@ -62,7 +62,7 @@ struct AnnotationsCommand: ParsableCommand {
                 """
         )
 
-        @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file.jsonl"))
+        @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output ('-' is standard output).", valueName: "file.jsonl"))
         var out: String?
 
         @OptionGroup var projectOptions: ProjectOptions
@@ -70,7 +70,7 @@ struct AnnotationsCommand: ParsableCommand {
         func run() throws {
             let project = try projectOptions.open()
             let lines = try project.work.exportAnnotations()
-            let sink = try out.map { try AtomicTextFile(path: $0, inputs: project.ownFiles) } ?? AtomicTextFile.standardOutput()
+            let sink = try AtomicTextFile.open(out, inputs: project.ownFiles)
             for line in lines { try sink.write(line + "\n") }
             try sink.commit()
         }

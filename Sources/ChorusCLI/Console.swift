@@ -86,6 +86,15 @@ final class AtomicTextFile {
         return AtomicTextFile(stream: stream)
     }
 
+    /// `--out`'s file, or standard output when there is none or it is `-` (the usual spelling).
+    static func open(_ out: String?, inputs: [String] = []) throws -> AtomicTextFile {
+        guard let out, !isStandardOutput(out) else { return try standardOutput() }
+        return try AtomicTextFile(path: out, inputs: inputs)
+    }
+
+    /// Whether an `--out` value means standard output.
+    static func isStandardOutput(_ out: String?) -> Bool { out == nil || out == "-" }
+
     /// - Parameter inputs: what the same run reads; the output may not replace any of them.
     init(path: String, inputs: [String] = []) throws {
         self.path = path

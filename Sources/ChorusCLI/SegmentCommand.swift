@@ -49,7 +49,7 @@ struct SegmentCommand: ParsableCommand {
 
     @OptionGroup var projectOptions: ProjectOptions
 
-    @Option(help: ArgumentHelp("Write the manifest to this file (atomically) instead of standard output.", valueName: "file.jsonl"))
+    @Option(help: ArgumentHelp("Write the manifest to this file (atomically) instead of standard output ('-' is standard output).", valueName: "file.jsonl"))
     var out: String?
 
     @Option(name: [.short, .long], parsing: .unconditional, help: ArgumentHelp("Files to segment at once. (default: all cores)", valueName: "n"))
@@ -70,7 +70,7 @@ struct SegmentCommand: ParsableCommand {
     @Flag(help: "Segment what decodes from files that are truncated (a recorder that died mid-take) or damaged part way, with a warning, instead of failing them.")
     var allowTruncated = false
 
-    @Flag(help: "Print the summary as one JSON object instead of text (on standard output with --out, else on standard error).")
+    @Flag(help: "Print the summary as one JSON object instead of text (on standard output when --out names a file, else on standard error).")
     var json = false
 
     @Flag(name: [.short, .long], help: "No progress bar and no summary; errors are still printed.")
@@ -142,8 +142,7 @@ struct SegmentCommand: ParsableCommand {
 
     /// Writes the manifest to standard output or `--out`.
     private func writeManifest(files: [String], diarization: Diarization?, report: inout SegmentReport, console: Console) throws {
-        let sink = try out.map { try AtomicTextFile(path: $0, inputs: files + rttm + (metadata.map { [$0] } ?? [])) }
-        let output = try sink ?? AtomicTextFile.standardOutput()
+        let output = try AtomicTextFile.open(out, inputs: files + rttm + (metadata.map { [$0] } ?? []))
         let progress = ProgressBar(console: console, total: files.count, label: "segmenting", enabled: !quiet)
         var writeError: Error?
         BatchSegmenter.run(
@@ -173,7 +172,7 @@ struct SegmentCommand: ParsableCommand {
         if !quiet {
             // Standard output is the manifest's unless it went to a file.
             let summary = json ? report.json : report.text
-            if out != nil { print(summary) } else { console.note(summary) }
+            if !AtomicTextFile.isStandardOutput(out) { print(summary) } else { console.note(summary) }
         }
     }
 }

@@ -114,6 +114,20 @@ import TestSupport
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: scratch + "/loop.jsonl") == "loop.jsonl")
     }
 
+    /// `--out -` is standard output, as in most tools: it made a file named "-".
+    @Test func outDashIsStandardOutput() throws {
+        let dir = try Self.folderWithGoodAndBadFiles()
+        let cwd = try Fixtures.scratch()
+        let dash = try ChorusProcess.run(["segment", dir + "/a.wav", "--dry-run", "--out", "-"], in: cwd)
+        let plain = try ChorusProcess.run(["segment", dir + "/a.wav", "--dry-run"], in: cwd)
+        #expect(dash.status == 0)
+        #expect(!dash.stdout.isEmpty)
+        #expect(dash.stdout == plain.stdout)
+        // The summary stays on standard error, out of the manifest's way.
+        #expect(dash.stderr.contains("segmented 1 file"), "\(dash.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cwd).isEmpty)
+    }
+
     /// `--out` naming one of the recordings being segmented (`--out a.wav` for `a.jsonl`)
     /// once replaced the recording with its manifest. It is refused before anything is read,
     /// under its own name or another (a hard link), and the recording is untouched.
