@@ -11,9 +11,9 @@ import Glibc
 ///   renamed over it by ``commit()``, so a failed run leaves the old file whole and a reader
 ///   never sees half a file. The replaced file's permissions are kept.
 /// - A symbolic link is followed: the file it points to is replaced and the link is kept.
-/// - A device, pipe, socket or descriptor (`/dev/null`, `/dev/stdout`, a FIFO, anything under
-///   `/dev` or `/proc`) is written in place, appending, and never replaced or removed: renaming
-///   a file over `/dev/null` would put a regular file where the device was.
+/// - A device, pipe, socket or descriptor (`/dev/null`, `/dev/stdout`, `/dev/fd/N`, a FIFO,
+///   anything under `/proc`) is written in place, appending, and never replaced or removed:
+///   renaming a file over `/dev/null` would put a regular file where the device was.
 /// - A directory is refused.
 public struct Replacement: Sendable {
     /// The path as given.
@@ -38,7 +38,7 @@ public struct Replacement: Sendable {
         var target = path
         var hops = 0
         while true {
-            if Self.isSystemPath(target) {
+            if Self.isDescriptorPath(target) {
                 (destination, writePath, mode) = (target, target, nil)
                 return
             }
@@ -146,16 +146,21 @@ public struct Replacement: Sendable {
         path.lastIndex(of: "/").map { String(path[...$0]) } ?? ""
     }
 
-    /// Devices and descriptors: `/dev/stdout` leads through `/proc/self/fd/1` to whatever
-    /// standard output is, which may be a file the shell opened for appending.
-    private static func isSystemPath(_ path: String) -> Bool {
+    /// A process's descriptors: `/dev/stdout` (and `stdin`, `stderr`), `/dev/fd/N` and
+    /// anything under `/proc`. They lead to whatever the descriptor is, which may be a file the
+    /// shell opened for appending (`>> all.jsonl`): written in place, never followed and
+    /// replaced. (Other paths under `/dev` are judged by what they are: `/dev/null` is a device,
+    /// a file in `/dev/shm` a file.)
+    private static func isDescriptorPath(_ path: String) -> Bool {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         // Lexically, without following links ("." and ".." taken out).
         var parts: [Substring] = []
         for part in absolute.split(separator: "/") where part != "." {
             if part == ".." { _ = parts.popLast() } else { parts.append(part) }
         }
-        return parts.count > 1 && (parts[0] == "dev" || parts[0] == "proc")
+        guard parts.count > 1 else { return false }
+        if parts[0] == "proc" { return true }
+        return parts[0] == "dev" && (["stdin", "stdout", "stderr"].contains(parts[1]) || (parts[1] == "fd" && parts.count > 2))
     }
 
     private static func readLink(_ path: String) -> String? {
