@@ -81,7 +81,7 @@ public struct SavedLogin: Codable, Sendable, Equatable {
 
     private static func writePrivately(_ data: Data, to path: String) throws {
         do {
-            try Replacement.write(data, to: path, permissions: 0o600)
+            try Replacement.write(data, to: path, permissions: 0o600, sync: true)
         } catch {
             throw ProjectError(code: .invalidConfig, message: "cannot save \(path): \(error.message)")
         }

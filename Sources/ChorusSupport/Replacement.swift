@@ -106,7 +106,10 @@ public struct Replacement: Sendable {
     }
 
     /// Writes `data` whole to `path` by these rules (with `permissions`, see ``init(path:permissions:)``).
-    public static func write(_ data: Data, to path: String, permissions: mode_t? = nil) throws(ReplacementError) {
+    /// With `sync`, the data reach the disk before the rename (a crash leaves the old file or
+    /// the new one, whole); without, as Foundation's atomic write does, an export's many small
+    /// files are not each waited for.
+    public static func write(_ data: Data, to path: String, permissions: mode_t? = nil, sync: Bool = false) throws(ReplacementError) {
         let replacement = try Replacement(path: path, permissions: permissions)
         let flags = replacement.inPlace ? O_WRONLY | O_APPEND : O_WRONLY | O_CREAT | O_TRUNC
         // Created with no more than it will have, so it is never readable by others meanwhile.
@@ -125,7 +128,7 @@ public struct Replacement: Sendable {
                 offset += wrote
             }
         }
-        if failure == nil, !replacement.inPlace, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
+        if failure == nil, sync, !replacement.inPlace, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
         if close(fd) != 0, failure == nil { failure = String(cString: strerror(errno)) }
         if let failure {
             replacement.discard()

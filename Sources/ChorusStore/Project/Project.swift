@@ -45,7 +45,7 @@ public final class Project: Sendable {
             let database = try Self.database(config, folder, create: true)
             try Migrations.apply(to: database)
             do {
-                try Replacement.write(Data(config.yaml.utf8), to: configPath)
+                try Replacement.write(Data(config.yaml.utf8), to: configPath, sync: true)
             } catch let error as ReplacementError {
                 throw ProjectError(code: .invalidConfig, message: "cannot write the project config: \(error.message)", path: configPath)
             }
