@@ -138,7 +138,7 @@ public struct Replacement: Sendable {
     }
 
     /// `.NAME.tmp-PID` beside `path`.
-    public static func temporaryName(for path: String) -> String {
+    private static func temporaryName(for path: String) -> String {
         let slash = path.lastIndex(of: "/")
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         return "\(directory(of: path)).\(name).tmp-\(getpid())"

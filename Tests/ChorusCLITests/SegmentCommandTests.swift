@@ -114,6 +114,19 @@ import TestSupport
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: scratch + "/loop.jsonl") == "loop.jsonl")
     }
 
+    /// `--out /dev/stdout` writes to standard output as it is: appended to a file the shell
+    /// opened with `>>`, not renamed over that file (which would lose what it held).
+    @Test func outDevStdoutAppendsWhereTheShellPointsIt() throws {
+        let dir = try Self.folderWithGoodAndBadFiles()
+        let file = try Fixtures.scratch() + "/all.jsonl"
+        try Fixtures.writeText("earlier\n", to: file)
+        let shell = try ChorusProcess.run(["-c", "\"$0\" segment \"$1\" --dry-run -q --out /dev/stdout >> \"$2\"",
+                                           ChorusProcess.binary, dir + "/a.wav", file], executable: "/bin/sh")
+        #expect(shell.status == 0, "\(shell.stderr)")
+        let plain = try ChorusProcess.run(["segment", dir + "/a.wav", "--dry-run", "-q"])
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "earlier\n" + plain.stdout)
+    }
+
     /// `--out -` is standard output, as in most tools: it made a file named "-".
     @Test func outDashIsStandardOutput() throws {
         let dir = try Self.folderWithGoodAndBadFiles()
